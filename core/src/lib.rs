@@ -1,0 +1,23 @@
+//! `colloquy-core`: everything the widget and the server must agree on.
+//!
+//! It has no web-sys and no tokio, so the same code builds for wasm32 (the widget's instant
+//! feedback) and natively (the server's final word).
+
+/// Which URLs may become links.
+pub mod link_policy;
+/// The markdown a comment may use, parsed into a small safe tree (never HTML).
+pub mod markdown;
+/// Every word a reader sees, in one catalog per language.
+pub mod messages;
+/// The comment, the thread page and the request and response bodies of the API.
+pub mod model;
+/// The form rules a site owner sets and the server publishes at `GET /api/v1/config`.
+pub mod rules;
+/// Which strings may name a thread.
+pub mod thread_key;
+/// Timestamps as RFC 3339 text, without a date crate.
+pub mod time;
+/// Turning the flat list the API returns into conversation order with depths.
+pub mod tree;
+/// Checking a new comment against the rules, with every field error at once.
+pub mod validation;

@@ -1,0 +1,143 @@
+//! The one message catalog. The widget takes every visible string from here and the server
+//! takes its error messages from here, so a reader sees the same words for the same fault
+//! whichever side found it. A new language is one more `Messages` value and a line in
+//! [`for_lang`].
+
+use crate::rules::FormRules;
+use crate::validation::{ErrorCode, Field};
+
+pub struct Messages {
+    /// The BCP 47 tag of this catalog.
+    pub lang: &'static str,
+    pub loading: &'static str,
+    pub empty: &'static str,
+    pub load_failed: &'static str,
+    pub retry: &'static str,
+    pub leave_comment: &'static str,
+    pub name_label: &'static str,
+    pub email_label: &'static str,
+    pub email_note: &'static str,
+    pub website_label: &'static str,
+    pub body_label: &'static str,
+    pub body_hint: &'static str,
+    /// Read out by screen readers for the star that marks a required field.
+    pub required: &'static str,
+    pub submit: &'static str,
+    pub submitting: &'static str,
+    pub reply: &'static str,
+    pub cancel: &'static str,
+    pub fix_fields: &'static str,
+    pub network_failed: &'static str,
+    pub server_failed: &'static str,
+    pub rejected: &'static str,
+    pub posted: &'static str,
+    pub comment_count: fn(u64) -> String,
+    pub reply_heading: fn(&str) -> String,
+    pub reply_to: fn(&str) -> String,
+    pub field_error: fn(Field, ErrorCode, &FormRules) -> String,
+}
+
+pub static ENGLISH: Messages = Messages {
+    lang: "en",
+    loading: "Loading comments…",
+    empty: "No comments yet. Be the first to comment.",
+    load_failed: "The comments could not be loaded.",
+    retry: "Try again",
+    leave_comment: "Leave a comment",
+    name_label: "Name",
+    email_label: "Email",
+    email_note: "Never published; only the site owner can see it.",
+    website_label: "Website",
+    body_label: "Comment",
+    body_hint:
+        "Markdown works: *emphasis*, **strong**, `code`, [links](https://example.org) and > quotes.",
+    required: "required",
+    submit: "Post comment",
+    submitting: "Posting…",
+    reply: "Reply",
+    cancel: "Cancel",
+    fix_fields: "Please correct the marked fields.",
+    network_failed:
+        "Your comment could not be sent: the connection failed. Your text is kept; try again.",
+    server_failed:
+        "The comment server had a problem and nothing was saved. Your text is kept; try again.",
+    rejected: "The comment server refused this comment.",
+    posted: "Your comment was posted.",
+    comment_count: english_comment_count,
+    reply_heading: english_reply_heading,
+    reply_to: english_reply_to,
+    field_error: english_field_error,
+};
+
+/// The catalog for a language tag such as `en-GB`; English when there is none yet.
+pub fn for_lang(_lang: &str) -> &'static Messages {
+    &ENGLISH
+}
+
+fn english_comment_count(count: u64) -> String {
+    match count {
+        0 => "No comments".to_owned(),
+        1 => "1 comment".to_owned(),
+        n => format!("{n} comments"),
+    }
+}
+
+fn english_reply_heading(author: &str) -> String {
+    format!("Reply to {author}")
+}
+
+fn english_reply_to(author: &str) -> String {
+    format!("Reply to {author}")
+}
+
+fn english_field_error(field: Field, code: ErrorCode, rules: &FormRules) -> String {
+    let label = match field {
+        Field::Name => "Name",
+        Field::Email => "Email",
+        Field::Website => "Website",
+        Field::Body => "Comment",
+        Field::ParentId => "The comment you reply to",
+        Field::IdempotencyKey => "The submission key",
+    };
+    let max = match field {
+        Field::Name => rules.name.max_len,
+        Field::Email => rules.email.max_len,
+        Field::Website => rules.website.max_len,
+        _ => rules.body.max_len,
+    };
+    match code {
+        ErrorCode::Required => format!("{label} is required."),
+        ErrorCode::TooLong => format!("{label} must be at most {max} characters."),
+        ErrorCode::InvalidEmail => "Enter an email address like name@example.org.".to_owned(),
+        ErrorCode::InvalidUrl => {
+            "Enter a web address starting with https:// or http://.".to_owned()
+        }
+        ErrorCode::InvalidCharacters => {
+            format!("{label} cannot contain line breaks or control characters.")
+        }
+        ErrorCode::UnknownParent => "The comment you are replying to no longer exists.".to_owned(),
+        ErrorCode::InvalidKey => {
+            "The submission key must be 1 to 64 letters, digits, '-' or '_'.".to_owned()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_have_zero_singular_and_plural_forms() {
+        assert_eq!((ENGLISH.comment_count)(0), "No comments");
+        assert_eq!((ENGLISH.comment_count)(1), "1 comment");
+        assert_eq!((ENGLISH.comment_count)(7), "7 comments");
+    }
+
+    #[test]
+    fn length_errors_name_the_site_owners_limit() {
+        let mut rules = FormRules::default();
+        rules.website.max_len = 99;
+        let text = (ENGLISH.field_error)(Field::Website, ErrorCode::TooLong, &rules);
+        assert_eq!(text, "Website must be at most 99 characters.");
+    }
+}

@@ -1,0 +1,69 @@
+//! A thread key is chosen by the page (`data-thread`), by default its canonical path. It
+//! travels in URLs and logs, so it is limited to the characters a URL path may carry
+//! unescaped, plus `%` for paths that were already percent-encoded.
+
+/// The longest key accepted, in bytes.
+pub const MAX_THREAD_KEY_LEN: usize = 256;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThreadKeyError {
+    Empty,
+    TooLong,
+    InvalidCharacter,
+}
+
+impl ThreadKeyError {
+    pub fn message(self) -> &'static str {
+        match self {
+            ThreadKeyError::Empty => "The thread key is empty.",
+            ThreadKeyError::TooLong => "The thread key is longer than 256 characters.",
+            ThreadKeyError::InvalidCharacter => {
+                "The thread key may only contain letters, digits and - . _ ~ / : @ ! $ & ' ( ) * + , ; = %"
+            }
+        }
+    }
+}
+
+pub fn check_thread_key(key: &str) -> Result<(), ThreadKeyError> {
+    if key.is_empty() {
+        return Err(ThreadKeyError::Empty);
+    }
+    if key.len() > MAX_THREAD_KEY_LEN {
+        return Err(ThreadKeyError::TooLong);
+    }
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || b"-._~/:@!$&'()*+,;=%".contains(&b);
+    if !key.bytes().all(allowed) {
+        return Err(ThreadKeyError::InvalidCharacter);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_slugs_are_keys() {
+        for key in ["/blog/hello-world/", "post-42", "/caf%C3%A9", "a:b@c"] {
+            assert_eq!(check_thread_key(key), Ok(()), "{key}");
+        }
+    }
+
+    #[test]
+    fn odd_keys_are_refused() {
+        assert_eq!(check_thread_key(""), Err(ThreadKeyError::Empty));
+        assert_eq!(
+            check_thread_key(&"a".repeat(257)),
+            Err(ThreadKeyError::TooLong)
+        );
+        for key in [
+            "a b", "<script>", "a\"b", "a\\b", "a?b", "a#b", "café", "a\nb",
+        ] {
+            assert_eq!(
+                check_thread_key(key),
+                Err(ThreadKeyError::InvalidCharacter),
+                "{key:?}"
+            );
+        }
+    }
+}
