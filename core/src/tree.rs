@@ -34,8 +34,10 @@ pub fn build_reply_tree(comments: &[Comment]) -> Vec<ThreadEntry> {
     let mut position_of_id: HashMap<i64, usize> = HashMap::with_capacity(comments.len());
     let mut unique = Vec::with_capacity(comments.len());
     for &index in &order {
-        if !position_of_id.contains_key(&comments[index].id) {
-            position_of_id.insert(comments[index].id, index);
+        if let std::collections::hash_map::Entry::Vacant(slot) =
+            position_of_id.entry(comments[index].id)
+        {
+            slot.insert(index);
             unique.push(index);
         }
     }
