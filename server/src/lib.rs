@@ -1,1 +1,35 @@
+//! `colloquy-server`: the Colloquy API over a SQLite file, plus the widget's assets and the
+//! demo page. `main.rs` only boots; everything a test needs is reachable from here.
 
+/// Command-line flags and environment fallbacks.
+pub mod config;
+/// The demo thread that `cargo xtask demo` shows.
+pub mod demo;
+/// The HTTP surface: one router per resource and the one error type they share.
+pub mod http;
+/// What the handlers share: the store, the rules and the secrets.
+pub mod state;
+/// Where comments live, behind a small interface so another database can be added.
+pub mod storage;
+/// Edit tokens: derived, returned once, stored only as hashes.
+pub mod tokens;
+
+use std::future::Future;
+
+use tokio::net::TcpListener;
+
+pub use config::Config;
+pub use state::AppState;
+
+/// Serves `state` on `listener` until `shutdown` resolves, then finishes the requests in
+/// flight.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = http::router(state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,95 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{ArgAction, Parser};
+use colloquy_core::rules::{FieldRule, FormRules};
+
+/// The Colloquy comment server.
+///
+/// Serves the comment API under /api/v1, the widget's files (the loader at /embed.js) and
+/// the demo page at /. Every flag can also be set through the environment variable named
+/// beside it.
+#[derive(Clone, Debug, Parser)]
+#[command(name = "colloquy-server", version, about, long_about)]
+pub struct Config {
+    /// Address and port to listen on; port 0 picks a free port and prints it.
+    #[arg(long, env = "COLLOQUY_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// The SQLite database file; created with its tables on first start.
+    #[arg(long, env = "COLLOQUY_DATABASE", default_value = "colloquy.db")]
+    pub database: PathBuf,
+
+    /// Origins of other sites allowed to call the API from a browser (for example
+    /// https://blog.example.org). Repeat the flag or separate with commas; `*` allows every
+    /// origin. Pages served by this server itself never need to be listed.
+    #[arg(
+        long = "allowed-origin",
+        env = "COLLOQUY_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub allowed_origins: Vec<String>,
+
+    /// The folder of the built widget (`trunk build` writes it to dist/).
+    #[arg(long, env = "COLLOQUY_ASSETS", default_value = "dist")]
+    pub assets: PathBuf,
+
+    /// Create the demo thread shown by the demo page, if it is still empty.
+    #[arg(long, env = "COLLOQUY_SEED_DEMO")]
+    pub seed_demo: bool,
+
+    /// Whether a name is required.
+    #[arg(long, env = "COLLOQUY_NAME_REQUIRED", default_value_t = true, action = ArgAction::Set)]
+    pub name_required: bool,
+
+    /// Longest name, in characters.
+    #[arg(long, env = "COLLOQUY_NAME_MAX_CHARS", default_value_t = 80)]
+    pub name_max_chars: usize,
+
+    /// Whether an email address is required.
+    #[arg(long, env = "COLLOQUY_EMAIL_REQUIRED", default_value_t = true, action = ArgAction::Set)]
+    pub email_required: bool,
+
+    /// Longest email address, in characters.
+    #[arg(long, env = "COLLOQUY_EMAIL_MAX_CHARS", default_value_t = 254)]
+    pub email_max_chars: usize,
+
+    /// Longest website address, in characters.
+    #[arg(long, env = "COLLOQUY_WEBSITE_MAX_CHARS", default_value_t = 2048)]
+    pub website_max_chars: usize,
+
+    /// Longest comment, in characters.
+    #[arg(long, env = "COLLOQUY_BODY_MAX_CHARS", default_value_t = 10_000)]
+    pub body_max_chars: usize,
+}
+
+impl Config {
+    /// The configuration a test starts from: defaults, the given database, port 0.
+    pub fn for_tests(database: PathBuf) -> Self {
+        let mut config = Config::parse_from(["colloquy-server"]);
+        config.database = database;
+        config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+        config
+    }
+
+    pub fn form_rules(&self) -> FormRules {
+        FormRules {
+            name: FieldRule {
+                required: self.name_required,
+                max_len: self.name_max_chars,
+            },
+            email: FieldRule {
+                required: self.email_required,
+                max_len: self.email_max_chars,
+            },
+            website: FieldRule {
+                required: false,
+                max_len: self.website_max_chars,
+            },
+            body: FieldRule {
+                required: true,
+                max_len: self.body_max_chars,
+            },
+        }
+    }
+}

@@ -1,0 +1,62 @@
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use colloquy_core::model::ErrorBody;
+use colloquy_core::validation::FieldError;
+
+use crate::storage::StoreError;
+
+/// Every way a request can fail, each with its status. Internal details are logged, never
+/// sent: the client gets a readable sentence and, for field errors, the codes its form
+/// understands.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("the comment has invalid fields")]
+    Validation(Vec<FieldError>),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        ApiError::Internal(error.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, message, errors) = match self {
+            ApiError::BadRequest(message) => (StatusCode::BAD_REQUEST, message, Vec::new()),
+            ApiError::NotFound(message) => (StatusCode::NOT_FOUND, message, Vec::new()),
+            ApiError::PayloadTooLarge(message) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, message, Vec::new())
+            }
+            ApiError::UnsupportedMediaType(message) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, message, Vec::new())
+            }
+            ApiError::Validation(errors) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Some fields need attention.".to_owned(),
+                errors,
+            ),
+            ApiError::Internal(detail) => {
+                tracing::error!(%detail, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "The comment server had a problem; nothing was changed. Please try again."
+                        .to_owned(),
+                    Vec::new(),
+                )
+            }
+        };
+        (status, Json(ErrorBody { message, errors })).into_response()
+    }
+}

@@ -1,0 +1,69 @@
+//! The router: one `router()` per resource under `/api/v1`, the widget's files and the demo
+//! page beside them, and the layers every answer passes through.
+
+mod assets;
+mod comments;
+mod config;
+mod error;
+mod extract;
+
+use std::any::Any;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue, Method};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+
+use crate::state::AppState;
+
+pub fn router(state: AppState) -> Router {
+    let body_limit = request_body_limit(&state);
+    let api = Router::new()
+        .merge(config::router())
+        .merge(comments::router())
+        .fallback(|| async { ApiError::NotFound("There is no such API endpoint.".into()) })
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(cors_layer(&state.allowed_origins));
+    Router::new()
+        .nest("/api/v1", api)
+        .fallback_service(assets::service(&state.assets))
+        .with_state(state)
+        // A bug must cost one request a JSON 500, never the process or a torn connection.
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Large enough for every field at its limit written entirely in `\uXXXX` escapes, so the
+/// validator, not the transport, reports an over-long field.
+fn request_body_limit(state: &AppState) -> usize {
+    let rules = &state.rules;
+    let chars =
+        rules.name.max_len + rules.email.max_len + rules.website.max_len + rules.body.max_len;
+    chars * 12 + 4096
+}
+
+fn cors_layer(allowed: &[String]) -> CorsLayer {
+    let origins = if allowed.iter().any(|origin| origin.trim() == "*") {
+        AllowOrigin::any()
+    } else {
+        let list: Vec<HeaderValue> = allowed
+            .iter()
+            .filter_map(|origin| HeaderValue::from_str(origin.trim().trim_end_matches('/')).ok())
+            .collect();
+        AllowOrigin::list(list)
+    };
+    CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+        .allow_headers([header::CONTENT_TYPE])
+}
+
+fn panic_response(_panic: Box<dyn Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    ApiError::Internal("handler panicked".into()).into_response()
+}

@@ -1,0 +1,49 @@
+//! The storage interface. Handlers see only [`Store`]; SQLite is the one implementation
+//! today, and PostgreSQL will be a second file beside it, not a change to the handlers.
+
+pub mod sqlite;
+
+use async_trait::async_trait;
+use colloquy_core::model::Comment;
+use colloquy_core::validation::ValidComment;
+
+use crate::tokens::ServerSecret;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("no randomness available: {0}")]
+    Randomness(String),
+}
+
+/// What an insert did: stored a new comment, or found the one an earlier attempt with the
+/// same idempotency key stored.
+#[derive(Debug)]
+pub enum Inserted {
+    New(Comment),
+    Replayed(Comment),
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Every comment of a thread, oldest first.
+    async fn thread_comments(&self, thread: &str) -> Result<Vec<Comment>, StoreError>;
+
+    /// Whether comment `id` exists in `thread`.
+    async fn comment_in_thread(&self, thread: &str, id: i64) -> Result<bool, StoreError>;
+
+    /// Stores a comment unless one with the same idempotency key is already in the thread.
+    async fn insert_comment(
+        &self,
+        thread: &str,
+        comment: &ValidComment,
+        created_at_ms: i64,
+        edit_token_hash: &str,
+    ) -> Result<Inserted, StoreError>;
+
+    /// The installation secret, created on first use.
+    async fn installation_secret(&self) -> Result<ServerSecret, StoreError>;
+}

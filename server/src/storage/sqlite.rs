@@ -1,0 +1,152 @@
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use colloquy_core::model::Comment;
+use colloquy_core::time::format_rfc3339;
+use colloquy_core::validation::ValidComment;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use super::{Inserted, Store, StoreError};
+use crate::tokens::ServerSecret;
+
+/// SQLite in WAL mode with `synchronous = FULL`: a comment answered with `201` has reached
+/// the disk, and readers never wait for writers.
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+/// The columns the API may show. `email` is deliberately absent: no query that feeds a
+/// response ever selects it.
+const PUBLIC_COLUMNS: &str = "id, parent_id, author, website, body, created_at_ms";
+
+#[derive(sqlx::FromRow)]
+struct CommentRow {
+    id: i64,
+    parent_id: Option<i64>,
+    author: String,
+    website: Option<String>,
+    body: String,
+    created_at_ms: i64,
+}
+
+impl From<CommentRow> for Comment {
+    fn from(row: CommentRow) -> Self {
+        Comment {
+            id: row.id,
+            parent_id: row.parent_id,
+            author: row.author,
+            website: row.website,
+            body: row.body,
+            created_at: format_rfc3339(row.created_at_ms),
+        }
+    }
+}
+
+impl SqliteStore {
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    async fn find_by_key(&self, thread: &str, key: &str) -> Result<Option<Comment>, StoreError> {
+        let sql = format!(
+            "SELECT {PUBLIC_COLUMNS} FROM comments WHERE thread_key = ? AND idempotency_key = ?"
+        );
+        let row: Option<CommentRow> = sqlx::query_as(&sql)
+            .bind(thread)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(Comment::from))
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn thread_comments(&self, thread: &str) -> Result<Vec<Comment>, StoreError> {
+        let sql = format!(
+            "SELECT {PUBLIC_COLUMNS} FROM comments WHERE thread_key = ? ORDER BY created_at_ms, id"
+        );
+        let rows: Vec<CommentRow> = sqlx::query_as(&sql)
+            .bind(thread)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(Comment::from).collect())
+    }
+
+    async fn comment_in_thread(&self, thread: &str, id: i64) -> Result<bool, StoreError> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM comments WHERE thread_key = ? AND id = ?")
+                .bind(thread)
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(found.is_some())
+    }
+
+    async fn insert_comment(
+        &self,
+        thread: &str,
+        comment: &ValidComment,
+        created_at_ms: i64,
+        edit_token_hash: &str,
+    ) -> Result<Inserted, StoreError> {
+        let sql = format!(
+            "INSERT INTO comments (thread_key, parent_id, author, email, website, body, \
+             created_at_ms, edit_token_hash, idempotency_key) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (thread_key, idempotency_key) DO NOTHING \
+             RETURNING {PUBLIC_COLUMNS}"
+        );
+        let inserted: Option<CommentRow> = sqlx::query_as(&sql)
+            .bind(thread)
+            .bind(comment.parent_id)
+            .bind(&comment.name)
+            .bind(&comment.email)
+            .bind(&comment.website)
+            .bind(&comment.body)
+            .bind(created_at_ms)
+            .bind(edit_token_hash)
+            .bind(&comment.idempotency_key)
+            .fetch_optional(&self.pool)
+            .await?;
+        if let Some(row) = inserted {
+            return Ok(Inserted::New(row.into()));
+        }
+        // The key was taken: an earlier attempt of this very submission got through.
+        match self.find_by_key(thread, &comment.idempotency_key).await? {
+            Some(existing) => Ok(Inserted::Replayed(existing)),
+            None => Err(StoreError::Database(sqlx::Error::RowNotFound)),
+        }
+    }
+
+    async fn installation_secret(&self) -> Result<ServerSecret, StoreError> {
+        let fresh = ServerSecret::random().map_err(|e| StoreError::Randomness(e.to_string()))?;
+        sqlx::query("INSERT INTO server_secret (id, secret) VALUES (1, ?) ON CONFLICT DO NOTHING")
+            .bind(fresh.0.as_slice())
+            .execute(&self.pool)
+            .await?;
+        let stored: Vec<u8> = sqlx::query_scalar("SELECT secret FROM server_secret WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        let bytes: [u8; 32] = stored
+            .try_into()
+            .map_err(|_| StoreError::Database(sqlx::Error::RowNotFound))?;
+        Ok(ServerSecret(bytes))
+    }
+}

@@ -1,0 +1,454 @@
+//! The API over real HTTP: the real router on a loopback port, a real SQLite file in a
+//! temporary folder, and an ordinary HTTP client.
+
+use std::path::Path;
+
+use colloquy_core::model::{CreatedComment, ErrorBody, PublicConfig, ThreadPage};
+use colloquy_core::rules::FormRules;
+use colloquy_server::{AppState, Config};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+struct TestServer {
+    base: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    client: reqwest::Client,
+}
+
+impl TestServer {
+    async fn start(config: Config) -> Self {
+        let state = AppState::open(&config).await.expect("open the store");
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(colloquy_server::serve(listener, state, async {
+            stopped.await.ok();
+        }));
+        Self {
+            base,
+            stop: Some(stop),
+            task,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    async fn in_folder(folder: &Path) -> Self {
+        let mut config = Config::for_tests(folder.join("test.db"));
+        config.assets = folder.join("dist");
+        Self::start(config).await
+    }
+
+    async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            stop.send(()).ok();
+        }
+        (&mut self.task).await.unwrap().unwrap();
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn post(&self, thread: &str, body: Value) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/v1/threads/{thread}/comments")))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn thread(&self, thread: &str) -> ThreadPage {
+        let response = self
+            .client
+            .get(self.url(&format!("/api/v1/threads/{thread}/comments")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+}
+
+fn comment(name: &str, body: &str, key: &str) -> Value {
+    json!({
+        "name": name,
+        "email": format!("{}@private.example", name.to_lowercase()),
+        "website": "",
+        "body": body,
+        "idempotency_key": key,
+    })
+}
+
+async fn error_body(response: reqwest::Response) -> ErrorBody {
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
+    let body: ErrorBody = response.json().await.unwrap();
+    assert!(!body.message.is_empty());
+    body
+}
+
+#[tokio::test]
+async fn config_publishes_the_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests(dir.path().join("t.db"));
+    config.email_required = false;
+    config.body_max_chars = 500;
+    let server = TestServer::start(config).await;
+    let published: PublicConfig = server
+        .client
+        .get(server.url("/api/v1/config"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut expected = FormRules::default();
+    expected.email.required = false;
+    expected.body.max_len = 500;
+    assert_eq!(published.rules, expected);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_posted_comment_is_listed_without_its_email() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::in_folder(dir.path()).await;
+    assert_eq!(server.thread("post-1").await.total, 0);
+
+    let response = server
+        .post("post-1", comment("Ada", "Hello *world*", "k1"))
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let text = response.text().await.unwrap();
+    assert!(!text.contains("private.example"), "{text}");
+    let created: CreatedComment = serde_json::from_str(&text).unwrap();
+    assert_eq!(created.comment.author, "Ada");
+    assert_eq!(created.comment.body, "Hello *world*");
+    assert_eq!(created.edit_token.len(), 64);
+
+    let listing = server
+        .client
+        .get(server.url("/api/v1/threads/post-1/comments"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!listing.contains("private.example"), "{listing}");
+    let page: ThreadPage = serde_json::from_str(&listing).unwrap();
+    assert_eq!(page.total, 1);
+    assert_eq!(page.comments, vec![created.comment]);
+    assert_eq!(
+        server.thread("post-2").await.total,
+        0,
+        "threads are separate"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn invalid_comments_get_every_field_error_and_store_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::in_folder(dir.path()).await;
+    let response = server
+        .post(
+            "post",
+            json!({"name": "  ", "email": "not-an-address", "website": "javascript:alert(1)", "body": "", "idempotency_key": "k"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = error_body(response).await;
+    let found: Vec<(String, String)> = body
+        .errors
+        .iter()
+        .map(|e| {
+            let v = serde_json::to_value(e).unwrap();
+            (
+                v["field"].as_str().unwrap().to_owned(),
+                v["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("name", "required"),
+        ("email", "invalid_email"),
+        ("website", "invalid_url"),
+        ("body", "required"),
+    ]
+    .iter()
+    .map(|(f, c)| (f.to_string(), c.to_string()))
+    .collect();
+    assert_eq!(found, expected);
+
+    let missing_fields = server.post("post", json!({})).await;
+    assert_eq!(missing_fields.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let too_long = server
+        .post("post", comment("Ada", &"x".repeat(10_001), "k2"))
+        .await;
+    assert_eq!(too_long.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error_body(too_long).await.errors[0].message,
+        "Comment must be at most 10000 characters."
+    );
+    assert_eq!(server.thread("post").await.total, 0);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn replies_need_a_parent_in_the_same_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::in_folder(dir.path()).await;
+    let parent: CreatedComment = server
+        .post("a", comment("Ada", "first", "k1"))
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    let mut reply = comment("Bob", "reply", "k2");
+    reply["parent_id"] = json!(parent.comment.id);
+    let response = server.post("a", reply.clone()).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: CreatedComment = response.json().await.unwrap();
+    assert_eq!(created.comment.parent_id, Some(parent.comment.id));
+
+    let elsewhere = server.post("b", reply).await;
+    assert_eq!(elsewhere.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = error_body(elsewhere).await;
+    assert_eq!(
+        serde_json::to_value(&body.errors[0]).unwrap()["code"],
+        "unknown_parent"
+    );
+    let mut ghost = comment("Bob", "reply", "k3");
+    ghost["parent_id"] = json!(999_999);
+    assert_eq!(
+        server.post("a", ghost).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(server.thread("a").await.total, 2);
+    assert_eq!(server.thread("b").await.total, 0);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_retry_with_the_same_key_returns_the_first_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::in_folder(dir.path()).await;
+    let first = server.post("t", comment("Ada", "once", "same-key")).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: CreatedComment = first.json().await.unwrap();
+    let again = server.post("t", comment("Ada", "once", "same-key")).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    let again: CreatedComment = again.json().await.unwrap();
+    assert_eq!(again, first);
+    assert_eq!(server.thread("t").await.total, 1);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn malformed_requests_get_clear_json_4xx() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::in_folder(dir.path()).await;
+    let url = server.url("/api/v1/threads/t/comments");
+    let send = |body: String, content_type: &'static str| {
+        server
+            .client
+            .post(&url)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+
+    let broken = send("{\"name\": ".into(), "application/json")
+        .await
+        .unwrap();
+    assert_eq!(broken.status(), StatusCode::BAD_REQUEST);
+    error_body(broken).await;
+
+    let wrong_type = send(r#"{"name": 5}"#.into(), "application/json")
+        .await
+        .unwrap();
+    assert_eq!(wrong_type.status(), StatusCode::BAD_REQUEST);
+    assert!(error_body(wrong_type).await.message.contains("name"));
+
+    let not_json = send("name=Ada".into(), "application/x-www-form-urlencoded")
+        .await
+        .unwrap();
+    assert_eq!(not_json.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    error_body(not_json).await;
+
+    let huge = format!(r#"{{"body": "{}"}}"#, "x".repeat(2_000_000));
+    let too_large = send(huge, "application/json").await.unwrap();
+    assert_eq!(too_large.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    error_body(too_large).await;
+
+    for key in [
+        "a%20b",
+        "%3Cscript%3E",
+        &"k".repeat(300),
+        "caf%C3%A9",
+        "%FF",
+    ] {
+        let response = server
+            .client
+            .get(server.url(&format!("/api/v1/threads/{key}/comments")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{key}");
+        error_body(response).await;
+        let posted = server.post(key, comment("Ada", "x", "k")).await;
+        assert_eq!(posted.status(), StatusCode::BAD_REQUEST, "{key}");
+    }
+
+    let unknown = server
+        .client
+        .get(server.url("/api/v1/nope"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    error_body(unknown).await;
+    assert_eq!(server.thread("t").await.total, 0);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn percent_encoded_paths_are_thread_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::in_folder(dir.path()).await;
+    let response = server
+        .post("%2Fblog%2Fpost%2F", comment("Ada", "x", "k"))
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let page = server.thread("%2Fblog%2Fpost%2F").await;
+    assert_eq!(page.thread, "/blog/post/");
+    assert_eq!(page.total, 1);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn comments_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::in_folder(dir.path()).await;
+    let created: CreatedComment = server
+        .post("t", comment("Ada", "kept", "k"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    server.stop().await;
+
+    let server = TestServer::in_folder(dir.path()).await;
+    assert_eq!(server.thread("t").await.comments, vec![created.comment]);
+    // The installation secret survives too, so the same submission keeps the same token.
+    let replay: CreatedComment = server
+        .post("t", comment("Ada", "kept", "k"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(replay.edit_token, created.edit_token);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn serves_the_built_widget_with_the_right_types() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir(&dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>demo</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.join("embed.js"), "/* loader */").unwrap();
+    std::fs::write(dist.join("colloquy_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    let server = TestServer::in_folder(dir.path()).await;
+    for (path, expected) in [
+        ("/", "text/html"),
+        ("/embed.js", "text/javascript"),
+        ("/colloquy_bg.wasm", "application/wasm"),
+    ] {
+        let response = server.client.get(server.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(content_type.starts_with(expected), "{path}: {content_type}");
+    }
+    let missing = server
+        .client
+        .get(server.url("/nope.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn without_a_build_the_page_says_how_to_build_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::in_folder(dir.path()).await;
+    let response = server.client.get(server.url("/")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(response.text().await.unwrap().contains("cargo xtask demo"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn only_allowed_origins_get_cors_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests(dir.path().join("t.db"));
+    config.allowed_origins = vec!["https://blog.example.org".into()];
+    let server = TestServer::start(config).await;
+    let ask = |origin: &'static str| {
+        server
+            .client
+            .get(server.url("/api/v1/config"))
+            .header("origin", origin)
+            .send()
+    };
+    let allowed = ask("https://blog.example.org").await.unwrap();
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://blog.example.org"
+    );
+    let refused = ask("https://evil.example").await.unwrap();
+    assert!(refused
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_demo_thread_is_seeded_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::for_tests(dir.path().join("t.db"));
+    let state = AppState::open(&config).await.unwrap();
+    colloquy_server::demo::seed(&state).await.unwrap();
+    colloquy_server::demo::seed(&state).await.unwrap();
+    let comments = state
+        .store
+        .thread_comments(colloquy_server::demo::DEMO_THREAD)
+        .await
+        .unwrap();
+    assert!(comments.len() >= 7);
+    let entries = colloquy_core::tree::build_reply_tree(&comments);
+    assert!(entries.iter().any(|entry| entry.depth >= 3), "{entries:?}");
+}
