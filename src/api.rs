@@ -1,0 +1,124 @@
+//! The API client. It calls the page's global `fetch` at call time (not a copy taken at
+//! start), which is also what lets the browser tests stand in for the server.
+
+use colloquy_core::model::{CreatedComment, ErrorBody, NewComment, PublicConfig, ThreadPage};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request, RequestInit, Response};
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = fetch, catch)]
+    fn global_fetch(request: &Request) -> Result<js_sys::Promise, JsValue>;
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// No HTTP answer at all.
+    Network,
+    /// 5xx, or an answer that was not the JSON we expect.
+    Server,
+    /// 4xx with the server's explanation (and field errors for 422).
+    Refused(u16, ErrorBody),
+}
+
+/// Where the Colloquy server is: `data-api`, or the origin the loader came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Api {
+    base: String,
+}
+
+impl Api {
+    pub fn new(base: &str) -> Self {
+        Self {
+            base: base.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    fn thread_url(&self, thread: &str) -> String {
+        let key = String::from(js_sys::encode_uri_component(thread));
+        format!("{}/api/v1/threads/{key}/comments", self.base)
+    }
+
+    pub async fn config(&self) -> Result<PublicConfig, ApiError> {
+        self.send("GET", &format!("{}/api/v1/config", self.base), None)
+            .await
+    }
+
+    pub async fn thread(&self, thread: &str) -> Result<ThreadPage, ApiError> {
+        self.send("GET", &self.thread_url(thread), None).await
+    }
+
+    pub async fn post_comment(
+        &self,
+        thread: &str,
+        comment: &NewComment,
+    ) -> Result<CreatedComment, ApiError> {
+        let body = serde_json::to_string(comment).map_err(|_| ApiError::Server)?;
+        self.send("POST", &self.thread_url(thread), Some(body))
+            .await
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<String>,
+    ) -> Result<T, ApiError> {
+        let init = RequestInit::new();
+        init.set_method(method);
+        if let Some(body) = &body {
+            init.set_body(&JsValue::from_str(body));
+        }
+        let request = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::Network)?;
+        if body.is_some() {
+            request
+                .headers()
+                .set("content-type", "application/json")
+                .map_err(|_| ApiError::Network)?;
+        }
+        let promise = global_fetch(&request).map_err(|_| ApiError::Network)?;
+        let response: Response = JsFuture::from(promise)
+            .await
+            .map_err(|_| ApiError::Network)?
+            .dyn_into()
+            .map_err(|_| ApiError::Network)?;
+        let text_promise = response.text().map_err(|_| ApiError::Network)?;
+        let text = JsFuture::from(text_promise)
+            .await
+            .map_err(|_| ApiError::Network)?
+            .as_string()
+            .unwrap_or_default();
+        let status = response.status();
+        match status {
+            200..=299 => serde_json::from_str(&text).map_err(|_| ApiError::Server),
+            400..=499 => Err(ApiError::Refused(
+                status,
+                serde_json::from_str(&text).unwrap_or_else(|_| ErrorBody {
+                    message: format!("The comment server answered {status}."),
+                    errors: Vec::new(),
+                }),
+            )),
+            _ => Err(ApiError::Server),
+        }
+    }
+}
+
+/// A fresh idempotency key: 128 random bits as 32 hex digits.
+pub fn new_idempotency_key() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|window| window.crypto().ok())
+        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).ok())
+        .is_some();
+    if !filled {
+        // No Web Crypto (very old browsers): time and Math.random still make collisions
+        // within one thread practically impossible, which is all a key must do.
+        let seed = (js_sys::Date::now() as u64) ^ ((js_sys::Math::random() * 2f64.powi(52)) as u64);
+        bytes[..8].copy_from_slice(&seed.to_le_bytes());
+        bytes[8..]
+            .copy_from_slice(&((js_sys::Math::random() * 2f64.powi(52)) as u64).to_le_bytes());
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,162 @@
+use colloquy_core::messages::for_lang;
+use colloquy_core::model::Comment;
+use colloquy_core::tree::build_reply_tree;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::comment_form::CommentForm;
+use super::comment_view::CommentView;
+use crate::api::Api;
+use crate::state::{Load, ThreadAction, ThreadState};
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct CommentThreadProps {
+    /// The thread key, for example the page's canonical path.
+    pub thread: AttrValue,
+    /// The Colloquy server's origin, for example `https://comments.example.org`.
+    pub api: AttrValue,
+    /// A BCP 47 language tag choosing the message catalog; English by default.
+    #[prop_or_default]
+    pub lang: AttrValue,
+}
+
+/// A page's whole comment section: the count, the thread with its replies, and the form.
+///
+/// ```
+/// use colloquy::CommentThread;
+/// use yew::prelude::*;
+///
+/// let section = html! { <CommentThread thread="/blog/hello" api="https://comments.example.org" /> };
+/// # drop(section);
+/// ```
+#[component]
+pub fn CommentThread(props: &CommentThreadProps) -> Html {
+    let state = use_reducer(ThreadState::default);
+    let messages = for_lang(&props.lang);
+    let reloads = use_state(|| 0u32);
+
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(props.api.clone(), move |api| {
+            let api = Api::new(api);
+            spawn_local(async move {
+                // Without the server's rules the form keeps core's defaults; the server
+                // still has the final word on every post.
+                if let Ok(config) = api.config().await {
+                    dispatcher.dispatch(ThreadAction::RulesLoaded(config.rules));
+                }
+            });
+        });
+    }
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(
+            (props.thread.clone(), props.api.clone(), *reloads),
+            move |(thread, api, _)| {
+                let (thread, api) = (thread.to_string(), Api::new(api));
+                dispatcher.dispatch(ThreadAction::Load(thread.clone()));
+                spawn_local(async move {
+                    match api.thread(&thread).await {
+                        Ok(page) => dispatcher.dispatch(ThreadAction::Loaded(page)),
+                        Err(_) => {
+                            dispatcher.dispatch(ThreadAction::LoadFailed(messages.load_failed))
+                        }
+                    }
+                });
+            },
+        );
+    }
+
+    let retry = {
+        let reloads = reloads.clone();
+        Callback::from(move |_: MouseEvent| reloads.set(*reloads + 1))
+    };
+    let on_posted = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |comment: Comment| dispatcher.dispatch(ThreadAction::Posted(comment)))
+    };
+    let on_reply = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |id: i64| dispatcher.dispatch(ThreadAction::OpenReply(id)))
+    };
+    let on_cancel_reply = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| dispatcher.dispatch(ThreadAction::CloseReply))
+    };
+
+    let status = match &state.load {
+        Load::Loading => html! { <p class="status" role="status">{messages.loading}</p> },
+        Load::Failed(message) => html! {
+            <div class="status failed" role="alert">
+                <p>{*message}</p>
+                <button type="button" class="retry" onclick={retry}>{messages.retry}</button>
+            </div>
+        },
+        Load::Loaded if state.comments.is_empty() => {
+            html! { <p class="status empty">{messages.empty}</p> }
+        }
+        Load::Loaded => html! {},
+    };
+
+    let api = crate::api::Api::new(&props.api);
+    let entries = build_reply_tree(&state.comments);
+    let comments = entries.iter().map(|entry| {
+        let comment = &state.comments[entry.index];
+        let parent_author = comment.parent_id.and_then(|parent| {
+            state
+                .comments
+                .iter()
+                .find(|c| c.id == parent)
+                .map(|c| AttrValue::from(c.author.clone()))
+        });
+        let replying = state.replying_to == Some(comment.id);
+        let reply_form = if replying {
+            html! {
+                <CommentForm
+                    thread={props.thread.clone()}
+                    api={api.clone()}
+                    rules={state.rules}
+                    lang={props.lang.clone()}
+                    parent_id={Some(comment.id)}
+                    heading={(messages.reply_heading)(&comment.author)}
+                    on_posted={on_posted.clone()}
+                    on_cancel={Some(on_cancel_reply.clone())}
+                />
+            }
+        } else {
+            html! {}
+        };
+        html! {
+            <CommentView
+                key={comment.id}
+                comment={comment.clone()}
+                depth={entry.depth}
+                {parent_author}
+                lang={props.lang.clone()}
+                {replying}
+                on_reply={on_reply.clone()}
+            >
+                {reply_form}
+            </CommentView>
+        }
+    });
+
+    html! {
+        <section class="colloquy" part="thread" lang={messages.lang}>
+            <h2 class="count" part="count">{(messages.comment_count)(state.total)}</h2>
+            {status}
+            if !state.comments.is_empty() {
+                <ol class="comments">{for comments}</ol>
+            }
+            <CommentForm
+                thread={props.thread.clone()}
+                {api}
+                rules={state.rules}
+                lang={props.lang.clone()}
+                parent_id={None}
+                heading={messages.leave_comment}
+                {on_posted}
+            />
+        </section>
+    }
+}
