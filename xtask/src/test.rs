@@ -1,0 +1,218 @@
+//! `cargo xtask test`: every check and every test, in the order that fails fastest, with one
+//! closing line `N passed, M failed` that counts them all (each check counts as one).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, ExitCode, Stdio};
+
+use crate::process::command;
+use crate::{tools, widget, workspace_root};
+
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    failures: Vec<String>,
+}
+
+impl Tally {
+    fn check(&mut self, name: &str, result: Result<(), String>) -> bool {
+        match result {
+            Ok(()) => {
+                self.passed += 1;
+                println!("xtask: ✔ {name}");
+                true
+            }
+            Err(message) => {
+                self.failed += 1;
+                println!("xtask: ✘ {name}: {message}");
+                self.failures.push(name.to_owned());
+                false
+            }
+        }
+    }
+
+    /// Runs a cargo test command, streaming its output and adding up its result lines.
+    fn tests(&mut self, name: &str, mut cargo: Command) {
+        println!("xtask: ▶ {name}");
+        cargo.stdout(Stdio::piped());
+        let mut child = match cargo.spawn() {
+            Ok(child) => child,
+            Err(e) => {
+                self.check(name, Err(format!("could not start: {e}")));
+                return;
+            }
+        };
+        let (mut passed, mut failed, mut results) = (0, 0, 0);
+        if let Some(stdout) = child.stdout.take() {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                println!("{line}");
+                if let Some((p, f)) = parse_result_line(&line) {
+                    passed += p;
+                    failed += f;
+                    results += 1;
+                }
+            }
+        }
+        let success = child.wait().map(|s| s.success()).unwrap_or(false);
+        self.passed += passed;
+        self.failed += failed;
+        if !success && failed == 0 {
+            // It never got to report (a build error, a crashed runner): that is a failure.
+            self.failed += 1;
+        }
+        if !success || failed > 0 {
+            self.failures.push(name.to_owned());
+        }
+        println!(
+            "xtask: {} {name}: {passed} passed, {failed} failed in {results} test binaries",
+            if success { "✔" } else { "✘" }
+        );
+    }
+}
+
+/// Reads libtest's (and wasm-bindgen-test-runner's) closing line:
+/// `test result: ok. 12 passed; 0 failed; 0 ignored; …`.
+fn parse_result_line(line: &str) -> Option<(u64, u64)> {
+    let rest = line.trim().strip_prefix("test result: ")?;
+    let number_before = |word: &str| -> Option<u64> {
+        let end = rest.find(word)?;
+        rest[..end]
+            .trim_end()
+            .rsplit([' ', '.', ';'])
+            .next()?
+            .parse()
+            .ok()
+    };
+    Some((number_before(" passed")?, number_before(" failed")?))
+}
+
+fn cargo(args: &[&str]) -> Command {
+    let mut cargo = command("cargo");
+    cargo.args(args).env("CARGO_TERM_COLOR", "never");
+    cargo
+}
+
+fn checked(cargo: Command) -> Result<(), String> {
+    crate::process::run(cargo, "the command")
+}
+
+pub fn run() -> Result<ExitCode, String> {
+    tools::ensure_build_tools()?;
+    let chromedriver = tools::ensure_chromium()?;
+    let mut tally = Tally::default();
+
+    tally.check(
+        "formatting (cargo fmt --check)",
+        checked(cargo(&["fmt", "--all", "--check"])),
+    );
+    tally.check(
+        "lints, native (cargo clippy --workspace --all-targets -D warnings)",
+        checked(cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])),
+    );
+    tally.check(
+        "lints, wasm32 (widget and core)",
+        checked(cargo(&[
+            "clippy",
+            "-p",
+            "colloquy",
+            "-p",
+            "colloquy-core",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])),
+    );
+    let built = tally.check("release widget build (trunk)", widget::build());
+
+    tally.tests(
+        "native tests (core, server over HTTP, widget state, example)",
+        cargo(&[
+            "test",
+            "--workspace",
+            "--exclude",
+            "colloquy-e2e",
+            "--no-fail-fast",
+        ]),
+    );
+
+    let mut browser = cargo(&[
+        "test",
+        "-p",
+        "colloquy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--test",
+        "widget",
+    ]);
+    browser
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("CHROMEDRIVER", &chromedriver)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    tally.tests(
+        "widget tests in headless Chromium (wasm-bindgen-test)",
+        browser,
+    );
+
+    if built {
+        let mut e2e = cargo(&[
+            "test",
+            "-p",
+            "colloquy-e2e",
+            "--no-fail-fast",
+            "--",
+            "--test-threads=1",
+        ]);
+        e2e.env("CHROMEDRIVER", &chromedriver)
+            .env("COLLOQUY_DIST", workspace_root().join("dist"));
+        tally.tests(
+            "end-to-end journeys (real server, release widget, Chromium)",
+            e2e,
+        );
+    } else {
+        tally.check(
+            "end-to-end journeys",
+            Err("not run: the release widget did not build".into()),
+        );
+    }
+
+    if !tally.failures.is_empty() {
+        println!("xtask: failed: {}", tally.failures.join("; "));
+    }
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    Ok(if tally.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_result_line;
+
+    #[test]
+    fn reads_libtest_summaries() {
+        assert_eq!(
+            parse_result_line("test result: ok. 33 passed; 0 failed; 0 ignored; 0 measured"),
+            Some((33, 0))
+        );
+        assert_eq!(
+            parse_result_line("test result: FAILED. 32 passed; 1 failed; 0 ignored"),
+            Some((32, 1))
+        );
+        assert_eq!(parse_result_line("test foo ... ok"), None);
+    }
+}

@@ -1,0 +1,154 @@
+//! Installs what the build and the tests need, only when it is missing, and says what it is
+//! doing. Nothing is downloaded by Trunk itself: it runs offline with these tools on PATH.
+
+use std::path::PathBuf;
+
+use crate::process::{command, output_of, run, tools_dir};
+use crate::workspace_root;
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+/// binaryen's wasm-opt: Debian's is too old to parse what rustc 1.95 emits; the npm
+/// package of version 132 is not.
+pub const BINARYEN_VERSION: &str = "132";
+
+/// Everything needed to build the widget.
+pub fn ensure_build_tools() -> Result<(), String> {
+    ensure_wasm_target()?;
+    ensure_trunk()?;
+    ensure_wasm_bindgen()?;
+    ensure_binaryen()
+}
+
+fn say(message: &str) {
+    println!("xtask: {message}");
+}
+
+fn ensure_wasm_target() -> Result<(), String> {
+    let installed = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|line| line.trim() == "wasm32-unknown-unknown")
+    {
+        return Ok(());
+    }
+    say("installing the wasm32-unknown-unknown target (rustup target add)");
+    let mut add = command("rustup");
+    add.args(["target", "add", "wasm32-unknown-unknown"]);
+    run(add, "rustup target add wasm32-unknown-unknown")
+}
+
+fn ensure_trunk() -> Result<(), String> {
+    let found = output_of("trunk", &["--version"]).unwrap_or_default();
+    if found == format!("trunk {TRUNK_VERSION}") {
+        return Ok(());
+    }
+    say(&format!(
+        "installing trunk {TRUNK_VERSION} with cargo install (found: {}); this takes a few minutes once",
+        if found.is_empty() { "none" } else { &found }
+    ));
+    let mut install = command("cargo");
+    install.args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]);
+    run(install, "installing trunk")
+}
+
+/// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
+pub fn locked_wasm_bindgen_version() -> Result<String, String> {
+    let lock = std::fs::read_to_string(workspace_root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines
+                .next()
+                .and_then(|next| next.trim().strip_prefix("version = \""))
+            {
+                return Ok(version.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen entry".into())
+}
+
+fn ensure_wasm_bindgen() -> Result<(), String> {
+    let wanted = locked_wasm_bindgen_version()?;
+    let found = output_of("wasm-bindgen", &["--version"]).unwrap_or_default();
+    let runner = output_of("wasm-bindgen-test-runner", &["--version"]).unwrap_or_default();
+    if found == format!("wasm-bindgen {wanted}") && runner.ends_with(&wanted) {
+        return Ok(());
+    }
+    say(&format!(
+        "installing wasm-bindgen-cli {wanted} (to match Cargo.lock) with cargo install; this takes a few minutes once"
+    ));
+    let mut install = command("cargo");
+    // Not --locked: one of its locked dependencies is not available from the registry here.
+    install.args(["install", "wasm-bindgen-cli", "--version", &wanted]);
+    run(install, "installing wasm-bindgen-cli")
+}
+
+fn wasm_opt_path() -> PathBuf {
+    tools_dir()
+        .join("node_modules")
+        .join(".bin")
+        .join("wasm-opt")
+}
+
+fn ensure_binaryen() -> Result<(), String> {
+    let wasm_opt = wasm_opt_path();
+    let found = output_of(&wasm_opt.to_string_lossy(), &["--version"]).unwrap_or_default();
+    if found.contains(&format!("version_{BINARYEN_VERSION}")) {
+        return Ok(());
+    }
+    if output_of("npm", &["--version"]).is_none() {
+        apt_install(&["nodejs", "npm"], "npm (to install binaryen's wasm-opt)")?;
+    }
+    say(&format!(
+        "installing binaryen@{BINARYEN_VERSION} (wasm-opt) with npm into {}",
+        tools_dir().display()
+    ));
+    std::fs::create_dir_all(tools_dir()).map_err(|e| e.to_string())?;
+    let mut install = command("npm");
+    install.args([
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--prefix",
+        &tools_dir().to_string_lossy(),
+        &format!("binaryen@{BINARYEN_VERSION}"),
+    ]);
+    run(install, "installing binaryen")
+}
+
+/// Chromium and its driver, for the browser and end-to-end tests. Returns the driver.
+pub fn ensure_chromium() -> Result<PathBuf, String> {
+    let have = |name: &str| output_of(name, &["--version"]).is_some();
+    if !(have("chromium") && have("chromedriver")) {
+        apt_install(
+            &["chromium", "chromium-driver"],
+            "Chromium and ChromeDriver (for the browser tests)",
+        )?;
+    }
+    let driver = output_of("sh", &["-c", "command -v chromedriver"])
+        .filter(|path| !path.is_empty())
+        .ok_or("chromedriver is not on PATH after installing it")?;
+    Ok(PathBuf::from(driver))
+}
+
+fn apt_install(packages: &[&str], what: &str) -> Result<(), String> {
+    let is_root = output_of("id", &["-u"]).as_deref() == Some("0");
+    let line = format!("apt-get install -y {}", packages.join(" "));
+    if !is_root {
+        return Err(format!(
+            "{what} missing. Install it with: sudo apt-get update && sudo {line}"
+        ));
+    }
+    say(&format!("installing {what}: apt-get update && {line}"));
+    let mut update = command("apt-get");
+    update.arg("update");
+    run(update, "apt-get update")?;
+    let mut install = command("apt-get");
+    install
+        .args(["install", "-y"])
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive");
+    run(install, &line)
+}
