@@ -135,7 +135,7 @@ pub fn run() -> Result<ExitCode, String> {
     let built = tally.check("release widget build (trunk)", widget::build());
 
     tally.tests(
-        "native tests (core, server over HTTP, widget state, example)",
+        "native tests (core, server over HTTP, widget state, xtask)",
         cargo(&[
             "test",
             "--workspace",
@@ -166,7 +166,13 @@ pub fn run() -> Result<ExitCode, String> {
         browser,
     );
 
-    if built {
+    let server_built = tally.check(
+        "server binary for the journeys (cargo build -p colloquy-server)",
+        checked(cargo(&["build", "-p", "colloquy-server"])),
+    );
+    if built && server_built {
+        // One journey at a time: each starts its own server and Chromium, and two cores
+        // are better spent on one browser than shared by several.
         let mut e2e = cargo(&[
             "test",
             "-p",
@@ -175,8 +181,13 @@ pub fn run() -> Result<ExitCode, String> {
             "--",
             "--test-threads=1",
         ]);
+        let server = workspace_root()
+            .join("target")
+            .join("debug")
+            .join("colloquy-server");
         e2e.env("CHROMEDRIVER", &chromedriver)
-            .env("COLLOQUY_DIST", workspace_root().join("dist"));
+            .env("COLLOQUY_DIST", workspace_root().join("dist"))
+            .env("COLLOQUY_SERVER_BIN", server);
         tally.tests(
             "end-to-end journeys (real server, release widget, Chromium)",
             e2e,
@@ -184,7 +195,7 @@ pub fn run() -> Result<ExitCode, String> {
     } else {
         tally.check(
             "end-to-end journeys",
-            Err("not run: the release widget did not build".into()),
+            Err("not run: the widget or the server did not build".into()),
         );
     }
 
