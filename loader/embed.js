@@ -1,8 +1,10 @@
 /*
- * Colloquy loader. A site owner adds this one classic script; it finds every element with
- * a data-colloquy attribute and mounts the comment widget there. It defines nothing global
- * but window.Colloquy, does nothing the second time it is included, and never throws into
- * the page: every failure is written into the mount point in words and logged with its cause.
+ * Colloquy loader: the one classic script a site owner adds. It mounts the comment widget
+ * on every [data-colloquy] element and every <colloquy-thread>, fetching the wasm only when
+ * a mount point comes within about a viewport of being seen (data-loading="eager" opts out).
+ * It defines nothing global but window.Colloquy, does nothing the second time it is
+ * included, and never throws into the page: a failure is written into the mount point in
+ * words and logged with its cause.
  */
 (function () {
   "use strict";
@@ -13,61 +15,138 @@
   // The wasm and its glue sit beside this file; the API defaults to the same server.
   var assets = src.slice(0, src.lastIndexOf("/") + 1);
   var defaultApi = new URL(src, location.href).origin;
-  var mounted = new WeakSet();
-  var widget = null;
+  // Replaced at build time by a hash of the widget, so its files can be cached for a year.
+  var build = "__COLLOQUY_BUILD__";
+  var OPTIONS = ["thread", "api", "title", "theme", "lang", "sort"];
+  var mounts = new WeakMap(); // element -> { live: bool, given: options }
+  var loading = null;
+  var glue = null;
 
   function loadWidget() {
-    if (!widget) {
-      widget = import(assets + "colloquy.js").then(function (glue) {
-        return glue.default({ module_or_path: assets + "colloquy_bg.wasm" }).then(function () {
-          return glue;
-        });
+    loading = loading || import(assets + "colloquy.js?v=" + build).then(function (module) {
+      return module.default({ module_or_path: assets + "colloquy_bg.wasm?v=" + build }).then(function () {
+        return (glue = module);
       });
-    }
-    return widget;
+    });
+    return loading;
   }
 
-  // The thread key: data-thread, else the canonical link's path, else this page's path.
-  function threadOf(element) {
-    var explicit = element.getAttribute("data-thread");
-    if (explicit) return explicit;
+  function optionsOf(element, given) {
+    var options = {};
+    OPTIONS.forEach(function (name) {
+      var value = given && given[name] != null ? given[name] :
+        element.getAttribute("data-" + name) || element.getAttribute(name);
+      if (value) options[name] = String(value);
+    });
+    // No thread named: the canonical path, else this page's (the widget normalises it).
     var canonical = document.querySelector('link[rel="canonical"][href]');
-    return canonical ? new URL(canonical.href, location.href).pathname : location.pathname;
+    options.path = canonical ? new URL(canonical.href, location.href).pathname : location.pathname;
+    options.api = options.api || defaultApi;
+    options.lang = options.lang || document.documentElement.lang || "en";
+    return options;
   }
 
-  function report(element, error) {
-    (element.shadowRoot || element).textContent = "The comments could not be loaded.";
-    console.error("Colloquy: the comment widget could not start:", error);
+  function start(element) {
+    loadWidget().then(function () {
+      var entry = mounts.get(element);
+      if (!entry || entry.live) return; // unmounted (or mounted) while the wasm loaded
+      glue.mount(element, optionsOf(element, entry.given));
+      entry.live = true;
+    }).catch(function (error) {
+      (element.shadowRoot || element).textContent = "The comments could not be loaded.";
+      console.error("Colloquy: the comment widget could not start:", error);
+    });
   }
 
-  function mount(element) {
-    if (mounted.has(element)) return;
-    mounted.add(element);
+  var observer = window.IntersectionObserver && new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) {
+        observer.unobserve(entry.target);
+        start(entry.target);
+      }
+    });
+  }, { rootMargin: "100% 0px" });
+
+  function mount(element, given) {
+    if (mounts.has(element)) return update(element, given);
+    mounts.set(element, { live: false, given: given });
     if (!element.shadowRoot) element.textContent = "Loading comments…";
-    loadWidget()
-      .then(function (glue) {
-        glue.mount(
-          element,
-          threadOf(element),
-          element.getAttribute("data-api") || defaultApi,
-          element.getAttribute("data-lang") || document.documentElement.lang || "en"
-        );
-      })
-      .catch(function (error) {
-        report(element, error);
-      });
+    var eager = (given && given.loading) || element.getAttribute("data-loading") ||
+      element.getAttribute("loading");
+    if (eager === "eager" || !observer) start(element);
+    else observer.observe(element);
+  }
+
+  function unmount(element) {
+    var entry = mounts.get(element);
+    if (!entry) return;
+    mounts.delete(element);
+    if (observer) observer.unobserve(element);
+    if (entry.live) glue.unmount(element);
+  }
+
+  function update(element, given) {
+    var entry = mounts.get(element);
+    if (!entry) return mount(element, given);
+    if (!entry.live) {
+      entry.given = Object.assign({}, entry.given, given);
+      return;
+    }
+    var options = {};
+    OPTIONS.forEach(function (name) {
+      if (given && given[name] != null) options[name] = String(given[name]);
+    });
+    glue.update(element, options);
+  }
+
+  // The public API never lets an error escape into the host's code.
+  function guarded(action) {
+    return function (element, options) {
+      try {
+        action(element, options);
+      } catch (error) {
+        console.error("Colloquy:", error);
+      }
+    };
+  }
+
+  window.Colloquy = {
+    version: build,
+    mount: guarded(mount),
+    unmount: guarded(unmount),
+    update: guarded(update),
+    instances: function () {
+      return glue ? glue.instances() : 0;
+    }
+  };
+
+  if (window.customElements && !customElements.get("colloquy-thread")) {
+    customElements.define("colloquy-thread", class extends HTMLElement {
+      static get observedAttributes() {
+        return OPTIONS;
+      }
+      connectedCallback() {
+        window.Colloquy.mount(this);
+      }
+      disconnectedCallback() {
+        window.Colloquy.unmount(this);
+      }
+      attributeChangedCallback(name, before, after) {
+        var entry = mounts.get(this);
+        if (entry && entry.live && before !== after) {
+          var change = {};
+          change[name] = after || "";
+          window.Colloquy.update(this, change);
+        }
+      }
+    });
   }
 
   function mountAll() {
-    var found = document.querySelectorAll("[data-colloquy]");
-    for (var i = 0; i < found.length; i++) mount(found[i]);
+    document.querySelectorAll("[data-colloquy]").forEach(function (element) {
+      window.Colloquy.mount(element);
+    });
   }
-
-  window.Colloquy = { version: "0.1.0", mountAll: mountAll };
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", mountAll);
-  } else {
-    mountAll();
-  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mountAll);
+  else mountAll();
 })();

@@ -2,6 +2,7 @@
 //! start), which is also what lets the browser tests stand in for the server.
 
 use colloquy_core::model::{CreatedComment, ErrorBody, NewComment, PublicConfig, ThreadPage};
+use colloquy_core::tree::Sort;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -46,8 +47,9 @@ impl Api {
             .await
     }
 
-    pub async fn thread(&self, thread: &str) -> Result<ThreadPage, ApiError> {
-        self.send("GET", &self.thread_url(thread), None).await
+    pub async fn thread(&self, thread: &str, sort: Sort) -> Result<ThreadPage, ApiError> {
+        let url = format!("{}?sort={}", self.thread_url(thread), sort.as_str());
+        self.send("GET", &url, None).await
     }
 
     pub async fn post_comment(

@@ -17,5 +17,6 @@ pub mod mount;
 /// The thread's state: pure, tested without a browser.
 pub mod state;
 
-pub use components::comment_thread::{CommentThread, CommentThreadProps};
-pub use mount::{mount, unmount};
+pub use colloquy_core::tree::Sort;
+pub use components::comment_thread::{CommentThread, CommentThreadProps, Theme};
+pub use mount::{instances, mount, unmount, update};

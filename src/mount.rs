@@ -1,27 +1,78 @@
 //! Mounting onto a page the widget does not own (DESIGN.md rule 3): each instance lives in
 //! an open shadow root with its own stylesheet, so host CSS cannot reach in and ours cannot
 //! leak out, and every failure is returned to the loader instead of thrown into the page.
+//! One wasm instance serves every mount point on the page.
 
 use std::cell::RefCell;
 
+use colloquy_core::thread_key::normalize_path;
+use colloquy_core::tree::Sort;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, ShadowRoot, ShadowRootInit, ShadowRootMode};
-use yew::AppHandle;
+use yew::{AppHandle, AttrValue};
 
-use crate::components::comment_thread::{CommentThread, CommentThreadProps};
+use crate::components::comment_thread::{CommentThread, CommentThreadProps, Theme};
 
 /// The widget's stylesheet, compiled in: one request fewer, and it cannot go missing.
 const STYLES: &str = include_str!("../styles/colloquy.css");
 
 thread_local! {
-    static MOUNTED: RefCell<Vec<(Element, AppHandle<CommentThread>)>> = const { RefCell::new(Vec::new()) };
+    static MOUNTED: RefCell<Vec<Mounted>> = const { RefCell::new(Vec::new()) };
+    /// One constructed sheet, adopted by every instance's shadow root.
+    static SHEET: RefCell<Option<web_sys::CssStyleSheet>> = const { RefCell::new(None) };
 }
 
-/// Shows the comment thread `thread` from the server at `api` inside `host`. Mounting an
-/// element again replaces what it showed.
+struct Mounted {
+    host: Element,
+    props: CommentThreadProps,
+    app: AppHandle<CommentThread>,
+}
+
+/// Reads the options the loader passes: `thread` (an explicit key), `path` (the page's
+/// path, used when no thread is named), `api`, `lang`, `theme`, `sort`, `title`. Missing or
+/// unknown values fall back to `base`, then to the defaults.
+fn props_from(options: &JsValue, base: Option<&CommentThreadProps>) -> CommentThreadProps {
+    let text = |name: &str| {
+        js_sys::Reflect::get(options, &JsValue::from_str(name))
+            .ok()
+            .and_then(|value| value.as_string())
+            .map(|value| value.trim().to_owned())
+            .filter(|value| !value.is_empty())
+    };
+    let thread = text("thread")
+        .or_else(|| text("path").map(|path| normalize_path(&path)))
+        .map(AttrValue::from)
+        .or_else(|| base.map(|b| b.thread.clone()))
+        .unwrap_or_else(|| AttrValue::from("/"));
+    let keep = |name: &str, old: Option<&AttrValue>| {
+        text(name)
+            .map(AttrValue::from)
+            .or_else(|| old.cloned())
+            .unwrap_or_default()
+    };
+    CommentThreadProps {
+        thread,
+        api: keep("api", base.map(|b| &b.api)),
+        lang: keep("lang", base.map(|b| &b.lang)),
+        title: text("title")
+            .map(AttrValue::from)
+            .or_else(|| base.and_then(|b| b.title.clone())),
+        theme: text("theme")
+            .and_then(|t| Theme::parse(&t))
+            .or(base.map(|b| b.theme))
+            .unwrap_or_default(),
+        sort: text("sort")
+            .and_then(|s| Sort::parse(&s))
+            .or(base.map(|b| b.sort))
+            .unwrap_or_default(),
+    }
+}
+
+/// Shows a comment thread inside `host`. Mounting an element again replaces what it showed.
 #[wasm_bindgen]
-pub fn mount(host: Element, thread: String, api: String, lang: String) -> Result<(), JsValue> {
+pub fn mount(host: Element, options: JsValue) -> Result<(), JsValue> {
     unmount(&host);
+    let props = props_from(&options, None);
     let shadow = match host.shadow_root() {
         Some(shadow) => shadow,
         None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
@@ -36,38 +87,68 @@ pub fn mount(host: Element, thread: String, api: String, lang: String) -> Result
     let container = document.create_element("div")?;
     container.set_class_name("colloquy-root");
     shadow.append_child(&container)?;
-    let props = CommentThreadProps {
-        thread: thread.into(),
-        api: api.into(),
-        lang: lang.into(),
-    };
-    let handle = yew::Renderer::<CommentThread>::with_root_and_props(container, props).render();
-    MOUNTED.with(|mounted| mounted.borrow_mut().push((host, handle)));
+    let app =
+        yew::Renderer::<CommentThread>::with_root_and_props(container, props.clone()).render();
+    MOUNTED.with(|mounted| mounted.borrow_mut().push(Mounted { host, props, app }));
     Ok(())
 }
 
-/// Destroys the app shown in `host`, with its listeners. Unknown elements are ignored.
+/// Changes what a mounted instance shows (for example `{thread}` after a route change)
+/// without rebuilding it. Returns false when `host` shows no instance.
+#[wasm_bindgen]
+pub fn update(host: &Element, options: JsValue) -> bool {
+    MOUNTED.with(|mounted| {
+        let mut mounted = mounted.borrow_mut();
+        let Some(entry) = mounted.iter_mut().find(|m| &m.host == host) else {
+            return false;
+        };
+        entry.props = props_from(&options, Some(&entry.props));
+        entry.app.update(entry.props.clone());
+        true
+    })
+}
+
+/// Destroys the instance shown in `host`, with its listeners, and empties its shadow root.
+/// Unknown elements are ignored.
 #[wasm_bindgen]
 pub fn unmount(host: &Element) {
     let found = MOUNTED.with(|mounted| {
         let mut mounted = mounted.borrow_mut();
-        let index = mounted.iter().position(|(element, _)| element == host)?;
-        Some(mounted.swap_remove(index).1)
+        let index = mounted.iter().position(|m| &m.host == host)?;
+        Some(mounted.swap_remove(index))
     });
-    if let Some(handle) = found {
-        handle.destroy();
+    if let Some(entry) = found {
+        entry.app.destroy();
+        if let Some(shadow) = entry.host.shadow_root() {
+            while let Some(child) = shadow.first_child() {
+                let _ = shadow.remove_child(&child);
+            }
+        }
     }
+}
+
+/// How many instances are alive: lets a host page (and the tests) see that nothing leaks.
+#[wasm_bindgen]
+pub fn instances() -> usize {
+    MOUNTED.with(|mounted| mounted.borrow().len())
 }
 
 /// A constructable stylesheet where the browser has them (it also satisfies a strict CSP
 /// without `'unsafe-inline'`), else a `<style>` element.
 fn apply_styles(shadow: &ShadowRoot) -> Result<(), JsValue> {
-    if let Ok(sheet) = web_sys::CssStyleSheet::new() {
-        if sheet.replace_sync(STYLES).is_ok() {
-            let sheets = js_sys::Array::of1(&sheet);
-            if js_sys::Reflect::set(shadow, &"adoptedStyleSheets".into(), &sheets)? {
-                return Ok(());
-            }
+    let sheet = SHEET.with(|cached| {
+        let mut cached = cached.borrow_mut();
+        if cached.is_none() {
+            *cached = web_sys::CssStyleSheet::new()
+                .ok()
+                .filter(|sheet| sheet.replace_sync(STYLES).is_ok());
+        }
+        cached.clone()
+    });
+    if let Some(sheet) = sheet {
+        let sheets = js_sys::Array::of1(&sheet);
+        if js_sys::Reflect::set(shadow, &"adoptedStyleSheets".into(), &sheets)? {
+            return Ok(());
         }
     }
     let document = web_sys::window()

@@ -91,11 +91,7 @@ fn page_json(thread: &str, comments: Vec<serde_json::Value>) -> String {
 /// Installs the stand-in with a config and the given thread, and mounts a widget.
 fn start(thread: &str, comments: Vec<serde_json::Value>) -> Element {
     stub_fetch();
-    let config = serde_json::json!({
-        "rules": colloquy_core::rules::FormRules::default(),
-        "moderation": false, "edit_window_secs": 900
-    });
-    stub_respond("GET", CONFIG_PATH, 200, &config.to_string());
+    stub_config();
     stub_respond(
         "GET",
         &thread_path(thread),
@@ -105,12 +101,32 @@ fn start(thread: &str, comments: Vec<serde_json::Value>) -> Element {
     mount_widget(thread)
 }
 
-fn mount_widget(thread: &str) -> Element {
+fn options(pairs: &[(&str, &str)]) -> JsValue {
+    let object = js_sys::Object::new();
+    for (name, value) in pairs {
+        js_sys::Reflect::set(&object, &(*name).into(), &(*value).into()).unwrap();
+    }
+    object.into()
+}
+
+fn mount_with(pairs: &[(&str, &str)]) -> Element {
     let document = web_sys::window().unwrap().document().unwrap();
     let host = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&host).unwrap();
-    colloquy::mount(host.clone(), thread.into(), API.into(), "en".into()).unwrap();
+    colloquy::mount(host.clone(), options(pairs)).unwrap();
     host
+}
+
+fn mount_widget(thread: &str) -> Element {
+    mount_with(&[("thread", thread), ("api", API), ("lang", "en")])
+}
+
+fn stub_config() {
+    let config = serde_json::json!({
+        "rules": colloquy_core::rules::FormRules::default(),
+        "moderation": false, "edit_window_secs": 900
+    });
+    stub_respond("GET", CONFIG_PATH, 200, &config.to_string());
 }
 
 fn finish(host: Element) {
@@ -549,5 +565,121 @@ async fn a_reply_opens_under_its_comment_and_appears_there() {
         "the reply form closes"
     );
     assert_eq!(text(&host, "h2.count"), "4 comments");
+    finish(host);
+}
+
+#[wasm_bindgen_test]
+async fn options_choose_title_theme_and_sort() {
+    stub_fetch();
+    stub_config();
+    let comments = vec![
+        comment_json(1, None, "Ann", "Old", 0),
+        comment_json(2, Some(1), "Ben", "Reply", 1),
+        comment_json(3, None, "Cat", "New", 2),
+    ];
+    stub_respond(
+        "GET",
+        &thread_path("opts"),
+        200,
+        &page_json("opts", comments),
+    );
+    let host = mount_with(&[
+        ("thread", "opts"),
+        ("api", API),
+        ("title", "<b>Release</b> notes"),
+        ("theme", "dark"),
+        ("sort", "newest"),
+    ]);
+    loaded(&host).await;
+    assert_eq!(
+        text(&host, "h2.count"),
+        "3 comments on “<b>Release</b> notes”"
+    );
+    assert!(find(&host, "h2.count b").is_none(), "the title is text");
+    let class = find(&host, "section.colloquy")
+        .unwrap()
+        .get_attribute("class")
+        .unwrap();
+    assert!(class.contains("theme-dark"), "{class}");
+    let ids: Vec<String> = find_all(&host, "li.comment")
+        .iter()
+        .map(|li| li.get_attribute("data-comment-id").unwrap())
+        .collect();
+    assert_eq!(ids, vec!["3", "1", "2"], "newest conversations first");
+    assert!(stub_bodies("GET")
+        .iter()
+        .any(|path| path.ends_with("/opts/comments")));
+    finish(host);
+}
+
+#[wasm_bindgen_test]
+async fn without_a_thread_the_normalised_page_path_is_used() {
+    stub_fetch();
+    stub_config();
+    stub_respond(
+        "GET",
+        &thread_path("%2Fpost"),
+        200,
+        &page_json("/post", vec![comment_json(1, None, "Ann", "Hi", 0)]),
+    );
+    let host = mount_with(&[("path", "/post/index.html"), ("api", API)]);
+    until("the page's thread", || find(&host, "li.comment").is_some()).await;
+    finish(host);
+}
+
+#[wasm_bindgen_test]
+async fn update_switches_threads_in_place() {
+    let host = start(
+        "first",
+        vec![comment_json(1, None, "Ann", "In the first", 0)],
+    );
+    loaded(&host).await;
+    stub_respond(
+        "GET",
+        &thread_path("second"),
+        200,
+        &page_json(
+            "second",
+            vec![
+                comment_json(5, None, "Eve", "In the second", 0),
+                comment_json(6, None, "Fay", "Also second", 1),
+            ],
+        ),
+    );
+    assert!(colloquy::update(&host, options(&[("thread", "second")])));
+    until("the second thread", || {
+        text(&host, "h2.count") == "2 comments"
+    })
+    .await;
+    assert!(find(&host, "li[data-comment-id='1']").is_none());
+    assert_eq!(find_all(&host, ".colloquy-root").len(), 1);
+    assert_eq!(colloquy::instances(), 1);
+    finish(host);
+    assert_eq!(colloquy::instances(), 0);
+    assert!(!colloquy::update(
+        &web_sys::window()
+            .unwrap()
+            .document()
+            .unwrap()
+            .create_element("div")
+            .unwrap(),
+        options(&[])
+    ));
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_origin_is_told_in_words() {
+    stub_fetch();
+    stub_config();
+    stub_respond(
+        "GET",
+        &thread_path("refused"),
+        403,
+        r#"{"message":"This site (http://evil.test) is not allowed to use this comment server."}"#,
+    );
+    let host = mount_widget("refused");
+    until("the refusal", || find(&host, ".status.failed").is_some()).await;
+    assert!(text(&host, ".status.failed")
+        .contains("This site is not allowed to use this comment server."));
     finish(host);
 }

@@ -12,6 +12,7 @@ pub struct Messages {
     pub loading: &'static str,
     pub empty: &'static str,
     pub load_failed: &'static str,
+    pub origin_refused: &'static str,
     pub retry: &'static str,
     pub leave_comment: &'static str,
     pub name_label: &'static str,
@@ -32,6 +33,8 @@ pub struct Messages {
     pub rejected: &'static str,
     pub posted: &'static str,
     pub comment_count: fn(u64) -> String,
+    /// The count with the thread's title, when the page gives one.
+    pub comment_count_on: fn(u64, &str) -> String,
     pub reply_heading: fn(&str) -> String,
     pub reply_to: fn(&str) -> String,
     pub field_error: fn(Field, ErrorCode, &FormRules) -> String,
@@ -42,6 +45,7 @@ pub static ENGLISH: Messages = Messages {
     loading: "Loading comments…",
     empty: "No comments yet. Be the first to comment.",
     load_failed: "The comments could not be loaded.",
+    origin_refused: "This site is not allowed to use this comment server.",
     retry: "Try again",
     leave_comment: "Leave a comment",
     name_label: "Name",
@@ -64,6 +68,7 @@ pub static ENGLISH: Messages = Messages {
     rejected: "The comment server refused this comment.",
     posted: "Your comment was posted.",
     comment_count: english_comment_count,
+    comment_count_on: english_comment_count_on,
     reply_heading: english_reply_heading,
     reply_to: english_reply_to,
     field_error: english_field_error,
@@ -80,6 +85,10 @@ fn english_comment_count(count: u64) -> String {
         1 => "1 comment".to_owned(),
         n => format!("{n} comments"),
     }
+}
+
+fn english_comment_count_on(count: u64, title: &str) -> String {
+    format!("{} on “{title}”", english_comment_count(count))
 }
 
 fn english_reply_heading(author: &str) -> String {
@@ -131,6 +140,10 @@ mod tests {
         assert_eq!((ENGLISH.comment_count)(0), "No comments");
         assert_eq!((ENGLISH.comment_count)(1), "1 comment");
         assert_eq!((ENGLISH.comment_count)(7), "7 comments");
+        assert_eq!(
+            (ENGLISH.comment_count_on)(1, "Hello"),
+            "1 comment on “Hello”"
+        );
     }
 
     #[test]

@@ -5,6 +5,26 @@
 /// The longest key accepted, in bytes.
 pub const MAX_THREAD_KEY_LEN: usize = 256;
 
+/// The thread key of a page that names none: its path, with `index.html` (or `.htm`) and a
+/// trailing slash removed, so `/post`, `/post/` and `/post/index.html` share one thread. The
+/// root stays `/`. Query and fragment never reach here: the loader passes only the path.
+pub fn normalize_path(path: &str) -> String {
+    let path = path.trim();
+    let path = path
+        .strip_suffix("index.html")
+        .or_else(|| path.strip_suffix("index.htm"))
+        .filter(|rest| rest.ends_with('/'))
+        .unwrap_or(path);
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        "/".to_owned()
+    } else if trimmed.starts_with('/') {
+        trimmed.to_owned()
+    } else {
+        format!("/{trimmed}")
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ThreadKeyError {
     Empty,
@@ -47,6 +67,24 @@ mod tests {
         for key in ["/blog/hello-world/", "post-42", "/caf%C3%A9", "a:b@c"] {
             assert_eq!(check_thread_key(key), Ok(()), "{key}");
         }
+    }
+
+    #[test]
+    fn one_page_one_thread() {
+        for path in [
+            "/post",
+            "/post/",
+            "/post/index.html",
+            "/post/index.htm",
+            "/post//",
+        ] {
+            assert_eq!(normalize_path(path), "/post", "{path}");
+        }
+        for path in ["/", "", "/index.html", "//"] {
+            assert_eq!(normalize_path(path), "/", "{path:?}");
+        }
+        assert_eq!(normalize_path("/blog/my-index.html"), "/blog/my-index.html");
+        assert_eq!(normalize_path("post"), "/post");
     }
 
     #[test]

@@ -7,7 +7,40 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::Comment;
+
+/// How top-level comments are ordered; replies always follow the conversation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    #[default]
+    Oldest,
+    Newest,
+    /// The liveliest conversations first: most replies (at any depth), then oldest. Likes
+    /// will join this ranking when they exist.
+    Top,
+}
+
+impl Sort {
+    pub fn parse(value: &str) -> Option<Sort> {
+        match value {
+            "oldest" => Some(Sort::Oldest),
+            "newest" => Some(Sort::Newest),
+            "top" => Some(Sort::Top),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Oldest => "oldest",
+            Sort::Newest => "newest",
+            Sort::Top => "top",
+        }
+    }
+}
 
 /// One comment's place in the conversation: `index` into the input slice, `depth` 0 for
 /// top-level comments.
@@ -25,6 +58,11 @@ pub struct ThreadEntry {
 ///   exactly once, and the oldest comment of a cycle becomes a top-level comment.
 /// - A duplicated id keeps its first occurrence.
 pub fn build_reply_tree(comments: &[Comment]) -> Vec<ThreadEntry> {
+    build_sorted_reply_tree(comments, Sort::Oldest)
+}
+
+/// [`build_reply_tree`] with the top-level comments in `sort` order.
+pub fn build_sorted_reply_tree(comments: &[Comment], sort: Sort) -> Vec<ThreadEntry> {
     let mut order: Vec<usize> = (0..comments.len()).collect();
     order.sort_by(|&a, &b| {
         let (a, b) = (&comments[a], &comments[b]);
@@ -66,6 +104,15 @@ pub fn build_reply_tree(comments: &[Comment]) -> Vec<ThreadEntry> {
             }
         }
     };
+    match sort {
+        Sort::Oldest => {}
+        Sort::Newest => roots.reverse(),
+        Sort::Top => {
+            let replies = count_descendants(&roots, &children);
+            // Stable: equal counts keep conversation order.
+            roots.sort_by_key(|root| std::cmp::Reverse(replies.get(root).copied().unwrap_or(0)));
+        }
+    }
     for &root in &roots {
         place_subtree(root, &mut entries);
     }
@@ -74,6 +121,27 @@ pub fn build_reply_tree(comments: &[Comment]) -> Vec<ThreadEntry> {
         place_subtree(index, &mut entries);
     }
     entries
+}
+
+/// Replies under each root, at any depth, counted without recursion.
+fn count_descendants(
+    roots: &[usize],
+    children: &HashMap<usize, Vec<usize>>,
+) -> HashMap<usize, usize> {
+    let mut counts = HashMap::with_capacity(roots.len());
+    for &root in roots {
+        let mut seen = std::collections::HashSet::from([root]);
+        let mut stack = vec![root];
+        while let Some(index) = stack.pop() {
+            for &kid in children.get(&index).into_iter().flatten() {
+                if seen.insert(kid) {
+                    stack.push(kid);
+                }
+            }
+        }
+        counts.insert(root, seen.len() - 1);
+    }
+    counts
 }
 
 #[cfg(test)]
@@ -124,6 +192,35 @@ mod tests {
         assert_eq!(shape(&comments), vec![(1, 0), (3, 1), (5, 1)]);
         comments.reverse();
         assert_eq!(shape(&comments), vec![(1, 0), (3, 1), (5, 1)]);
+    }
+
+    #[test]
+    fn sorting_moves_whole_conversations() {
+        let comments = vec![
+            comment(1, None, 0),
+            comment(2, None, 1),
+            comment(3, Some(2), 2),
+            comment(4, Some(3), 3),
+            comment(5, None, 4),
+            comment(6, Some(1), 5),
+        ];
+        let ids = |sort| -> Vec<(i64, usize)> {
+            build_sorted_reply_tree(&comments, sort)
+                .into_iter()
+                .map(|e| (comments[e.index].id, e.depth))
+                .collect()
+        };
+        assert_eq!(
+            ids(Sort::Newest),
+            vec![(5, 0), (2, 0), (3, 1), (4, 2), (1, 0), (6, 1)]
+        );
+        assert_eq!(
+            ids(Sort::Top),
+            vec![(2, 0), (3, 1), (4, 2), (1, 0), (6, 1), (5, 0)]
+        );
+        assert_eq!(ids(Sort::Oldest), shape(&comments));
+        assert_eq!(Sort::parse("top"), Some(Sort::Top));
+        assert_eq!(Sort::parse("best"), None);
     }
 
     #[test]

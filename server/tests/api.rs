@@ -428,11 +428,13 @@ async fn only_allowed_origins_get_cors_headers() {
         allowed.headers()["access-control-allow-origin"],
         "https://blog.example.org"
     );
+    assert_eq!(allowed.status(), StatusCode::OK);
     let refused = ask("https://evil.example").await.unwrap();
-    assert!(refused
-        .headers()
-        .get("access-control-allow-origin")
-        .is_none());
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(
+        error_body(refused).await.errors.is_empty(),
+        "a refusal carries no data"
+    );
     server.stop().await;
 }
 
@@ -451,4 +453,130 @@ async fn the_demo_thread_is_seeded_once() {
     assert!(comments.len() >= 7);
     let entries = colloquy_core::tree::build_reply_tree(&comments);
     assert!(entries.iter().any(|entry| entry.depth >= 3), "{entries:?}");
+}
+
+#[tokio::test]
+async fn other_origins_are_refused_in_words_and_same_origin_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests(dir.path().join("t.db"));
+    config.allowed_origins = vec!["http://blog.example".into()];
+    let server = TestServer::start(config).await;
+    let thread = server.url("/api/v1/threads/t/comments");
+
+    let refused = server
+        .client
+        .post(&thread)
+        .header("origin", "http://evil.example")
+        .json(&comment("Eve", "spam", "k1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        refused.headers()["access-control-allow-origin"],
+        "http://evil.example",
+        "the widget must be able to read the refusal"
+    );
+    let body = error_body(refused).await;
+    assert!(
+        body.message.contains("http://evil.example"),
+        "{}",
+        body.message
+    );
+    assert!(body.message.contains("not allowed"));
+
+    let own_origin = server.base.clone();
+    let same = server
+        .client
+        .post(&thread)
+        .header("origin", own_origin)
+        .json(&comment("Ada", "hello", "k2"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), StatusCode::CREATED);
+    let listed = server
+        .client
+        .post(&thread)
+        .header("origin", "http://blog.example")
+        .json(&comment("Bob", "hi", "k3"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), StatusCode::CREATED);
+    let page = server.thread("t").await;
+    let authors: Vec<&str> = page.comments.iter().map(|c| c.author.as_str()).collect();
+    assert_eq!(authors, vec!["Ada", "Bob"]);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn assets_are_compressed_shared_and_cached_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir(&dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>demo</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.join("embed.js"), "/* loader */ ".repeat(200)).unwrap();
+    let wasm: Vec<u8> = b"\0asm\x01\0\0\0"
+        .iter()
+        .copied()
+        .cycle()
+        .take(8_000)
+        .collect();
+    std::fs::write(dist.join("colloquy_bg.wasm"), &wasm).unwrap();
+    let server = TestServer::in_folder(dir.path()).await;
+    let get = |path: &'static str| {
+        server
+            .client
+            .get(server.url(path))
+            .header("accept-encoding", "gzip")
+            .header("origin", "http://elsewhere.example")
+            .send()
+    };
+    let wasm_response = get("/colloquy_bg.wasm?v=abc123").await.unwrap();
+    assert_eq!(wasm_response.headers()["content-type"], "application/wasm");
+    assert_eq!(wasm_response.headers()["content-encoding"], "gzip");
+    assert_eq!(wasm_response.headers()["access-control-allow-origin"], "*");
+    assert_eq!(
+        wasm_response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let compressed = wasm_response.bytes().await.unwrap();
+    assert!(
+        compressed.len() < wasm.len() / 4,
+        "{} bytes",
+        compressed.len()
+    );
+
+    let loader = get("/embed.js").await.unwrap();
+    assert_eq!(loader.headers()["cache-control"], "public, max-age=300");
+    let page = get("/").await.unwrap();
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn sort_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::in_folder(dir.path()).await;
+    for sort in ["oldest", "newest", "top"] {
+        let url = server.url(&format!("/api/v1/threads/t/comments?sort={sort}"));
+        assert_eq!(
+            server.client.get(url).send().await.unwrap().status(),
+            StatusCode::OK
+        );
+    }
+    let bad = server
+        .client
+        .get(server.url("/api/v1/threads/t/comments?sort=best"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(error_body(bad).await.message.contains("oldest"));
+    server.stop().await;
 }

@@ -190,7 +190,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
             html! {
                 <div class="feedback failed" role="alert">
                     <p>{text}</p>
-                    <button type="submit" class="retry">{messages.retry}</button>
+                    <button part="button" type="submit" class="retry">{messages.retry}</button>
                 </div>
             }
         }
@@ -222,11 +222,11 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
             {field(3, messages.body_label, "textarea", "off", rules.body.required, Some(messages.body_hint))}
             {feedback}
             <div class="buttons">
-                <button type="submit" class="submit" disabled={sending}>
+                <button part="button" type="submit" class="submit" disabled={sending}>
                     {if sending { messages.submitting } else { messages.submit }}
                 </button>
                 if let Some(on_cancel) = props.on_cancel.clone() {
-                    <button type="button" class="cancel" onclick={move |_| on_cancel.emit(())}>
+                    <button part="button" type="button" class="cancel" onclick={move |_| on_cancel.emit(())}>
                         {messages.cancel}
                     </button>
                 }

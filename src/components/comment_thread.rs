@@ -1,12 +1,12 @@
 use colloquy_core::messages::for_lang;
 use colloquy_core::model::Comment;
-use colloquy_core::tree::build_reply_tree;
+use colloquy_core::tree::{build_sorted_reply_tree, Sort};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::comment_form::CommentForm;
 use super::comment_view::CommentView;
-use crate::api::Api;
+use crate::api::{Api, ApiError};
 use crate::state::{Load, ThreadAction, ThreadState};
 
 #[derive(Properties, PartialEq, Clone)]
@@ -18,6 +18,47 @@ pub struct CommentThreadProps {
     /// A BCP 47 language tag choosing the message catalog; English by default.
     #[prop_or_default]
     pub lang: AttrValue,
+    /// The thread's title, shown with the count (as text, whatever it contains).
+    #[prop_or_default]
+    pub title: Option<AttrValue>,
+    #[prop_or_default]
+    pub theme: Theme,
+    /// The order of top-level comments; replies always follow their conversation.
+    #[prop_or_default]
+    pub sort: Sort,
+}
+
+/// The palette. `Inherit` (the default) takes the page's own text colour so the widget looks
+/// native; the others bring their own.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Theme {
+    #[default]
+    Inherit,
+    Light,
+    Dark,
+    /// Light or dark, following the reader's `prefers-color-scheme`.
+    Auto,
+}
+
+impl Theme {
+    pub fn parse(value: &str) -> Option<Theme> {
+        match value {
+            "inherit" => Some(Theme::Inherit),
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            "auto" => Some(Theme::Auto),
+            _ => None,
+        }
+    }
+
+    fn class(self) -> &'static str {
+        match self {
+            Theme::Inherit => "theme-inherit",
+            Theme::Light => "theme-light",
+            Theme::Dark => "theme-dark",
+            Theme::Auto => "theme-auto",
+        }
+    }
 }
 
 /// A page's whole comment section: the count, the thread with its replies, and the form.
@@ -51,17 +92,22 @@ pub fn CommentThread(props: &CommentThreadProps) -> Html {
     {
         let dispatcher = state.dispatcher();
         use_effect_with(
-            (props.thread.clone(), props.api.clone(), *reloads),
-            move |(thread, api, _)| {
-                let (thread, api) = (thread.to_string(), Api::new(api));
+            (
+                props.thread.clone(),
+                props.api.clone(),
+                props.sort,
+                *reloads,
+            ),
+            move |(thread, api, sort, _)| {
+                let (thread, api, sort) = (thread.to_string(), Api::new(api), *sort);
                 dispatcher.dispatch(ThreadAction::Load(thread.clone()));
                 spawn_local(async move {
-                    match api.thread(&thread).await {
-                        Ok(page) => dispatcher.dispatch(ThreadAction::Loaded(page)),
-                        Err(_) => {
-                            dispatcher.dispatch(ThreadAction::LoadFailed(messages.load_failed))
-                        }
-                    }
+                    let failed = match api.thread(&thread, sort).await {
+                        Ok(page) => return dispatcher.dispatch(ThreadAction::Loaded(page)),
+                        Err(ApiError::Refused(403, _)) => messages.origin_refused,
+                        Err(_) => messages.load_failed,
+                    };
+                    dispatcher.dispatch(ThreadAction::LoadFailed(failed));
                 });
             },
         );
@@ -89,7 +135,7 @@ pub fn CommentThread(props: &CommentThreadProps) -> Html {
         Load::Failed(message) => html! {
             <div class="status failed" role="alert">
                 <p>{*message}</p>
-                <button type="button" class="retry" onclick={retry}>{messages.retry}</button>
+                <button part="button" type="button" class="retry" onclick={retry}>{messages.retry}</button>
             </div>
         },
         Load::Loaded if state.comments.is_empty() => {
@@ -99,7 +145,7 @@ pub fn CommentThread(props: &CommentThreadProps) -> Html {
     };
 
     let api = crate::api::Api::new(&props.api);
-    let entries = build_reply_tree(&state.comments);
+    let entries = build_sorted_reply_tree(&state.comments, props.sort);
     let comments = entries.iter().map(|entry| {
         let comment = &state.comments[entry.index];
         let parent_author = comment.parent_id.and_then(|parent| {
@@ -141,9 +187,13 @@ pub fn CommentThread(props: &CommentThreadProps) -> Html {
         }
     });
 
+    let heading = match &props.title {
+        Some(title) => (messages.comment_count_on)(state.total, title),
+        None => (messages.comment_count)(state.total),
+    };
     html! {
-        <section class="colloquy" part="thread" lang={messages.lang}>
-            <h2 class="count" part="count">{(messages.comment_count)(state.total)}</h2>
+        <section class={classes!("colloquy", props.theme.class())} part="thread" lang={messages.lang}>
+            <h2 class="count" part="count">{heading}</h2>
             {status}
             if !state.comments.is_empty() {
                 <ol class="comments">{for comments}</ol>

@@ -64,7 +64,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
                 <div class="body">{render_markdown(&comment.body)}</div>
                 if !props.replying {
                     <footer class="actions">
-                        <button type="button" class="reply" onclick={on_reply}>{messages.reply}</button>
+                        <button part="button" type="button" class="reply" onclick={on_reply}>{messages.reply}</button>
                     </footer>
                 }
                 {props.children.clone()}

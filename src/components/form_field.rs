@@ -55,6 +55,7 @@ pub fn FormField(props: &FormFieldProps) -> Html {
         });
         html! {
             <textarea
+                part="input"
                 id={props.id.clone()}
                 name={field.as_str()}
                 rows="5"
@@ -75,6 +76,7 @@ pub fn FormField(props: &FormFieldProps) -> Html {
         });
         html! {
             <input
+                part="input"
                 id={props.id.clone()}
                 name={field.as_str()}
                 type={props.kind.clone()}

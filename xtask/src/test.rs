@@ -132,7 +132,34 @@ pub fn run() -> Result<ExitCode, String> {
             "warnings",
         ])),
     );
+    tally.check(
+        "the Yew example builds for wasm32 (examples/yew_app.rs)",
+        checked(cargo(&[
+            "build",
+            "-p",
+            "colloquy",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--examples",
+        ])),
+    );
     let built = tally.check("release widget build (trunk)", widget::build());
+    if built {
+        let size = widget::loader_gzip_size();
+        if let Ok(bytes) = &size {
+            println!("xtask: the loader (dist/embed.js) is {bytes} bytes gzipped");
+        }
+        tally.check(
+            &format!("loader at most {} bytes gzipped", widget::LOADER_GZIP_LIMIT),
+            size.and_then(|bytes| {
+                if bytes <= widget::LOADER_GZIP_LIMIT {
+                    Ok(())
+                } else {
+                    Err(format!("it is {bytes} bytes"))
+                }
+            }),
+        );
+    }
 
     tally.tests(
         "native tests (core, server over HTTP, widget state, xtask)",

@@ -1,12 +1,14 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use colloquy_core::messages::ENGLISH;
 use colloquy_core::model::{CreatedComment, NewComment, ThreadPage};
+use colloquy_core::tree::Sort;
 use colloquy_core::validation::{validate_new_comment, ErrorCode, Field, FieldError};
+use serde::Deserialize;
 
 use super::extract::{ApiJson, ThreadKey};
 use super::ApiError;
@@ -21,12 +23,33 @@ pub fn router() -> Router<AppState> {
     )
 }
 
+#[derive(Deserialize)]
+struct ListQuery {
+    sort: Option<String>,
+}
+
 /// The whole thread, oldest first. An unknown thread is simply empty: pages get threads by
 /// being commented on, not by being registered.
+///
+/// `sort` (`oldest`, `newest`, `top`) is checked now and will order pages once threads are
+/// paginated; while the whole thread comes in one answer the widget arranges it itself.
 async fn list_comments(
     State(state): State<AppState>,
     ThreadKey(thread): ThreadKey,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<ThreadPage>, ApiError> {
+    let Ok(Query(query)) = query else {
+        return Err(ApiError::BadRequest(
+            "The query string could not be read.".into(),
+        ));
+    };
+    if let Some(sort) = query.sort.as_deref() {
+        if Sort::parse(sort).is_none() {
+            return Err(ApiError::BadRequest(
+                "sort must be one of oldest, newest or top.".into(),
+            ));
+        }
+    }
     let comments = state.store.thread_comments(&thread).await?;
     Ok(Json(ThreadPage {
         thread,

@@ -14,6 +14,8 @@ pub enum ApiError {
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -35,6 +37,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, message, errors) = match self {
             ApiError::BadRequest(message) => (StatusCode::BAD_REQUEST, message, Vec::new()),
+            ApiError::Forbidden(message) => (StatusCode::FORBIDDEN, message, Vec::new()),
             ApiError::NotFound(message) => (StatusCode::NOT_FOUND, message, Vec::new()),
             ApiError::PayloadTooLarge(message) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, message, Vec::new())

@@ -6,6 +6,7 @@ mod comments;
 mod config;
 mod error;
 mod extract;
+mod origins;
 
 use std::any::Any;
 
@@ -28,7 +29,11 @@ pub fn router(state: AppState) -> Router {
         .merge(comments::router())
         .fallback(|| async { ApiError::NotFound("There is no such API endpoint.".into()) })
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(cors_layer(&state.allowed_origins));
+        .layer(cors_layer(&state.allowed_origins))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            origins::origin_gate,
+        ));
     Router::new()
         .nest("/api/v1", api)
         .fallback_service(assets::service(&state.assets))
