@@ -4,6 +4,8 @@
 
 /// Reading a child process's output with a deadline.
 pub mod child_output;
+/// Site owners' pages on an origin of their own.
+pub mod host_site;
 /// Starting and stopping the real server binary.
 pub mod server;
 /// A minimal W3C WebDriver client.

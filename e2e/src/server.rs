@@ -1,7 +1,8 @@
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::{mpsc, Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use crate::child_output::first_line_containing;
 
@@ -28,6 +29,7 @@ pub fn widget_dist() -> PathBuf {
 pub struct Server {
     pub base: String,
     child: Option<Child>,
+    log: Arc<(Mutex<Vec<String>>, Condvar)>,
 }
 
 impl Server {
@@ -42,10 +44,22 @@ impl Server {
             .arg(widget_dist())
             .arg("--seed-demo")
             .args(extra_args)
-            .env("COLLOQUY_LOG", "warn")
+            .env("COLLOQUY_LOG", "warn,colloquy_server=info")
             .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("start colloquy-server");
+        let log: Arc<(Mutex<Vec<String>>, Condvar)> = Arc::default();
+        if let Some(stderr) = child.stderr.take() {
+            let log = log.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    eprintln!("[server log] {line}");
+                    log.0.lock().unwrap().push(line);
+                    log.1.notify_all();
+                }
+            });
+        }
         let stdout = child.stdout.take().expect("server stdout");
         let line = first_line_containing(stdout, "listening on", "server", Duration::from_secs(30))
             .unwrap_or_else(|e| {
@@ -61,7 +75,43 @@ impl Server {
         Server {
             base,
             child: Some(child),
+            log,
         }
+    }
+
+    /// Waits until the server has logged a line containing every one of `parts`.
+    pub fn wait_for_log(&self, parts: &[&str], timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        let (lines, changed) = &*self.log;
+        let mut lines = lines.lock().unwrap();
+        loop {
+            if let Some(line) = lines.iter().find(|l| parts.iter().all(|p| l.contains(p))) {
+                return line.clone();
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "the server never logged {parts:?}");
+            lines = changed.wait_timeout(lines, left).unwrap().0;
+        }
+    }
+
+    /// Posts a comment straight to the API (as a non-browser client) and returns its id.
+    pub fn post(&self, thread: &str, name: &str, body: &str) -> i64 {
+        static POSTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let key = format!(
+            "seed-{}",
+            POSTED.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        );
+        let created: serde_json::Value = ureq::post(&self.url(&format!(
+            "/api/v1/threads/{}/comments",
+            thread.replace('/', "%2F")
+        )))
+        .send_json(serde_json::json!({
+            "name": name, "email": "seed@private.example", "body": body, "idempotency_key": key,
+        }))
+        .expect("POST a comment")
+        .into_json()
+        .expect("a JSON answer");
+        created["comment"]["id"].as_i64().expect("an id")
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -169,6 +169,15 @@ impl Browser {
         value
     }
 
+    /// Runs an asynchronous script: it finishes by calling its last argument.
+    pub fn execute_async(&self, script: &str) -> Value {
+        self.session_call(
+            "POST",
+            "/execute/async",
+            Some(json!({ "script": script, "args": [] })),
+        )
+    }
+
     pub fn find(&self, css: &str) -> Element {
         let found = self.session_call(
             "POST",

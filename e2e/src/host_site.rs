@@ -1,0 +1,111 @@
+//! A stand-in for a site owner's web server: static pages on a loopback port of their own,
+//! so the pages' origin differs from the comment server's, as it does in real life. Each
+//! page may carry a Content-Security-Policy header.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+#[derive(Clone, Default)]
+struct Page {
+    html: String,
+    csp: Option<String>,
+}
+
+/// Dropping it stops the server thread.
+pub struct HostSite {
+    pub origin: String,
+    pages: Arc<Mutex<HashMap<String, Page>>>,
+    stopping: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl HostSite {
+    pub fn start() -> HostSite {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a host-site port");
+        let origin = format!("http://{}", listener.local_addr().unwrap());
+        let pages: Arc<Mutex<HashMap<String, Page>>> = Arc::default();
+        let stopping = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (pages, stopping) = (pages.clone(), stopping.clone());
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stopping.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    if let Ok(stream) = stream {
+                        let pages = pages.clone();
+                        std::thread::spawn(move || answer(stream, &pages));
+                    }
+                }
+            })
+        };
+        HostSite {
+            origin,
+            pages,
+            stopping,
+            thread: Some(thread),
+        }
+    }
+
+    /// Serves `html` at `path`, with `csp` as its Content-Security-Policy when given.
+    pub fn page(&self, path: &str, html: String, csp: Option<String>) -> String {
+        self.pages
+            .lock()
+            .unwrap()
+            .insert(path.to_owned(), Page { html, csp });
+        format!("{}{path}", self.origin)
+    }
+}
+
+fn answer(stream: TcpStream, pages: &Mutex<HashMap<String, Page>>) {
+    let mut reader = BufReader::new(&stream);
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    // Skip the headers; these pages take no input.
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+        line.clear();
+    }
+    let path = request_line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .split('?')
+        .next()
+        .unwrap_or("/")
+        .to_owned();
+    let page = pages.lock().unwrap().get(&path).cloned();
+    let mut stream = &stream;
+    let response = match page {
+        Some(page) => {
+            let csp = page
+                .csp
+                .map(|csp| format!("Content-Security-Policy: {csp}\r\n"))
+                .unwrap_or_default();
+            format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n{csp}Content-Length: {}\r\nConnection: close\r\n\r\n{}",
+                page.html.len(),
+                page.html
+            )
+        }
+        None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into(),
+    };
+    stream.write_all(response.as_bytes()).ok();
+}
+
+impl Drop for HostSite {
+    fn drop(&mut self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        TcpStream::connect(self.origin.trim_start_matches("http://")).ok();
+        if let Some(thread) = self.thread.take() {
+            thread.join().ok();
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! Colloquy on other people's pages: host pages served from their own origin (another
+//! loopback port) than the comment server, with hostile CSS, several threads, a single-page
+//! app, a strict Content-Security-Policy, a long page, a refused origin and a theme.
+
+use std::time::Duration;
+
+use colloquy_e2e::host_site::HostSite;
+use colloquy_e2e::server::Server;
+use colloquy_e2e::webdriver::{Browser, Element};
+use serde_json::json;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+struct Stage {
+    _folder: tempfile::TempDir,
+    server: Server,
+    /// An origin the server allows.
+    site: HostSite,
+    browser: Browser,
+}
+
+impl Stage {
+    fn start() -> Stage {
+        let folder = tempfile::tempdir().unwrap();
+        let site = HostSite::start();
+        let server = Server::start(
+            &folder.path().join("embedding.db"),
+            &["--allowed-origin", &site.origin],
+        );
+        Stage {
+            _folder: folder,
+            server,
+            site,
+            browser: Browser::start(),
+        }
+    }
+
+    /// A host page with the loader from the comment server and `body` in it.
+    fn page(&self, head: &str, body: &str) -> String {
+        format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Host</title>{head}</head>\
+             <body>{body}<script src=\"{}/embed.js\" async></script></body></html>",
+            self.server.base
+        )
+    }
+
+    fn open(&self, path: &str, head: &str, body: &str, csp: Option<String>) {
+        let url = self.site.page(path, self.page(head, body), csp);
+        self.browser.goto(&url);
+    }
+
+    /// Waits for the count heading of the widget mounted on `host` (a CSS selector).
+    fn wait_for_count(&self, host: &str, expected: &str) {
+        self.browser.wait_for(
+            &format!("'{expected}' in {host}"),
+            &format!(
+                "document.querySelector('{host}')?.shadowRoot?.querySelector('h2.count')?.textContent === '{expected}'"
+            ),
+            WAIT,
+        );
+    }
+
+    fn in_widget(&self, host: &str, css: &str) -> Element {
+        let host = self.browser.find(host);
+        let shadow = self.browser.shadow_root(&host);
+        self.browser.find_in_shadow(&shadow, css)
+    }
+
+    fn post_through(&self, host: &str, name: &str, body: &str) {
+        let form = "form.comment-form:not(.reply-form)";
+        for (field, value) in [
+            ("input[name=name]", name),
+            ("input[name=email]", "reader@private.example"),
+            ("textarea[name=body]", body),
+        ] {
+            let input = self.in_widget(host, &format!("{form} {field}"));
+            self.browser.type_text(&input, value);
+        }
+        self.browser
+            .click(&self.in_widget(host, &format!("{form} button.submit")));
+    }
+
+    /// Evaluates `expression` with `root` bound to the shadow root of `host`.
+    fn in_root(&self, host: &str, expression: &str) -> serde_json::Value {
+        self.browser.execute(
+            &format!(
+                "const root = document.querySelector('{host}').shadowRoot; return {expression};"
+            ),
+            json!([]),
+        )
+    }
+
+    fn total(&self, thread: &str) -> u64 {
+        self.server
+            .get_json(&format!("/api/v1/threads/{thread}/comments"))["total"]
+            .as_u64()
+            .unwrap()
+    }
+}
+
+const HOSTILE_CSS: &str = "<style>
+  * { all: revert !important; font-size: 40px !important; color: red !important;
+      box-sizing: content-box !important }
+  button { display: none !important }
+  form, input, textarea { all: unset !important }
+  div { display: none !important }
+  div[data-colloquy] { display: block !important }
+</style>";
+
+#[test]
+fn a_hostile_stylesheet_cannot_break_the_thread() {
+    let stage = Stage::start();
+    stage
+        .server
+        .post("hostile", "Ann", "Readable **despite** the page's CSS.");
+    stage.open(
+        "/hostile",
+        HOSTILE_CSS,
+        "<div data-colloquy data-thread=\"hostile\"></div>",
+        None,
+    );
+    let host = "div[data-colloquy]";
+    stage.wait_for_count(host, "1 comment");
+    let layout = stage.in_root(
+        host,
+        "[...root.querySelectorAll('li.comment .body, button.submit, textarea, input[name=name]')]
+           .map(e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+                       return [e.tagName, r.width > 0 && r.height > 0, s.display, s.visibility]; })",
+    );
+    for item in layout.as_array().unwrap() {
+        assert_eq!(item[1], true, "{item} has a size");
+        assert_ne!(item[2], "none", "{item} is displayed");
+        assert_eq!(item[3], "visible", "{item} is visible");
+    }
+    stage.post_through(host, "Bea", "Posted through a hostile page.");
+    stage.wait_for_count(host, "2 comments");
+    assert_eq!(stage.total("hostile"), 2);
+}
+
+#[test]
+fn two_threads_on_one_page_keep_to_themselves() {
+    let stage = Stage::start();
+    stage.server.post("alpha", "Ann", "Alpha one");
+    stage.server.post("alpha", "Ben", "Alpha two");
+    stage.server.post("beta", "Cat", "Beta one");
+    stage.open(
+        "/two",
+        "",
+        "<div data-colloquy data-thread=\"alpha\"></div>\
+         <colloquy-thread thread=\"beta\"></colloquy-thread>",
+        None,
+    );
+    let (alpha, beta) = ("div[data-colloquy]", "colloquy-thread");
+    stage.wait_for_count(alpha, "2 comments");
+    stage.wait_for_count(beta, "1 comment");
+    assert_eq!(
+        stage.in_root(beta, "root.querySelector('li.comment .body').textContent"),
+        "Beta one"
+    );
+    stage.post_through(alpha, "Dan", "Only in alpha");
+    stage.wait_for_count(alpha, "3 comments");
+    assert_eq!(
+        stage.in_root(beta, "root.querySelector('h2.count').textContent"),
+        "1 comment"
+    );
+    assert_eq!((stage.total("alpha"), stage.total("beta")), (3, 1));
+    let instances = stage
+        .browser
+        .execute("return window.Colloquy.instances();", json!([]));
+    assert_eq!(instances, 2, "one wasm instance serves both");
+}
+
+#[test]
+fn a_single_page_app_switches_threads_without_duplicates_or_leaks() {
+    let stage = Stage::start();
+    for (thread, count) in [("spa-1", 1), ("spa-2", 2), ("spa-3", 3)] {
+        for n in 0..count {
+            stage
+                .server
+                .post(thread, "Ann", &format!("{thread} comment {n}"));
+        }
+    }
+    stage.open("/spa", "", "<main id=\"app\"></main>", None);
+    stage
+        .browser
+        .wait_for("the loader", "typeof window.Colloquy === 'object'", WAIT);
+    let host = "#app";
+    let call = |script: &str| stage.browser.execute(script, json!([]));
+    call("window.Colloquy.mount(document.getElementById('app'), {thread: 'spa-1'});");
+    stage.wait_for_count(host, "1 comment");
+    let nodes_first = stage.in_root(host, "root.querySelectorAll('*').length");
+
+    call("window.Colloquy.update(document.getElementById('app'), {thread: 'spa-2'});");
+    stage.wait_for_count(host, "2 comments");
+    call("const app = document.getElementById('app'); window.Colloquy.unmount(app); window.Colloquy.mount(app, {thread: 'spa-3'});");
+    stage.wait_for_count(host, "3 comments");
+    assert_eq!(
+        stage.in_root(host, "root.querySelectorAll('.colloquy-root').length"),
+        1
+    );
+    assert_eq!(call("return window.Colloquy.instances();"), 1);
+
+    // Fifty more route changes, alternating the two ways an app can switch.
+    call(
+        "const app = document.getElementById('app');
+         for (let i = 0; i < 50; i++) {
+           if (i % 2) { window.Colloquy.update(app, {thread: i % 4 === 1 ? 'spa-2' : 'spa-3'}); }
+           else { window.Colloquy.unmount(app); window.Colloquy.mount(app, {thread: 'spa-2'}); }
+         }
+         window.Colloquy.update(app, {thread: 'spa-1'});",
+    );
+    stage.wait_for_count(host, "1 comment");
+    assert_eq!(call("return window.Colloquy.instances();"), 1);
+    assert_eq!(
+        stage.in_root(host, "root.querySelectorAll('.colloquy-root').length"),
+        1
+    );
+    let comments = stage.in_root(host, "root.querySelectorAll('li.comment').length");
+    assert_eq!(comments, 1);
+    assert_eq!(
+        stage.in_root(host, "root.querySelectorAll('*').length"),
+        nodes_first,
+        "the same thread shows the same DOM after 53 switches"
+    );
+}
+
+#[test]
+fn a_strict_content_security_policy_is_enough() {
+    let stage = Stage::start();
+    stage.server.post("csp", "Ann", "Under a strict policy.");
+    let server = &stage.server.base;
+    // The directives the README tells site owners to add, and nothing else.
+    let csp = format!(
+        "default-src 'none'; script-src {server} 'wasm-unsafe-eval'; connect-src {server}; style-src 'none'"
+    );
+    stage.open(
+        "/csp",
+        "",
+        "<div data-colloquy data-thread=\"csp\"></div>",
+        Some(csp),
+    );
+    let host = "div[data-colloquy]";
+    stage.wait_for_count(host, "1 comment");
+    // The widget's own stylesheet still applies (a constructed sheet, not inline CSS).
+    let accent = stage.in_root(
+        host,
+        "getComputedStyle(root.querySelector('button.submit')).backgroundColor",
+    );
+    assert_eq!(accent, "rgb(37, 99, 235)");
+    stage.post_through(host, "Bea", "Posted under the policy.");
+    stage.wait_for_count(host, "2 comments");
+}
+
+#[test]
+fn the_wasm_is_fetched_only_when_the_thread_comes_near() {
+    let stage = Stage::start();
+    stage.server.post("lazy", "Ann", "Far below.");
+    stage.open(
+        "/lazy",
+        "<style>.spacer { height: 6000px }</style>",
+        "<p>Top of a long article.</p><div class=\"spacer\"></div>\
+         <div data-colloquy data-thread=\"lazy\"></div>",
+        None,
+    );
+    let fetched_wasm =
+        "performance.getEntriesByType('resource').some(e => e.name.includes('colloquy_bg.wasm'))";
+    // Give the observer its first look (two frames after load), then check nothing came.
+    let script = "const done = arguments[arguments.length - 1];
+         const ready = () => document.readyState === 'complete' && window.Colloquy;
+         const settle = () => requestAnimationFrame(() => requestAnimationFrame(() => done(true)));
+         const poll = () => ready() ? settle() : setTimeout(poll, 20);
+         poll();";
+    stage.browser.execute_async(script);
+    assert_eq!(
+        stage
+            .browser
+            .execute(&format!("return {fetched_wasm};"), json!([])),
+        false,
+        "no wasm request while the thread is far away"
+    );
+    let placeholder = stage.browser.execute(
+        "return document.querySelector('[data-colloquy]').textContent;",
+        json!([]),
+    );
+    assert_eq!(placeholder, "Loading comments…");
+    stage.browser.execute(
+        "document.querySelector('[data-colloquy]').scrollIntoView();",
+        json!([]),
+    );
+    stage.wait_for_count("div[data-colloquy]", "1 comment");
+    assert_eq!(
+        stage
+            .browser
+            .execute(&format!("return {fetched_wasm};"), json!([])),
+        true
+    );
+}
+
+#[test]
+fn a_site_that_is_not_allowed_is_told_so_and_posts_nothing() {
+    let stage = Stage::start();
+    let stranger = HostSite::start();
+    let url = stranger.page(
+        "/stranger",
+        stage.page("", "<div data-colloquy data-thread=\"guarded\"></div>"),
+        None,
+    );
+    stage.browser.goto(&url);
+    let message = stage.browser.wait_for(
+        "the refusal",
+        "document.querySelector('[data-colloquy]')?.shadowRoot?.querySelector('.status.failed p')?.textContent",
+        WAIT,
+    );
+    assert_eq!(
+        message,
+        "This site is not allowed to use this comment server."
+    );
+    stage.post_through("div[data-colloquy]", "Eve", "Should not land");
+    stage.browser.wait_for(
+        "the form's failure",
+        "document.querySelector('[data-colloquy]').shadowRoot.querySelector('.feedback.failed')",
+        WAIT,
+    );
+    assert_eq!(stage.total("guarded"), 0);
+    stage
+        .server
+        .wait_for_log(&["refused", &stranger.origin], WAIT);
+}
+
+#[test]
+fn custom_properties_and_themes_restyle_the_widget() {
+    let stage = Stage::start();
+    stage.open(
+        "/themed",
+        "<style>#themed { --colloquy-accent: rgb(255, 0, 128); --colloquy-radius: 0px; }</style>",
+        "<div id=\"themed\" data-colloquy data-thread=\"themed\"></div>\
+         <div id=\"dark\" data-colloquy data-thread=\"themed\" data-theme=\"dark\"></div>",
+        None,
+    );
+    stage.wait_for_count("#themed", "No comments");
+    stage.wait_for_count("#dark", "No comments");
+    let themed = stage.in_root(
+        "#themed",
+        "[getComputedStyle(root.querySelector('button.submit')).backgroundColor,
+          getComputedStyle(root.querySelector('button.submit')).borderTopLeftRadius]",
+    );
+    assert_eq!(themed, json!(["rgb(255, 0, 128)", "0px"]));
+    let dark = stage.in_root(
+        "#dark",
+        "[getComputedStyle(root.querySelector('section.colloquy')).backgroundColor,
+          getComputedStyle(root.querySelector('section.colloquy')).color]",
+    );
+    assert_eq!(dark, json!(["rgb(22, 24, 29)", "rgb(231, 233, 238)"]));
+}
