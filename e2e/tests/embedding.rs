@@ -352,3 +352,57 @@ fn custom_properties_and_themes_restyle_the_widget() {
     );
     assert_eq!(dark, json!(["rgb(22, 24, 29)", "rgb(231, 233, 238)"]));
 }
+
+#[test]
+fn eager_loading_and_a_second_copy_of_the_loader() {
+    let stage = Stage::start();
+    stage.server.post("eager", "Ann", "Loaded at once.");
+    // The loader twice (as happens with copy-pasted snippets): the second copy does nothing.
+    let twice = format!(
+        "<div class=\"spacer\"></div><div data-colloquy data-thread=\"eager\" data-loading=\"eager\"></div>\
+         <script src=\"{}/embed.js\" async></script>",
+        stage.server.base
+    );
+    stage.open(
+        "/eager",
+        "<style>.spacer { height: 6000px }</style>",
+        &twice,
+        None,
+    );
+    stage.wait_for_count("div[data-colloquy]", "1 comment");
+    let scrolled = stage.browser.execute("return window.scrollY;", json!([]));
+    assert_eq!(scrolled, 0, "it loaded without being scrolled to");
+    let shape = stage.browser.execute(
+        "return [window.Colloquy.instances(),
+                 document.querySelector('[data-colloquy]').shadowRoot.querySelectorAll('.colloquy-root').length,
+                 performance.getEntriesByType('resource').filter(e => e.name.includes('colloquy_bg.wasm')).length];",
+        json!([]),
+    );
+    assert_eq!(shape, json!([1, 1, 1]));
+}
+
+#[test]
+fn a_widget_that_cannot_start_says_so_in_words() {
+    let stage = Stage::start();
+    let server = &stage.server.base;
+    // Without 'wasm-unsafe-eval' the browser refuses to compile the widget.
+    let csp = format!("default-src 'none'; script-src {server}; connect-src {server}");
+    stage.open(
+        "/broken",
+        "",
+        "<div data-colloquy data-thread=\"broken\"></div>",
+        Some(csp),
+    );
+    let text = stage.browser.wait_for(
+        "the failure message",
+        "(() => { const el = document.querySelector('[data-colloquy]');
+                  const text = (el.shadowRoot || el).textContent;
+                  return text !== 'Loading comments…' && text; })()",
+        WAIT,
+    );
+    assert_eq!(text, "The comments could not be loaded.");
+    let page_still_works = stage
+        .browser
+        .execute("return typeof window.Colloquy.mount;", json!([]));
+    assert_eq!(page_still_works, "function");
+}
