@@ -57,7 +57,7 @@ impl Api {
         thread: &str,
         comment: &NewComment,
     ) -> Result<CreatedComment, ApiError> {
-        let body = serde_json::to_string(comment).map_err(|_| ApiError::Server)?;
+        let body = encode(comment).ok_or(ApiError::Server)?;
         self.send("POST", &self.thread_url(thread), Some(body))
             .await
     }
@@ -94,10 +94,10 @@ impl Api {
             .unwrap_or_default();
         let status = response.status();
         match status {
-            200..=299 => serde_json::from_str(&text).map_err(|_| ApiError::Server),
+            200..=299 => decode(&text).ok_or(ApiError::Server),
             400..=499 => Err(ApiError::Refused(
                 status,
-                serde_json::from_str(&text).unwrap_or_else(|_| ErrorBody {
+                decode(&text).unwrap_or_else(|| ErrorBody {
                     message: format!("The comment server answered {status}."),
                     errors: Vec::new(),
                 }),
@@ -105,6 +105,33 @@ impl Api {
             _ => Err(ApiError::Server),
         }
     }
+}
+
+/// JSON in and out. By default serde_json does it; with the `browser-json` feature the
+/// browser's own `JSON.parse`/`JSON.stringify` do the text and serde-wasm-bindgen only maps
+/// values, which `cargo xtask bench` measures against each other for size.
+#[cfg(not(feature = "browser-json"))]
+fn decode<T: DeserializeOwned>(text: &str) -> Option<T> {
+    serde_json::from_str(text).ok()
+}
+
+#[cfg(not(feature = "browser-json"))]
+fn encode<T: serde::Serialize>(value: &T) -> Option<String> {
+    serde_json::to_string(value).ok()
+}
+
+#[cfg(feature = "browser-json")]
+fn decode<T: DeserializeOwned>(text: &str) -> Option<T> {
+    let value = js_sys::JSON::parse(text).ok()?;
+    serde_wasm_bindgen::from_value(value).ok()
+}
+
+#[cfg(feature = "browser-json")]
+fn encode<T: serde::Serialize>(value: &T) -> Option<String> {
+    let value = value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .ok()?;
+    js_sys::JSON::stringify(&value).ok()?.as_string()
 }
 
 /// A fresh idempotency key: 128 random bits as 32 hex digits.

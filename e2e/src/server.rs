@@ -114,6 +114,11 @@ impl Server {
         created["comment"]["id"].as_i64().expect("an id")
     }
 
+    /// The server's process id (the bench reads its peak memory).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

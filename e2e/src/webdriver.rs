@@ -48,6 +48,11 @@ pub struct Element(pub String);
 
 impl Browser {
     pub fn start() -> Browser {
+        Browser::start_with(&[])
+    }
+
+    /// A browser with extra Chromium flags (the bench asks for precise memory figures).
+    pub fn start_with(extra_args: &[&str]) -> Browser {
         let mut driver = Command::new(chromedriver_path())
             .arg("--port=0")
             .stdout(Stdio::piped())
@@ -78,6 +83,7 @@ impl Browser {
         let profile = tempfile::tempdir().expect("a profile folder");
         let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| a.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.path().display()));
+        args.extend(extra_args.iter().map(|a| a.to_string()));
         let mut browser = Browser {
             driver,
             base,

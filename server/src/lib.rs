@@ -11,6 +11,8 @@ pub mod http;
 pub mod state;
 /// Where comments live, behind a small interface so another database can be added.
 pub mod storage;
+/// Serialised thread pages, dropped on every write to their thread.
+pub mod thread_cache;
 /// Edit tokens: derived, returned once, stored only as hashes.
 pub mod tokens;
 

@@ -5,6 +5,7 @@ use colloquy_core::rules::FormRules;
 
 use crate::config::Config;
 use crate::storage::{sqlite::SqliteStore, Store, StoreError};
+use crate::thread_cache::ThreadCache;
 use crate::tokens::ServerSecret;
 
 /// Everything a handler may use. Cloning is cheap: the parts are shared.
@@ -15,6 +16,7 @@ pub struct AppState {
     pub secret: ServerSecret,
     pub assets: PathBuf,
     pub allowed_origins: Vec<String>,
+    pub thread_cache: Arc<ThreadCache>,
 }
 
 impl AppState {
@@ -28,6 +30,7 @@ impl AppState {
             secret,
             assets: config.assets.clone(),
             allowed_origins: config.allowed_origins.clone(),
+            thread_cache: Arc::default(),
         })
     }
 }

@@ -73,14 +73,35 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
     }
 }
 
+thread_local! {
+    /// One formatter per language: building an `Intl.DateTimeFormat` is the costly part of
+    /// formatting a date, and a long thread formats thousands.
+    static FORMATTERS: std::cell::RefCell<Vec<(String, js_sys::Function)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// The reader's local date and time in their language, e.g. "25 Nov 2026, 18:07".
 fn display_time(rfc3339: &str, lang: &str) -> String {
     let date = js_sys::Date::new(&JsValue::from_str(rfc3339));
     if date.get_time().is_nan() {
         return rfc3339.to_owned();
     }
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
-    date.to_locale_string(lang, &options).into()
+    let format = FORMATTERS.with(|formatters| {
+        let mut formatters = formatters.borrow_mut();
+        if let Some((_, format)) = formatters.iter().find(|(l, _)| l == lang) {
+            return format.clone();
+        }
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+        let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+        let locales = js_sys::Array::of1(&JsValue::from_str(lang));
+        let format = js_sys::Intl::DateTimeFormat::new(&locales, &options).format();
+        formatters.push((lang.to_owned(), format.clone()));
+        format
+    });
+    format
+        .call1(&JsValue::NULL, &date)
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_else(|| rfc3339.to_owned())
 }

@@ -1,6 +1,7 @@
-//! `cargo xtask demo | test`: everything a newcomer runs. Each command first installs what
+//! `cargo xtask demo | test | bench`: everything a newcomer runs. Each command first installs what
 //! is missing (and says so), so a fresh machine with only the Rust toolchain works.
 
+mod bench;
 mod demo;
 mod process;
 mod test;
@@ -32,12 +33,15 @@ enum Command {
     },
     /// Run every check and test: formatting, lints, native, browser and end-to-end tests.
     Test,
+    /// Measure payload, rendering and server speed; write bench/REPORT.md and report.json.
+    Bench,
 }
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Demo { port, database } => demo::run(port, &database),
         Command::Test => test::run(),
+        Command::Bench => bench::run_bench(),
     };
     match result {
         Ok(code) => code,

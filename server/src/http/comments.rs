@@ -1,7 +1,10 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use axum::body::Bytes;
 use axum::extract::{Query, State};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use colloquy_core::messages::ENGLISH;
@@ -37,7 +40,7 @@ async fn list_comments(
     State(state): State<AppState>,
     ThreadKey(thread): ThreadKey,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<ThreadPage>, ApiError> {
+) -> Result<Response, ApiError> {
     let Ok(Query(query)) = query else {
         return Err(ApiError::BadRequest(
             "The query string could not be read.".into(),
@@ -50,12 +53,24 @@ async fn list_comments(
             ));
         }
     }
+    let generation = match state.thread_cache.get(&thread) {
+        Ok(page) => return Ok(json_bytes(page)),
+        Err(generation) => generation,
+    };
     let comments = state.store.thread_comments(&thread).await?;
-    Ok(Json(ThreadPage {
-        thread,
+    let page = serde_json::to_vec(&ThreadPage {
         total: comments.len() as u64,
+        thread: thread.clone(),
         comments,
-    }))
+    })
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let page = Bytes::from(page);
+    state.thread_cache.put(&thread, generation, page.clone());
+    Ok(json_bytes(page))
+}
+
+fn json_bytes(page: Bytes) -> Response {
+    ([(CONTENT_TYPE, "application/json")], page).into_response()
 }
 
 /// Validates with the same core rules as the widget, then stores. A retry with the same
@@ -83,7 +98,10 @@ async fn create_comment(
         .insert_comment(&thread, &comment, now_ms(), &token_hash(&edit_token))
         .await?;
     let (status, stored) = match inserted {
-        Inserted::New(stored) => (StatusCode::CREATED, stored),
+        Inserted::New(stored) => {
+            state.thread_cache.invalidate(&thread);
+            (StatusCode::CREATED, stored)
+        }
         Inserted::Replayed(stored) => (StatusCode::OK, stored),
     };
     Ok((

@@ -1,0 +1,187 @@
+//! `cargo xtask bench`: builds everything in release, builds the widget once per size
+//! setting so the report can say what each step saves, and runs `colloquy-bench`, which
+//! measures and writes bench/REPORT.md and bench/report.json.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::process::{command, run};
+use crate::{tools, widget, workspace_root};
+
+/// wasm-opt's flags: the features rustc 1.95 emits, and -Oz. Trunk gets the same list from
+/// index.html.
+const WASM_OPT_ARGS: [&str; 7] = [
+    "-Oz",
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+struct Variant {
+    id: &'static str,
+    description: &'static str,
+    /// The variant whose size this one is compared with.
+    compared_to: &'static str,
+    profile: &'static str,
+    /// JSON through the browser's parser (the default feature) rather than serde_json.
+    browser_json: bool,
+    wasm_opt: bool,
+}
+
+const VARIANTS: [Variant; 5] = [
+    Variant {
+        id: "o3",
+        description: "opt-level 3, LTO, one codegen unit, panic = abort, serde_json; no wasm-opt",
+        compared_to: "",
+        profile: "widget-o3",
+        browser_json: false,
+        wasm_opt: false,
+    },
+    Variant {
+        id: "z",
+        description: "opt-level \"z\" instead of 3",
+        compared_to: "o3",
+        profile: "widget-release",
+        browser_json: false,
+        wasm_opt: false,
+    },
+    Variant {
+        id: "z-wasm-opt",
+        description: "+ wasm-opt -Oz (binaryen 132)",
+        compared_to: "z",
+        profile: "widget-release",
+        browser_json: false,
+        wasm_opt: true,
+    },
+    Variant {
+        id: "s-wasm-opt",
+        description: "opt-level \"s\" instead of \"z\" (with wasm-opt -Oz)",
+        compared_to: "z-wasm-opt",
+        profile: "widget-s",
+        browser_json: false,
+        wasm_opt: true,
+    },
+    Variant {
+        id: "z-wasm-opt-browser-json",
+        description: "JSON through the browser's JSON.parse + serde-wasm-bindgen instead of serde_json: what ships",
+        compared_to: "z-wasm-opt",
+        profile: "widget-release",
+        browser_json: true,
+        wasm_opt: true,
+    },
+];
+
+fn bench_dir() -> PathBuf {
+    workspace_root().join("target").join("bench")
+}
+
+fn build_variant(variant: &Variant, out: &Path) -> Result<(), String> {
+    println!(
+        "xtask: size variant {}: {}",
+        variant.id, variant.description
+    );
+    let mut cargo = command("cargo");
+    cargo.args([
+        "build",
+        "-p",
+        "colloquy",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        variant.profile,
+    ]);
+    if !variant.browser_json {
+        cargo.arg("--no-default-features");
+    }
+    run(cargo, &format!("building variant {}", variant.id))?;
+    let built = workspace_root()
+        .join("target")
+        .join("wasm32-unknown-unknown")
+        .join(variant.profile)
+        .join("colloquy.wasm");
+    if variant.browser_json {
+        // The same build as what ships, before wasm-opt drops the names: the size map.
+        std::fs::copy(&built, bench_dir().join("named.wasm")).map_err(|e| e.to_string())?;
+    }
+    let folder = out.join(variant.id);
+    let mut bindgen = command("wasm-bindgen");
+    bindgen
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            "colloquy",
+            "--out-dir",
+        ])
+        .arg(&folder)
+        .arg(&built);
+    run(bindgen, "wasm-bindgen")?;
+    if variant.wasm_opt {
+        let wasm = folder.join("colloquy_bg.wasm");
+        let mut opt = command("wasm-opt");
+        opt.args(WASM_OPT_ARGS).arg(&wasm).arg("-o").arg(&wasm);
+        run(opt, "wasm-opt")?;
+    }
+    Ok(())
+}
+
+pub fn run_bench() -> Result<ExitCode, String> {
+    tools::ensure_build_tools()?;
+    let chromedriver = tools::ensure_chromium()?;
+    widget::build()?;
+
+    let variants = bench_dir().join("variants");
+    std::fs::create_dir_all(&variants).map_err(|e| e.to_string())?;
+    for variant in &VARIANTS {
+        build_variant(variant, &variants)?;
+    }
+    let listing: Vec<String> = VARIANTS
+        .iter()
+        .map(|v| {
+            format!(
+                "{{\"id\": \"{}\", \"description\": \"{}\", \"compared_to\": \"{}\"}}",
+                v.id,
+                v.description.replace('"', "\\\""),
+                v.compared_to
+            )
+        })
+        .collect();
+    std::fs::write(
+        variants.join("variants.json"),
+        format!("[{}]\n", listing.join(",\n")),
+    )
+    .map_err(|e| e.to_string())?;
+
+    println!("xtask: building the server and the bench in release");
+    let mut build = command("cargo");
+    build.args([
+        "build",
+        "--release",
+        "-p",
+        "colloquy-server",
+        "-p",
+        "colloquy-bench",
+    ]);
+    run(build, "building the server and the bench")?;
+
+    let release = workspace_root().join("target").join("release");
+    let mut bench = command(&release.join("colloquy-bench").to_string_lossy());
+    bench
+        .env("COLLOQUY_DIST", workspace_root().join("dist"))
+        .env(
+            "COLLOQUY_STYLES",
+            workspace_root().join("styles").join("colloquy.css"),
+        )
+        .env("COLLOQUY_SERVER_BIN", release.join("colloquy-server"))
+        .env("COLLOQUY_BENCH_VARIANTS", &variants)
+        .env("COLLOQUY_BENCH_NAMED_WASM", bench_dir().join("named.wasm"))
+        .env("COLLOQUY_BENCH_OUT", workspace_root().join("bench"))
+        .env("CHROMEDRIVER", chromedriver);
+    run(bench, "the bench")?;
+    Ok(ExitCode::SUCCESS)
+}
