@@ -133,24 +133,22 @@ impl Builder {
         self.open.iter().filter(|open| open.is_some()).count()
     }
 
-    fn push(&mut self, node: Node) {
-        let target = self
-            .open
+    /// The children of the innermost open container, or the top level.
+    fn current(&mut self) -> &mut Vec<Node> {
+        self.open
             .iter_mut()
             .rev()
             .find_map(|open| open.as_mut().map(|(_, children)| children))
-            .unwrap_or(&mut self.root);
-        target.push(node);
+            .unwrap_or(&mut self.root)
+    }
+
+    fn push(&mut self, node: Node) {
+        self.current().push(node);
     }
 
     /// Adjacent text is merged so the DOM gets one text node, not one per parser event.
     fn push_text(&mut self, text: &str) {
-        let target = self
-            .open
-            .iter_mut()
-            .rev()
-            .find_map(|open| open.as_mut().map(|(_, children)| children))
-            .unwrap_or(&mut self.root);
+        let target = self.current();
         match target.last_mut() {
             Some(Node::Text(existing)) => existing.push_str(text),
             _ => target.push(Node::Text(text.to_owned())),

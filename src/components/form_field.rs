@@ -1,5 +1,4 @@
 use colloquy_core::validation::Field;
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -47,12 +46,20 @@ pub fn FormField(props: &FormFieldProps) -> Html {
         Callback::from(move |_: FocusEvent| on_blur.emit(field))
     };
 
-    let control = if props.kind == "textarea" {
+    // Inputs and the textarea both carry `value`; read it without caring which it is.
+    let oninput = {
         let on_input = props.on_input.clone();
-        let oninput = Callback::from(move |event: InputEvent| {
-            let target: HtmlTextAreaElement = event.target_unchecked_into();
-            on_input.emit((field, target.value()));
-        });
+        Callback::from(move |event: InputEvent| {
+            let value = event
+                .target()
+                .and_then(|target| js_sys::Reflect::get(&target, &"value".into()).ok())
+                .and_then(|value| value.as_string())
+                .unwrap_or_default();
+            on_input.emit((field, value));
+        })
+    };
+
+    let control = if props.kind == "textarea" {
         html! {
             <textarea
                 part="input"
@@ -69,11 +76,6 @@ pub fn FormField(props: &FormFieldProps) -> Html {
             />
         }
     } else {
-        let on_input = props.on_input.clone();
-        let oninput = Callback::from(move |event: InputEvent| {
-            let target: HtmlInputElement = event.target_unchecked_into();
-            on_input.emit((field, target.value()));
-        });
         html! {
             <input
                 part="input"
