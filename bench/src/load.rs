@@ -7,34 +7,62 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::stats::{quantile, round};
+use crate::stats::{quantile, Summary};
 
-pub struct LoadResult {
-    pub per_second: f64,
-    pub p50_ms: f64,
-    pub p99_ms: f64,
+/// One request; `true` when it succeeded. The number is unique across every run.
+pub type Request = Arc<dyn Fn(&ureq::Agent, u64) -> bool + Send + Sync>;
+
+struct LoadResult {
+    per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    requests: usize,
+    errors: usize,
+}
+
+/// Several timed runs of one load, summarised like every other timing.
+pub struct LoadSummary {
+    pub per_second: Summary,
+    pub p50_ms: Summary,
+    pub p99_ms: Summary,
     pub requests: usize,
     pub errors: usize,
 }
 
-impl LoadResult {
+impl LoadSummary {
     pub fn json(&self) -> Value {
         json!({
-            "per_second": round(self.per_second), "p50_ms": round(self.p50_ms),
-            "p99_ms": round(self.p99_ms), "requests": self.requests, "errors": self.errors,
+            "per_second": self.per_second.json(), "p50_ms": self.p50_ms.json(),
+            "p99_ms": self.p99_ms.json(), "requests": self.requests, "errors": self.errors,
         })
+    }
+}
+
+/// `runs` runs of `each`, one after the other.
+pub fn repeated(runs: usize, concurrency: usize, each: Duration, request: Request) -> LoadSummary {
+    let sequence = Arc::new(AtomicU64::new(0));
+    let results: Vec<LoadResult> = (0..runs)
+        .map(|_| run(concurrency, each, request.clone(), sequence.clone()))
+        .collect();
+    let figure =
+        |pick: fn(&LoadResult) -> f64| Summary::of(&results.iter().map(pick).collect::<Vec<f64>>());
+    LoadSummary {
+        per_second: figure(|r| r.per_second),
+        p50_ms: figure(|r| r.p50_ms),
+        p99_ms: figure(|r| r.p99_ms),
+        requests: results.iter().map(|r| r.requests).sum(),
+        errors: results.iter().map(|r| r.errors).sum(),
     }
 }
 
 /// `concurrency` workers, each with its own keep-alive connection, send requests for
 /// `duration`; every latency is kept.
-pub fn run(
+fn run(
     concurrency: usize,
     duration: Duration,
-    request: impl Fn(&ureq::Agent, u64) -> bool + Send + Sync + 'static,
+    request: Request,
+    sequence: Arc<AtomicU64>,
 ) -> LoadResult {
-    let request = Arc::new(request);
-    let sequence = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
     let deadline = started + duration;
     let workers: Vec<_> = (0..concurrency)

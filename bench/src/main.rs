@@ -22,7 +22,8 @@ use payload::Sizes;
 /// Thread sizes for the rendering figures.
 const THREAD_SIZES: [usize; 4] = [7, 100, 1_000, 10_000];
 const RUNS: usize = 5;
-const LOAD_DURATION: Duration = Duration::from_secs(5);
+/// Each load row: RUNS runs of this long.
+const LOAD_DURATION: Duration = Duration::from_secs(2);
 
 fn env_path(name: &str) -> PathBuf {
     std::env::var_os(name)
@@ -131,38 +132,52 @@ fn main() {
         "server: reads of the 1,000-comment thread and durable writes",
     );
     let read_url = server.url("/api/v1/threads/bench-1000/comments");
-    let reads: Vec<(usize, load::LoadResult)> = [1, 16]
+    let reads: Vec<(usize, load::LoadSummary)> = [1, 16]
         .into_iter()
         .map(|concurrency| {
-            eprintln!("bench:   reads at concurrency {concurrency} for {LOAD_DURATION:?}");
+            eprintln!(
+                "bench:   reads at concurrency {concurrency} ({RUNS} runs of {LOAD_DURATION:?})"
+            );
             let url = read_url.clone();
             (
                 concurrency,
-                load::run(concurrency, LOAD_DURATION, move |agent, _| {
-                    agent
-                        .get(&url)
-                        .call()
-                        .is_ok_and(|r| r.into_string().is_ok())
-                }),
+                load::repeated(
+                    RUNS,
+                    concurrency,
+                    LOAD_DURATION,
+                    std::sync::Arc::new(move |agent: &ureq::Agent, _| {
+                        agent
+                            .get(&url)
+                            .call()
+                            .is_ok_and(|r| r.into_string().is_ok())
+                    }),
+                ),
             )
         })
         .collect();
     let write_url = server.url("/api/v1/threads/bench-writes/comments");
-    let writes: Vec<(usize, load::LoadResult)> = [1, 8]
+    let writes: Vec<(usize, load::LoadSummary)> = [1, 8]
         .into_iter()
         .map(|concurrency| {
-            eprintln!("bench:   writes at concurrency {concurrency} for {LOAD_DURATION:?}");
+            eprintln!(
+                "bench:   writes at concurrency {concurrency} ({RUNS} runs of {LOAD_DURATION:?})"
+            );
             let url = write_url.clone();
             (
                 concurrency,
-                load::run(concurrency, LOAD_DURATION, move |agent, n| {
-                    let body = json!({
-                        "name": "Load", "email": "load@private.example",
-                        "body": format!("Write number {n} at concurrency {concurrency}."),
-                        "idempotency_key": format!("load-{concurrency}-{n}"),
-                    });
-                    agent.post(&url).send_json(body).is_ok()
-                }),
+                load::repeated(
+                    RUNS,
+                    concurrency,
+                    LOAD_DURATION,
+                    std::sync::Arc::new(move |agent: &ureq::Agent, n| {
+                        let body = json!({
+                            "name": "Load", "email": "load@private.example",
+                            "body": format!("Write number {n} at concurrency {concurrency}."),
+                            "idempotency_key": format!("load-{concurrency}-{n}"),
+                        });
+                        agent.post(&url).send_json(body).is_ok()
+                    }),
+                ),
             )
         })
         .collect();
@@ -215,14 +230,14 @@ fn main() {
             name: "reads_per_second_1000_comments",
             what: "thread reads per second, 1,000 comments, concurrency 16",
             limit: 500.0,
-            value: reads.last().map_or(0.0, |r| r.1.per_second),
+            value: reads.last().map_or(0.0, |r| r.1.per_second.median),
             at_most: false,
         },
         Budget {
             name: "durable_writes_per_second",
             what: "durable writes per second, concurrency 8",
             limit: 1000.0,
-            value: writes.last().map_or(0.0, |w| w.1.per_second),
+            value: writes.last().map_or(0.0, |w| w.1.per_second.median),
             at_most: false,
         },
     ];
@@ -292,6 +307,17 @@ fn measure_variants(dir: &Path) -> Vec<(String, String, String, Sizes)> {
             (id, text("description"), text("compared_to"), sizes)
         })
         .collect()
+}
+
+/// `median (min–max)` from a summary in the report.
+fn summary_text(summary: &Value) -> String {
+    let number = |key: &str| summary[key].as_f64().unwrap_or(f64::NAN);
+    format!(
+        "{:.1} ({:.1}–{:.1})",
+        number("median"),
+        number("min"),
+        number("max")
+    )
 }
 
 fn kb(bytes: usize) -> String {
@@ -392,7 +418,7 @@ fn write_markdown(
             r.dom_nodes.median
         );
     }
-    let _ = writeln!(md, "\n## Server (load from a second process over loopback, {} s per row)\n\n| what | concurrency | per second | p50 ms | p99 ms | requests | errors |\n|---|---:|---:|---:|---:|---:|---:|", LOAD_DURATION.as_secs());
+    let _ = writeln!(md, "\n## Server (load from a second process over loopback)\n\nEach row is {RUNS} runs of {} s; figures are the median with min–max, requests and errors the sum.\n\n| what | concurrency | per second | p50 ms | p99 ms | requests | errors |\n|---|---:|---:|---:|---:|---:|---:|", LOAD_DURATION.as_secs());
     for (label, key) in [
         ("read the 1,000-comment thread", "reads_1000_comments"),
         ("durable write (synchronous commit)", "durable_writes"),
@@ -403,9 +429,9 @@ fn write_markdown(
                 md,
                 "| {label} | {} | {} | {} | {} | {} | {} |",
                 row["concurrency"],
-                r["per_second"],
-                r["p50_ms"],
-                r["p99_ms"],
+                summary_text(&r["per_second"]),
+                summary_text(&r["p50_ms"]),
+                summary_text(&r["p99_ms"]),
                 r["requests"],
                 r["errors"]
             );

@@ -34,7 +34,7 @@ pub struct Config {
     #[arg(long, env = "COLLOQUY_ASSETS", default_value = "dist")]
     pub assets: PathBuf,
 
-    /// Create the demo thread shown by the demo page, if it is still empty.
+    /// Add the demo page's thread (its comments that are not there yet).
     #[arg(long, env = "COLLOQUY_SEED_DEMO")]
     pub seed_demo: bool,
 
