@@ -20,6 +20,8 @@ pub enum ApiError {
     Network,
     /// 5xx, or an answer that was not the JSON we expect.
     Server,
+    /// 429: posting too quickly; the seconds to wait, from `Retry-After`.
+    RateLimited(u64),
     /// 4xx with the server's explanation (and field errors for 422).
     Refused(u16, ErrorBody),
 }
@@ -35,6 +37,11 @@ impl Api {
         Self {
             base: base.trim_end_matches('/').to_owned(),
         }
+    }
+
+    /// The server's origin, as given.
+    pub fn base(&self) -> &str {
+        &self.base
     }
 
     fn thread_url(&self, thread: &str) -> String {
@@ -93,6 +100,16 @@ impl Api {
             .as_string()
             .unwrap_or_default();
         let status = response.status();
+        if status == 429 {
+            let wait = response
+                .headers()
+                .get("retry-after")
+                .ok()
+                .flatten()
+                .and_then(|value| value.trim().parse().ok())
+                .unwrap_or(60);
+            return Err(ApiError::RateLimited(wait));
+        }
         match status {
             200..=299 => decode(&text).ok_or(ApiError::Server),
             400..=499 => Err(ApiError::Refused(
@@ -111,23 +128,23 @@ impl Api {
 /// browser's own `JSON.parse`/`JSON.stringify` do the text and serde-wasm-bindgen only maps
 /// values, which `cargo xtask bench` measures against each other for size.
 #[cfg(not(feature = "browser-json"))]
-fn decode<T: DeserializeOwned>(text: &str) -> Option<T> {
+pub(crate) fn decode<T: DeserializeOwned>(text: &str) -> Option<T> {
     serde_json::from_str(text).ok()
 }
 
 #[cfg(not(feature = "browser-json"))]
-fn encode<T: serde::Serialize>(value: &T) -> Option<String> {
+pub(crate) fn encode<T: serde::Serialize>(value: &T) -> Option<String> {
     serde_json::to_string(value).ok()
 }
 
 #[cfg(feature = "browser-json")]
-fn decode<T: DeserializeOwned>(text: &str) -> Option<T> {
+pub(crate) fn decode<T: DeserializeOwned>(text: &str) -> Option<T> {
     let value = js_sys::JSON::parse(text).ok()?;
     serde_wasm_bindgen::from_value(value).ok()
 }
 
 #[cfg(feature = "browser-json")]
-fn encode<T: serde::Serialize>(value: &T) -> Option<String> {
+pub(crate) fn encode<T: serde::Serialize>(value: &T) -> Option<String> {
     let value = value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .ok()?;

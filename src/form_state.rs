@@ -11,7 +11,8 @@ use yew::Reducible;
 /// The fields the reader fills in, in the order they appear (and are focused).
 pub const FORM_FIELDS: [Field; 4] = [Field::Name, Field::Email, Field::Website, Field::Body];
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct FormValues {
     pub name: String,
     pub email: String,
@@ -50,6 +51,8 @@ pub enum Failure {
     Server,
     /// A 4xx other than field errors; the server's own sentence.
     Refused(String),
+    /// Over the server's posting limit: try again in this many seconds.
+    TooFast(u64),
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -8,6 +8,8 @@
 pub mod api;
 /// The Yew components, one per file.
 pub mod components;
+/// What a reader typed, kept in localStorage until the server accepts it.
+pub mod drafts;
 /// The comment form's state: pure, tested without a browser.
 pub mod form_state;
 /// Turning core's safe markdown nodes into Yew nodes.

@@ -19,6 +19,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 const stub = { calls: [], routes: new Map(), held: [] };
 export function stub_fetch() {
   stub.calls = []; stub.routes = new Map(); stub.held = [];
+  localStorage.clear();
   globalThis.fetch = async (request) => {
     const method = request.method;
     const path = new URL(request.url).pathname;
@@ -29,7 +30,9 @@ export function stub_fetch() {
     if (!next) return new Response(JSON.stringify({ message: "no stub for " + path }), { status: 404 });
     if (next.fail) throw new TypeError("Failed to fetch");
     if (next.hold) return new Promise((resolve) => stub.held.push(resolve));
-    return new Response(next.body, { status: next.status, headers: { "content-type": "application/json" } });
+    const headers = { "content-type": "application/json" };
+    if (next.header) headers[next.header[0]] = next.header[1];
+    return new Response(next.body, { status: next.status, headers });
   };
 }
 export function stub_respond(method, path, status, body) {
@@ -51,6 +54,14 @@ export function stub_release(status, body) {
   const resolve = stub.held.shift();
   resolve(new Response(body, { status, headers: { "content-type": "application/json" } }));
 }
+export function stub_respond_with(method, path, status, body, name, value) {
+  const key = method + " " + path;
+  if (!stub.routes.has(key)) stub.routes.set(key, []);
+  stub.routes.get(key).push({ status, body, header: [name, value] });
+}
+export function draft_keys() {
+  return Object.keys(localStorage).filter((k) => k.startsWith("colloquy:draft:"));
+}
 export function stub_bodies(method) {
   return stub.calls.filter((c) => c.method === method).map((c) => c.body || c.path);
 }
@@ -62,6 +73,15 @@ extern "C" {
     fn stub_hold(method: &str, path: &str);
     fn stub_release(status: u16, body: &str);
     fn stub_bodies(method: &str) -> Vec<String>;
+    fn stub_respond_with(
+        method: &str,
+        path: &str,
+        status: u16,
+        body: &str,
+        name: &str,
+        value: &str,
+    );
+    fn draft_keys() -> Vec<String>;
 }
 
 const API: &str = "http://colloquy.test";
@@ -364,7 +384,7 @@ async fn an_empty_submit_marks_each_required_field_and_sends_nothing() {
         "nothing may be sent while invalid"
     );
     // Every label is tied to its input.
-    for label in find_all(&host, "form.comment-form label") {
+    for label in find_all(&host, "form.comment-form .field label") {
         let target = label.get_attribute("for").unwrap();
         assert!(
             find(&host, &format!("#{target}")).is_some(),
@@ -681,5 +701,129 @@ async fn a_refused_origin_is_told_in_words() {
     until("the refusal", || find(&host, ".status.failed").is_some()).await;
     assert!(text(&host, ".status.failed")
         .contains("This site is not allowed to use this comment server."));
+    finish(host);
+}
+
+fn draft_of(key: &str) -> String {
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item(key)
+        .unwrap()
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn drafts_survive_a_remount_and_go_once_accepted() {
+    let host = start("drafts", vec![comment_json(1, None, "Ann", "Top", 0)]);
+    loaded(&host).await;
+    fill_valid(&host, "form.comment-form");
+    let top = format!("colloquy:draft:{API}|drafts|top");
+    until("the draft to be kept", || {
+        draft_of(&top).contains("Hello *there*")
+    })
+    .await;
+    assert_eq!(draft_keys(), vec![top.clone()]);
+
+    // A reply draft is kept apart from the top-level one.
+    click(&host, "li[data-comment-id='1'] button.reply");
+    until("the reply form", || {
+        find(&host, "form.reply-form").is_some()
+    })
+    .await;
+    type_into(&host, "form.reply-form textarea[name=body]", "Half a reply");
+    until("the reply draft", || draft_keys().len() == 2).await;
+    finish(host);
+
+    // As after a reload: a new instance on the same thread gets the text back.
+    stub_respond(
+        "GET",
+        &thread_path("drafts"),
+        200,
+        &page_json("drafts", vec![comment_json(1, None, "Ann", "Top", 0)]),
+    );
+    let host = mount_widget("drafts");
+    loaded(&host).await;
+    let body = find(&host, "form.comment-form textarea[name=body]")
+        .unwrap()
+        .unchecked_into::<HtmlTextAreaElement>();
+    assert_eq!(body.value(), "Hello *there*");
+    let name = find(&host, "form.comment-form input[name=name]")
+        .unwrap()
+        .unchecked_into::<HtmlInputElement>();
+    assert_eq!(name.value(), "Ada");
+
+    // A failed post keeps it; the accepted one clears it.
+    stub_fail("POST", &thread_path("drafts"));
+    let created = serde_json::json!({"comment": comment_json(2, None, "Ada", "Hello *there*", 5), "edit_token": "t".repeat(64)});
+    stub_respond("POST", &thread_path("drafts"), 201, &created.to_string());
+    click(&host, "form.comment-form button.submit");
+    until("the failure", || find(&host, ".feedback.failed").is_some()).await;
+    assert!(draft_of(&top).contains("Hello *there*"));
+    click(&host, ".feedback.failed button.retry");
+    until("the posted comment", || {
+        find(&host, "li[data-comment-id='2']").is_some()
+    })
+    .await;
+    until("the top-level draft to go", || {
+        draft_keys() == vec![format!("colloquy:draft:{API}|drafts|1")]
+    })
+    .await;
+    finish(host);
+}
+
+#[wasm_bindgen_test]
+async fn too_many_posts_say_when_to_try_again_and_keep_the_text() {
+    let host = start("flood", vec![]);
+    loaded(&host).await;
+    stub_respond_with(
+        "POST",
+        &thread_path("flood"),
+        429,
+        r#"{"message":"You are posting too quickly. Try again in 42 seconds."}"#,
+        "retry-after",
+        "42",
+    );
+    fill_valid(&host, "form.comment-form");
+    click(&host, "form.comment-form button.submit");
+    until("the wait", || find(&host, ".feedback.failed").is_some()).await;
+    assert!(text(&host, ".feedback.failed").contains("Try again in 42 seconds"));
+    let body = find(&host, "textarea[name=body]")
+        .unwrap()
+        .unchecked_into::<HtmlTextAreaElement>();
+    assert_eq!(body.value(), "Hello *there*");
+    finish(host);
+}
+
+#[wasm_bindgen_test]
+async fn the_honeypot_is_out_of_sight_and_empty_for_people() {
+    let host = start("trap", vec![]);
+    loaded(&host).await;
+    let created = serde_json::json!({"comment": comment_json(3, None, "Ada", "Hello *there*", 5), "edit_token": "t".repeat(64)});
+    stub_respond("POST", &thread_path("trap"), 201, &created.to_string());
+    let trap = find(&host, ".trap input").unwrap();
+    assert_eq!(trap.get_attribute("tabindex").as_deref(), Some("-1"));
+    let measure: js_sys::Function = js_sys::Reflect::get(&trap, &"getBoundingClientRect".into())
+        .unwrap()
+        .unchecked_into();
+    let rect = measure.call0(&trap).unwrap();
+    let right = js_sys::Reflect::get(&rect, &"right".into())
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!(right < 0.0, "it is off-screen ({right})");
+    fill_valid(&host, "form.comment-form");
+    click(&host, "form.comment-form button.submit");
+    until("the post", || {
+        find(&host, "li[data-comment-id='3']").is_some()
+    })
+    .await;
+    let sent: serde_json::Value = serde_json::from_str(&stub_bodies("POST")[0]).unwrap();
+    assert!(
+        sent.get("honeypot").is_none(),
+        "an empty honeypot is not even sent: {sent}"
+    );
     finish(host);
 }

@@ -33,6 +33,11 @@ pub struct Messages {
     pub rejected: &'static str,
     pub posted: &'static str,
     pub comment_count: fn(u64) -> String,
+    /// After a 429: when to try again.
+    pub too_fast: fn(u64) -> String,
+    /// The label of the field people never see (only screen readers that ignore
+    /// `aria-hidden` might): it tells them to leave it alone.
+    pub honeypot_label: &'static str,
     /// The count with the thread's title, when the page gives one.
     pub comment_count_on: fn(u64, &str) -> String,
     pub reply_heading: fn(&str) -> String,
@@ -68,6 +73,8 @@ pub static ENGLISH: Messages = Messages {
     rejected: "The comment server refused this comment.",
     posted: "Your comment was posted.",
     comment_count: english_comment_count,
+    too_fast: english_too_fast,
+    honeypot_label: "Leave this field empty",
     comment_count_on: english_comment_count_on,
     reply_heading: english_reply_heading,
     reply_to: english_reply_to,
@@ -85,6 +92,11 @@ fn english_comment_count(count: u64) -> String {
         1 => "1 comment".to_owned(),
         n => format!("{n} comments"),
     }
+}
+
+fn english_too_fast(seconds: u64) -> String {
+    let unit = if seconds == 1 { "second" } else { "seconds" };
+    format!("You are posting too quickly. Try again in {seconds} {unit}; your text is kept.")
 }
 
 fn english_comment_count_on(count: u64, title: &str) -> String {

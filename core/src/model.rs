@@ -42,6 +42,10 @@ pub struct NewComment {
     /// Chosen by the client once per submission, so a retry cannot store a second copy.
     #[serde(default)]
     pub idempotency_key: String,
+    /// A form field people never see: anything in it means a bot filled the form, and the
+    /// comment is dropped without a word.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub honeypot: String,
 }
 
 /// `201 Created`: the stored comment and the secret that lets its author edit or delete it.

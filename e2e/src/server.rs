@@ -45,6 +45,9 @@ impl Server {
             .arg("--seed-demo")
             .args(extra_args)
             .env("COLLOQUY_LOG", "warn,colloquy_server=info")
+            // Journeys post many comments from one address; a journey about the limit
+            // passes `--posts-per-minute`, which wins over this.
+            .env("COLLOQUY_POSTS_PER_MINUTE", "0")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -127,6 +130,18 @@ impl Server {
     pub fn stop(mut self) {
         if let Some(child) = self.child.take() {
             terminate(child);
+        }
+    }
+
+    /// Kills the server with SIGKILL, as a power cut or the OOM killer would: no shutdown,
+    /// no flush, no goodbye.
+    pub fn crash(mut self) {
+        if let Some(mut child) = self.child.take() {
+            Command::new("kill")
+                .args(["-KILL", &child.id().to_string()])
+                .status()
+                .ok();
+            child.wait().ok();
         }
     }
 

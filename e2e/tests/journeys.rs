@@ -265,3 +265,79 @@ fn a_comment_and_a_nested_reply_survive_reload_and_restart() {
     );
     assert!(!page_text.as_str().unwrap().contains("private.example"));
 }
+
+/// The comment box's text, read from the page.
+fn typed_body(journey: &Journey) -> serde_json::Value {
+    journey.browser.execute(
+        &format!("return {ROOT}.querySelector('{MAIN_FORM} textarea[name=body]').value;"),
+        json!([]),
+    )
+}
+
+#[test]
+fn a_draft_survives_a_reload_and_goes_once_posted() {
+    let journey = Journey::start();
+    journey.open_demo_page();
+    journey.wait_for_count("8 comments");
+    journey.fill(
+        MAIN_FORM,
+        "Drafty Dee",
+        "dee@private.example",
+        "Half-written thoughts",
+    );
+    journey.browser.refresh();
+    journey.wait_for_count("8 comments");
+    assert_eq!(typed_body(&journey), "Half-written thoughts");
+    journey
+        .browser
+        .click(&journey.in_widget(&format!("{MAIN_FORM} button.submit")));
+    journey.wait_for_count("9 comments");
+    journey.browser.refresh();
+    journey.wait_for_count("9 comments");
+    assert_eq!(
+        typed_body(&journey),
+        "",
+        "the accepted comment's draft is gone"
+    );
+}
+
+#[test]
+fn posting_too_fast_says_when_to_try_again_and_keeps_the_text() {
+    let folder = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        &folder.path().join("flood.db"),
+        &["--posts-per-minute", "1"],
+    );
+    let journey = Journey {
+        browser: Browser::start(),
+        database: folder.path().join("flood.db"),
+        server,
+        _folder: folder,
+    };
+    journey.open_demo_page();
+    journey.wait_for_count("8 comments");
+    journey.fill(MAIN_FORM, "Quick Quinn", "quinn@private.example", "First!");
+    journey
+        .browser
+        .click(&journey.in_widget(&format!("{MAIN_FORM} button.submit")));
+    journey.wait_for_count("9 comments");
+    let body = journey.in_widget(&format!("{MAIN_FORM} textarea[name=body]"));
+    journey
+        .browser
+        .type_text(&body, "And again, straight away.");
+    journey
+        .browser
+        .click(&journey.in_widget(&format!("{MAIN_FORM} button.submit")));
+    let message = journey.browser.wait_for(
+        "the wait message",
+        &format!("{ROOT}.querySelector('{MAIN_FORM} .feedback.failed p')?.textContent"),
+        WAIT,
+    );
+    let message = message.as_str().unwrap();
+    assert!(
+        message.starts_with("You are posting too quickly. Try again in "),
+        "{message}"
+    );
+    assert_eq!(typed_body(&journey), "And again, straight away.");
+    assert_eq!(journey.server.get_json(DEMO_THREAD_API)["total"], 9);
+}

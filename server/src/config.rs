@@ -38,6 +38,11 @@ pub struct Config {
     #[arg(long, env = "COLLOQUY_SEED_DEMO")]
     pub seed_demo: bool,
 
+    /// Comments one client address may post per minute; 0 turns the limit off. Behind a
+    /// reverse proxy every reader shares the proxy's address: raise it or turn it off there.
+    #[arg(long, env = "COLLOQUY_POSTS_PER_MINUTE", default_value_t = 5)]
+    pub posts_per_minute: u32,
+
     /// Whether a name is required.
     #[arg(long, env = "COLLOQUY_NAME_REQUIRED", default_value_t = true, action = ArgAction::Set)]
     pub name_required: bool,
@@ -64,11 +69,13 @@ pub struct Config {
 }
 
 impl Config {
-    /// The configuration a test starts from: defaults, the given database, port 0.
+    /// The configuration a test starts from: defaults, the given database, port 0, and no
+    /// posting limit (tests post from one address; the limit has tests of its own).
     pub fn for_tests(database: PathBuf) -> Self {
         let mut config = Config::parse_from(["colloquy-server"]);
         config.database = database;
         config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+        config.posts_per_minute = 0;
         config
     }
 

@@ -61,10 +61,18 @@ pub async fn seed(state: &AppState) -> Result<(), StoreError> {
         let created_at = now_ms - hours_ago * 3_600_000;
         let stored = match state
             .store
-            .insert_comment(DEMO_THREAD, &comment, created_at, &token_hash(&token))
+            .insert_comment(
+                DEMO_THREAD,
+                &comment,
+                created_at,
+                &token_hash(&token),
+                i64::MAX,
+            )
             .await?
         {
             Inserted::New(stored) | Inserted::Replayed(stored) => stored,
+            // Cannot happen with no duplicate window; skip rather than fail the start.
+            Inserted::Duplicate => continue,
         };
         ids.push(stored.id);
     }

@@ -7,6 +7,8 @@ pub mod config;
 pub mod demo;
 /// The HTTP surface: one router per resource and the one error type they share.
 pub mod http;
+/// How often one client may post.
+pub mod rate_limit;
 /// What the handlers share: the store, the rules and the secrets.
 pub mod state;
 /// Where comments live, behind a small interface so another database can be added.
@@ -31,6 +33,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = http::router(state);
+    // The client's address is what the posting limit counts by.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use colloquy_core::rules::FormRules;
 
 use crate::config::Config;
+use crate::rate_limit::RateLimiter;
 use crate::storage::{sqlite::SqliteStore, Store, StoreError};
 use crate::thread_cache::ThreadCache;
 use crate::tokens::ServerSecret;
@@ -17,6 +18,7 @@ pub struct AppState {
     pub assets: PathBuf,
     pub allowed_origins: Vec<String>,
     pub thread_cache: Arc<ThreadCache>,
+    pub post_limit: Arc<RateLimiter>,
 }
 
 impl AppState {
@@ -31,6 +33,7 @@ impl AppState {
             assets: config.assets.clone(),
             allowed_origins: config.allowed_origins.clone(),
             thread_cache: Arc::default(),
+            post_limit: Arc::new(RateLimiter::new(config.posts_per_minute)),
         })
     }
 }

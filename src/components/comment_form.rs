@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 use super::form_field::FormField;
 use crate::api::{new_idempotency_key, Api, ApiError};
+use crate::drafts;
 use crate::form_state::{Failure, FormAction, FormState, Submission, FORM_FIELDS};
 
 #[derive(Properties, PartialEq)]
@@ -46,7 +47,28 @@ fn next_form_id() -> String {
 #[component]
 pub fn CommentForm(props: &CommentFormProps) -> Html {
     let messages = for_lang(&props.lang);
-    let form = use_reducer(|| FormState::new(props.rules, new_idempotency_key()));
+    let draft_key = drafts::key(props.api.base(), &props.thread, props.parent_id);
+    let form = use_reducer(|| {
+        let mut state = FormState::new(props.rules, new_idempotency_key());
+        if let Some(draft) = drafts::load(&draft_key) {
+            state.values = draft;
+        }
+        state
+    });
+    {
+        // Every change is kept; a post the server accepted clears the draft.
+        let sent = form.submission == Submission::Sent;
+        use_effect_with(
+            (form.values.clone(), sent, draft_key.clone()),
+            |(values, sent, key)| {
+                if *sent {
+                    drafts::clear(key);
+                } else {
+                    drafts::save(key, values);
+                }
+            },
+        );
+    }
     let form_id = use_memo((), |()| next_form_id());
     // Set before the request starts and cleared when it ends: a second click that lands
     // before the button re-renders as disabled still finds it set.
@@ -57,6 +79,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         use_node_ref(),
         use_node_ref(),
     ];
+    let honeypot = use_node_ref();
 
     {
         let dispatcher = form.dispatcher();
@@ -85,6 +108,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         let thread = props.thread.to_string();
         let parent_id = props.parent_id;
         let on_posted = props.on_posted.clone();
+        let honeypot = honeypot.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if *in_flight.borrow() {
@@ -106,6 +130,10 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                 website: values.website.clone(),
                 body: values.body.clone(),
                 idempotency_key: form.idempotency_key.clone(),
+                honeypot: honeypot
+                    .cast::<web_sys::HtmlInputElement>()
+                    .map(|input| input.value())
+                    .unwrap_or_default(),
             };
             let (api, thread, on_posted) = (api.clone(), thread.clone(), on_posted.clone());
             let (dispatcher, in_flight, focus_first) =
@@ -127,6 +155,9 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                     }
                     Err(ApiError::Refused(_, body)) => {
                         dispatcher.dispatch(FormAction::Failed(Failure::Refused(body.message)))
+                    }
+                    Err(ApiError::RateLimited(seconds)) => {
+                        dispatcher.dispatch(FormAction::Failed(Failure::TooFast(seconds)))
                     }
                     Err(ApiError::Network) => {
                         dispatcher.dispatch(FormAction::Failed(Failure::Network))
@@ -186,6 +217,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                 Failure::Network => messages.network_failed.to_owned(),
                 Failure::Server => messages.server_failed.to_owned(),
                 Failure::Refused(message) => format!("{} {message}", messages.rejected),
+                Failure::TooFast(seconds) => (messages.too_fast)(*seconds),
             };
             html! {
                 <div class="feedback failed" role="alert">
@@ -220,6 +252,13 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                 {field(2, messages.website_label, "url", "url", rules.website.required, None)}
             </div>
             {field(3, messages.body_label, "textarea", "off", rules.body.required, Some(messages.body_hint))}
+            // Off-screen and out of the tab order: people never fill it, form-filling bots do.
+            <div class="trap" aria-hidden="true">
+                <label>
+                    {messages.honeypot_label}
+                    <input type="text" name="homepage" tabindex="-1" autocomplete="off" ref={honeypot.clone()} />
+                </label>
+            </div>
             {feedback}
             <div class="buttons">
                 <button part="button" type="submit" class="submit" disabled={sending}>

@@ -205,7 +205,10 @@ pub fn CommentThread(props: &CommentThreadProps) -> Html {
             if !state.comments.is_empty() {
                 <ol class="comments">{for comments}</ol>
             }
+            // Keyed by thread: after a route change the form starts over with that thread's
+            // own draft instead of carrying the last one's.
             <CommentForm
+                key={props.thread.to_string()}
                 thread={props.thread.clone()}
                 {api}
                 rules={state.rules}

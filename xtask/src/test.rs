@@ -207,6 +207,8 @@ pub fn run() -> Result<ExitCode, String> {
             "--no-fail-fast",
             "--",
             "--test-threads=1",
+            // Shows what the journeys print about themselves (counts of what they checked).
+            "--show-output",
         ]);
         let server = workspace_root()
             .join("target")

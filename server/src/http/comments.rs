@@ -1,16 +1,18 @@
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::net::SocketAddr;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use colloquy_core::messages::ENGLISH;
-use colloquy_core::model::{CreatedComment, NewComment, ThreadPage};
+use colloquy_core::model::{Comment, CreatedComment, NewComment, ThreadPage};
+use colloquy_core::time::format_rfc3339;
 use colloquy_core::tree::Sort;
-use colloquy_core::validation::{validate_new_comment, ErrorCode, Field, FieldError};
+use colloquy_core::validation::{validate_new_comment, ErrorCode, Field, FieldError, ValidComment};
 use serde::Deserialize;
 
 use super::extract::{ApiJson, ThreadKey};
@@ -73,15 +75,29 @@ fn json_bytes(page: Bytes) -> Response {
     ([(CONTENT_TYPE, "application/json")], page).into_response()
 }
 
+/// How long the same body may not be posted again in the same thread.
+const DUPLICATE_WINDOW_MS: i64 = 10 * 60 * 1000;
+
 /// Validates with the same core rules as the widget, then stores. A retry with the same
-/// idempotency key answers `200` with the comment the first attempt stored.
+/// idempotency key answers `200` with the comment the first attempt stored; the same body
+/// again within ten minutes answers `409`; a client over its posting limit gets `429` with
+/// `Retry-After`; a filled honeypot gets a quiet, fake `201`.
 async fn create_comment(
     State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     ThreadKey(thread): ThreadKey,
     ApiJson(input): ApiJson<NewComment>,
 ) -> Result<(StatusCode, Json<CreatedComment>), ApiError> {
     let comment =
         validate_new_comment(&input, &state.rules, &ENGLISH).map_err(ApiError::Validation)?;
+    if !input.honeypot.trim().is_empty() {
+        tracing::info!(%thread, "dropped a comment that filled the honeypot");
+        return Ok(quiet_drop(comment));
+    }
+    if let Err(wait) = state.post_limit.check(client.ip(), Instant::now()) {
+        tracing::info!(client = %client.ip(), "refused a post over the posting limit");
+        return Err(ApiError::TooManyRequests(wait.as_secs().max(1)));
+    }
     if let Some(parent_id) = comment.parent_id {
         if !state.store.comment_in_thread(&thread, parent_id).await? {
             let code = ErrorCode::UnknownParent;
@@ -93,9 +109,16 @@ async fn create_comment(
         }
     }
     let edit_token = state.secret.edit_token(&thread, &comment.idempotency_key);
+    let now = now_ms();
     let inserted = state
         .store
-        .insert_comment(&thread, &comment, now_ms(), &token_hash(&edit_token))
+        .insert_comment(
+            &thread,
+            &comment,
+            now,
+            &token_hash(&edit_token),
+            now - DUPLICATE_WINDOW_MS,
+        )
         .await?;
     let (status, stored) = match inserted {
         Inserted::New(stored) => {
@@ -103,6 +126,11 @@ async fn create_comment(
             (StatusCode::CREATED, stored)
         }
         Inserted::Replayed(stored) => (StatusCode::OK, stored),
+        Inserted::Duplicate => {
+            return Err(ApiError::Conflict(
+                "This comment was already posted here a few minutes ago.".into(),
+            ))
+        }
     };
     Ok((
         status,
@@ -111,6 +139,25 @@ async fn create_comment(
             edit_token,
         }),
     ))
+}
+
+/// What a bot that filled the honeypot is told: a plausible success, with nothing stored
+/// and a token that opens nothing.
+fn quiet_drop(comment: ValidComment) -> (StatusCode, Json<CreatedComment>) {
+    (
+        StatusCode::CREATED,
+        Json(CreatedComment {
+            comment: Comment {
+                id: 0,
+                parent_id: comment.parent_id,
+                author: comment.name,
+                website: comment.website,
+                body: comment.body,
+                created_at: format_rfc3339(now_ms()),
+            },
+            edit_token: token_hash(&comment.idempotency_key),
+        }),
+    )
 }
 
 fn now_ms() -> i64 {

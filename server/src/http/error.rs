@@ -1,4 +1,5 @@
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use colloquy_core::model::ErrorBody;
@@ -21,6 +22,10 @@ pub enum ApiError {
     PayloadTooLarge(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("too many posts; retry in {0} s")]
+    TooManyRequests(u64),
     #[error("the comment has invalid fields")]
     Validation(Vec<FieldError>),
     #[error("internal error: {0}")]
@@ -44,6 +49,23 @@ impl IntoResponse for ApiError {
             }
             ApiError::UnsupportedMediaType(message) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, message, Vec::new())
+            }
+            ApiError::Conflict(message) => (StatusCode::CONFLICT, message, Vec::new()),
+            ApiError::TooManyRequests(seconds) => {
+                let message =
+                    format!("You are posting too quickly. Try again in {seconds} seconds.");
+                let mut response = (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    Json(ErrorBody {
+                        message,
+                        errors: Vec::new(),
+                    }),
+                )
+                    .into_response();
+                response
+                    .headers_mut()
+                    .insert(RETRY_AFTER, HeaderValue::from(seconds));
+                return response;
             }
             ApiError::Validation(errors) => (
                 StatusCode::UNPROCESSABLE_ENTITY,

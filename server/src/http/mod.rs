@@ -66,6 +66,8 @@ fn cors_layer(allowed: &[String]) -> CorsLayer {
         .allow_origin(origins)
         .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
         .allow_headers([header::CONTENT_TYPE])
+        // The widget reads how long to wait after a 429.
+        .expose_headers([header::RETRY_AFTER])
 }
 
 fn panic_response(_panic: Box<dyn Any + Send + 'static>) -> Response {

@@ -19,12 +19,13 @@ pub enum StoreError {
     Randomness(String),
 }
 
-/// What an insert did: stored a new comment, or found the one an earlier attempt with the
-/// same idempotency key stored.
+/// What an insert did: stored a new comment, found the one an earlier attempt with the
+/// same idempotency key stored, or refused a body the thread already has from recently.
 #[derive(Debug)]
 pub enum Inserted {
     New(Comment),
     Replayed(Comment),
+    Duplicate,
 }
 
 #[async_trait]
@@ -35,13 +36,16 @@ pub trait Store: Send + Sync + 'static {
     /// Whether comment `id` exists in `thread`.
     async fn comment_in_thread(&self, thread: &str, id: i64) -> Result<bool, StoreError>;
 
-    /// Stores a comment unless one with the same idempotency key is already in the thread.
+    /// Stores a comment unless one with the same idempotency key is already in the thread
+    /// (a retry), or one with the same body was posted there since `duplicate_since_ms`.
+    /// Both checks and the insert are one statement, so concurrent posts cannot slip past.
     async fn insert_comment(
         &self,
         thread: &str,
         comment: &ValidComment,
         created_at_ms: i64,
         edit_token_hash: &str,
+        duplicate_since_ms: i64,
     ) -> Result<Inserted, StoreError>;
 
     /// The installation secret, created on first use.

@@ -105,11 +105,14 @@ impl Store for SqliteStore {
         comment: &ValidComment,
         created_at_ms: i64,
         edit_token_hash: &str,
+        duplicate_since_ms: i64,
     ) -> Result<Inserted, StoreError> {
         let sql = format!(
             "INSERT INTO comments (thread_key, parent_id, author, email, website, body, \
              created_at_ms, edit_token_hash, idempotency_key) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? \
+             WHERE NOT EXISTS (SELECT 1 FROM comments WHERE thread_key = ? AND body = ? \
+                               AND created_at_ms >= ? AND idempotency_key <> ?) \
              ON CONFLICT (thread_key, idempotency_key) DO NOTHING \
              RETURNING {PUBLIC_COLUMNS}"
         );
@@ -123,15 +126,20 @@ impl Store for SqliteStore {
             .bind(created_at_ms)
             .bind(edit_token_hash)
             .bind(&comment.idempotency_key)
+            .bind(thread)
+            .bind(&comment.body)
+            .bind(duplicate_since_ms)
+            .bind(&comment.idempotency_key)
             .fetch_optional(&self.pool)
             .await?;
         if let Some(row) = inserted {
             return Ok(Inserted::New(row.into()));
         }
-        // The key was taken: an earlier attempt of this very submission got through.
+        // Nothing stored: either an earlier attempt of this very submission got through, or
+        // the body is a recent duplicate.
         match self.find_by_key(thread, &comment.idempotency_key).await? {
             Some(existing) => Ok(Inserted::Replayed(existing)),
-            None => Err(StoreError::Database(sqlx::Error::RowNotFound)),
+            None => Ok(Inserted::Duplicate),
         }
     }
 
