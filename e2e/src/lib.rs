@@ -4,6 +4,10 @@
 
 /// Reading a child process's output with a deadline.
 pub mod child_output;
+/// Hostile strings for the corpus journey.
+pub mod corpus;
+/// A proxy that loses responses on purpose.
+pub mod fault_proxy;
 /// Site owners' pages on an origin of their own.
 pub mod host_site;
 /// Starting and stopping the real server binary.

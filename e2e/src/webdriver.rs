@@ -177,10 +177,15 @@ impl Browser {
 
     /// Runs an asynchronous script: it finishes by calling its last argument.
     pub fn execute_async(&self, script: &str) -> Value {
+        self.execute_async_with(script, json!([]))
+    }
+
+    /// [`Browser::execute_async`] with arguments.
+    pub fn execute_async_with(&self, script: &str, args: Value) -> Value {
         self.session_call(
             "POST",
             "/execute/async",
-            Some(json!({ "script": script, "args": [] })),
+            Some(json!({ "script": script, "args": args })),
         )
     }
 

@@ -406,3 +406,49 @@ fn a_widget_that_cannot_start_says_so_in_words() {
         .execute("return typeof window.Colloquy.mount;", json!([]));
     assert_eq!(page_still_works, "function");
 }
+
+#[test]
+fn a_retry_after_a_lost_response_stores_the_comment_once() {
+    let stage = Stage::start();
+    let proxy = colloquy_e2e::fault_proxy::FaultProxy::start(
+        stage.server.base.trim_start_matches("http://"),
+        1,
+    );
+    stage.open(
+        "/flaky",
+        "",
+        &format!(
+            "<div data-colloquy data-thread=\"flaky\" data-api=\"{}\"></div>",
+            proxy.origin
+        ),
+        None,
+    );
+    let host = "div[data-colloquy]";
+    stage.wait_for_count(host, "No comments");
+    stage.post_through(host, "Flaky Flo", "Sent over a bad connection.");
+    stage.browser.wait_for(
+        "the failure and its Retry button",
+        "document.querySelector('[data-colloquy]').shadowRoot.querySelector('.feedback.failed button.retry')",
+        WAIT,
+    );
+    assert_eq!(stage.total("flaky"), 1, "the server did store it");
+    stage
+        .browser
+        .click(&stage.in_widget(host, ".feedback.failed button.retry"));
+    stage.wait_for_count(host, "1 comment");
+    assert_eq!(
+        stage.in_root(host, "root.querySelectorAll('li.comment').length"),
+        1
+    );
+    assert_eq!(stage.total("flaky"), 1, "the retry stored nothing new");
+    let posts = proxy.posts.lock().unwrap().clone();
+    assert_eq!(posts.len(), 2, "one post and one retry");
+    let key = |body: &str| {
+        serde_json::from_str::<serde_json::Value>(body).unwrap()["idempotency_key"].clone()
+    };
+    assert_eq!(
+        key(&posts[0]),
+        key(&posts[1]),
+        "the retry carried the same key"
+    );
+}

@@ -99,6 +99,7 @@ fn checked(cargo: Command) -> Result<(), String> {
 pub fn run() -> Result<ExitCode, String> {
     tools::ensure_build_tools()?;
     let chromedriver = tools::ensure_chromium()?;
+    let naughty_strings = tools::ensure_naughty_strings()?;
     let mut tally = Tally::default();
 
     tally.check(
@@ -216,7 +217,8 @@ pub fn run() -> Result<ExitCode, String> {
             .join("colloquy-server");
         e2e.env("CHROMEDRIVER", &chromedriver)
             .env("COLLOQUY_DIST", workspace_root().join("dist"))
-            .env("COLLOQUY_SERVER_BIN", server);
+            .env("COLLOQUY_SERVER_BIN", server)
+            .env("COLLOQUY_BLNS", &naughty_strings);
         tally.tests(
             "end-to-end journeys (real server, release widget, Chromium)",
             e2e,

