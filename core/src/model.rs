@@ -6,6 +6,7 @@ use crate::validation::FieldError;
 /// A comment as the API shows it. It has no email field on purpose: the address is stored
 /// by the server and never leaves it (DESIGN.md rule 5).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Comment {
     pub id: i64,
     pub parent_id: Option<i64>,
@@ -19,6 +20,7 @@ pub struct Comment {
 
 /// `GET /api/v1/threads/{key}/comments`: the whole thread, oldest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ThreadPage {
     pub thread: String,
     pub total: u64,
@@ -28,6 +30,7 @@ pub struct ThreadPage {
 /// `POST /api/v1/threads/{key}/comments`. Every field defaults to empty so that a missing
 /// field is reported like an empty one, as a field error the form can show.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewComment {
     #[serde(default)]
     pub parent_id: Option<i64>,
@@ -48,8 +51,17 @@ pub struct NewComment {
     pub honeypot: String,
 }
 
+/// `PATCH /api/v1/comments/{id}`: the new body; the edit token goes in `Authorization`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CommentEdit {
+    #[serde(default)]
+    pub body: String,
+}
+
 /// `201 Created`: the stored comment and the secret that lets its author edit or delete it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedComment {
     pub comment: Comment,
     pub edit_token: String,
@@ -57,6 +69,7 @@ pub struct CreatedComment {
 
 /// `GET /api/v1/config`: what the widget needs to agree with the server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicConfig {
     pub rules: FormRules,
     /// Whether new comments wait for a moderator before they are shown.
@@ -67,6 +80,7 @@ pub struct PublicConfig {
 
 /// The body of every error answer. `errors` is empty unless fields were at fault.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub message: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

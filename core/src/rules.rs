@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 /// "é" is one character whether the reader's keyboard sent one code point or the server
 /// counts bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldRule {
     pub required: bool,
     pub max_len: usize,
@@ -12,6 +13,7 @@ pub struct FieldRule {
 /// Every rule the comment form follows. The server owns the values (the site owner sets
 /// them) and publishes them; the widget only borrows them for instant feedback.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FormRules {
     pub name: FieldRule,
     pub email: FieldRule,

@@ -34,6 +34,21 @@ pub fn token_hash(token: &str) -> String {
     to_hex(&Sha256::digest(token.as_bytes()))
 }
 
+/// Whether `token` is the one whose hash is `stored_hash`. The comparison takes the same
+/// time wherever the first difference is, so response times leak nothing about the hash.
+pub fn token_matches(token: &str, stored_hash: &str) -> bool {
+    constant_time_eq(token_hash(token).as_bytes(), stored_hash.as_bytes())
+}
+
+/// Equality whose running time depends only on the lengths (which are public: hashes all
+/// have 64 hex digits), never on where the inputs differ.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
+}
+
 fn to_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     bytes
@@ -57,5 +72,20 @@ mod tests {
         assert_ne!(secret.edit_token("ab", "c"), secret.edit_token("a", "bc"));
         assert_ne!(token, ServerSecret([8; 32]).edit_token("t", "key"));
         assert_ne!(token_hash(&token), token);
+    }
+
+    #[test]
+    fn only_the_right_token_matches_its_hash() {
+        let token = ServerSecret([7; 32]).edit_token("t", "key");
+        let stored = token_hash(&token);
+        assert!(token_matches(&token, &stored));
+        assert!(!token_matches(&token[1..], &stored));
+        assert!(!token_matches("", &stored));
+        assert!(
+            !token_matches(&stored, &stored),
+            "the hash itself is not a token"
+        );
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use colloquy_core::model::{CreatedComment, ErrorBody, PublicConfig, ThreadPage};
+use colloquy_core::model::{Comment, CreatedComment, ErrorBody, PublicConfig, ThreadPage};
 use colloquy_core::rules::FormRules;
 use colloquy_server::{AppState, Config};
 use reqwest::StatusCode;
@@ -637,5 +637,91 @@ async fn the_same_body_twice_in_ten_minutes_is_a_conflict() {
     assert_eq!(replay.status(), StatusCode::OK);
     server.create("u", comment("Ada", "Same words", "k3")).await;
     assert_eq!(server.thread("t").await.total, 1);
+    server.stop().await;
+}
+
+impl TestServer {
+    async fn edit(&self, id: &str, token: &str, body: &str) -> reqwest::Response {
+        self.client
+            .patch(self.url(&format!("/api/v1/comments/{id}")))
+            .header("authorization", format!("Bearer {token}"))
+            .json(&json!({ "body": body }))
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+#[tokio::test]
+async fn authors_edit_with_their_token_and_nobody_else_can() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::in_folder(dir.path()).await;
+    let created = server.create("t", comment("Ada", "Frist!", "k1")).await;
+    assert_eq!(server.thread("t").await.comments[0].body, "Frist!");
+    let id = created.comment.id.to_string();
+
+    let wrong = server.edit(&id, &"0".repeat(64), "Hijacked").await;
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    error_body(wrong).await;
+    let no_token = server.edit(&id, "", "Hijacked").await;
+    assert_eq!(no_token.status(), StatusCode::FORBIDDEN);
+    let empty = server.edit(&id, &created.edit_token, "   ").await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let unknown = server.edit("999999", &created.edit_token, "x").await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let not_a_number = server.edit("abc", &created.edit_token, "x").await;
+    assert_eq!(not_a_number.status(), StatusCode::BAD_REQUEST);
+    error_body(not_a_number).await;
+
+    let fixed = server.edit(&id, &created.edit_token, " First! ").await;
+    assert_eq!(fixed.status(), StatusCode::OK);
+    let fixed: Comment = fixed.json().await.unwrap();
+    assert_eq!(fixed.body, "First!");
+    assert_eq!(server.thread("t").await.comments[0].body, "First!");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_edit_window_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::for_tests(dir.path().join("t.db"));
+    let state = AppState::open(&config).await.unwrap();
+    let old = colloquy_core::validation::ValidComment {
+        parent_id: None,
+        name: "Ada".into(),
+        email: None,
+        website: None,
+        body: "Long ago".into(),
+        idempotency_key: "old".into(),
+    };
+    let token = state.secret.edit_token("t", "old");
+    let an_hour_ago = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+        - 3_600_000;
+    let stored = match state
+        .store
+        .insert_comment(
+            "t",
+            &old,
+            an_hour_ago,
+            &colloquy_server::tokens::token_hash(&token),
+            0,
+        )
+        .await
+        .unwrap()
+    {
+        colloquy_server::storage::Inserted::New(comment) => comment,
+        other => panic!("{other:?}"),
+    };
+    drop(state);
+    let server = TestServer::start(config).await;
+    let late = server
+        .edit(&stored.id.to_string(), &token, "Rewritten")
+        .await;
+    assert_eq!(late.status(), StatusCode::FORBIDDEN);
+    assert!(error_body(late).await.message.contains("edit window"));
+    assert_eq!(server.thread("t").await.comments[0].body, "Long ago");
     server.stop().await;
 }

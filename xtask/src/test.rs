@@ -100,6 +100,7 @@ pub fn run() -> Result<ExitCode, String> {
     tools::ensure_build_tools()?;
     let chromedriver = tools::ensure_chromium()?;
     let naughty_strings = tools::ensure_naughty_strings()?;
+    let schemathesis = tools::ensure_schemathesis()?;
     let mut tally = Tally::default();
 
     tally.check(
@@ -198,6 +199,12 @@ pub fn run() -> Result<ExitCode, String> {
         "server binary for the journeys (cargo build -p colloquy-server)",
         checked(cargo(&["build", "-p", "colloquy-server"])),
     );
+    if server_built {
+        tally.check(
+            "the API against its own OpenAPI document (schemathesis)",
+            run_schemathesis(&schemathesis),
+        );
+    }
     if built && server_built {
         // One journey at a time: each starts its own server and Chromium, and two cores
         // are better spent on one browser than shared by several.
@@ -239,6 +246,60 @@ pub fn run() -> Result<ExitCode, String> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Starts the server on a scratch database and lets schemathesis loose on every operation
+/// of `/api/v1/openapi.json`: no 5xx, and every answer in the documented status codes,
+/// content types and schemas. The seed is fixed so a failure can be replayed.
+fn run_schemathesis(schemathesis: &std::path::Path) -> Result<(), String> {
+    let folder = std::env::temp_dir().join(format!("colloquy-schemathesis-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
+    let server = workspace_root()
+        .join("target")
+        .join("debug")
+        .join("colloquy-server");
+    let mut child = std::process::Command::new(server)
+        .args(["--listen", "127.0.0.1:0", "--database"])
+        .arg(folder.join("schemathesis.db"))
+        .arg("--assets")
+        .arg(workspace_root().join("dist"))
+        // Fuzzing posts far more than a person; the limit has tests of its own.
+        .env("COLLOQUY_POSTS_PER_MINUTE", "0")
+        .env("COLLOQUY_LOG", "error")
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    let mut first_line = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        BufReader::new(stdout).read_line(&mut first_line).ok();
+    }
+    let result = match first_line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+    {
+        Some(base) => {
+            let mut run = command(&schemathesis.to_string_lossy());
+            run.arg("run")
+                .arg(format!("{base}api/v1/openapi.json"))
+                .args([
+                    "--checks",
+                    "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
+                    "--max-examples",
+                    "25",
+                    "--workers",
+                    "2",
+                    "--seed",
+                    "20261125",
+                    "--no-color",
+                ]);
+            crate::process::run(run, "schemathesis")
+        }
+        None => Err(format!("the server did not start: {first_line:?}")),
+    };
+    child.kill().ok();
+    child.wait().ok();
+    std::fs::remove_dir_all(&folder).ok();
+    result
 }
 
 #[cfg(test)]

@@ -159,6 +159,43 @@ pub fn ensure_naughty_strings() -> Result<PathBuf, String> {
     }
 }
 
+pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
+
+/// schemathesis (from PyPI) in a virtual environment of its own under target/tools.
+/// Returns its command.
+pub fn ensure_schemathesis() -> Result<PathBuf, String> {
+    let venv = tools_dir().join("venv");
+    let command_path = venv.join("bin").join("schemathesis");
+    let found = output_of(&command_path.to_string_lossy(), &["--version"]).unwrap_or_default();
+    if found.ends_with(SCHEMATHESIS_VERSION) {
+        return Ok(command_path);
+    }
+    if output_of("python3", &["--version"]).is_none() {
+        apt_install(&["python3", "python3-venv"], "Python (for schemathesis)")?;
+    }
+    say(&format!(
+        "installing schemathesis {SCHEMATHESIS_VERSION} with pip into {}",
+        venv.display()
+    ));
+    std::fs::create_dir_all(tools_dir()).map_err(|e| e.to_string())?;
+    let mut create = command("python3");
+    create.args(["-m", "venv"]).arg(&venv);
+    if run(create, "python3 -m venv").is_err() {
+        apt_install(&["python3-venv"], "Python's venv module (for schemathesis)")?;
+        let mut again = command("python3");
+        again.args(["-m", "venv"]).arg(&venv);
+        run(again, "python3 -m venv")?;
+    }
+    let mut install = command(&venv.join("bin").join("pip").to_string_lossy());
+    install.args([
+        "install",
+        "--quiet",
+        &format!("schemathesis=={SCHEMATHESIS_VERSION}"),
+    ]);
+    run(install, "installing schemathesis")?;
+    Ok(command_path)
+}
+
 /// Chromium and its driver, for the browser and end-to-end tests. Returns the driver.
 pub fn ensure_chromium() -> Result<PathBuf, String> {
     let have = |name: &str| output_of(name, &["--version"]).is_some();

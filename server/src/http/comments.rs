@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use colloquy_core::messages::ENGLISH;
-use colloquy_core::model::{Comment, CreatedComment, NewComment, ThreadPage};
+use colloquy_core::model::{Comment, CreatedComment, ErrorBody, NewComment, ThreadPage};
 use colloquy_core::time::format_rfc3339;
 use colloquy_core::tree::Sort;
 use colloquy_core::validation::{validate_new_comment, ErrorCode, Field, FieldError, ValidComment};
@@ -29,8 +29,8 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Deserialize)]
-struct ListQuery {
-    sort: Option<String>,
+pub(super) struct ListQuery {
+    pub(super) sort: Option<String>,
 }
 
 /// The whole thread, oldest first. An unknown thread is simply empty: pages get threads by
@@ -38,7 +38,20 @@ struct ListQuery {
 ///
 /// `sort` (`oldest`, `newest`, `top`) is checked now and will order pages once threads are
 /// paginated; while the whole thread comes in one answer the widget arranges it itself.
-async fn list_comments(
+#[utoipa::path(
+    get,
+    path = "/api/v1/threads/{key}/comments",
+    params(
+        ("key" = String, Path, description = "The thread key, percent-encoded: 1 to 256 of A-Z a-z 0-9 - . _ ~ / : @ ! $ & ' ( ) * + , ; = %"),
+        ("sort" = Option<String>, Query, description = "oldest, newest or top"),
+    ),
+    responses(
+        (status = 200, description = "The whole thread, oldest first", body = ThreadPage),
+        (status = 400, description = "A bad thread key or sort", body = ErrorBody),
+        (status = 403, description = "A browser page from an origin that is not allowed", body = ErrorBody),
+    )
+)]
+pub(super) async fn list_comments(
     State(state): State<AppState>,
     ThreadKey(thread): ThreadKey,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
@@ -82,7 +95,24 @@ const DUPLICATE_WINDOW_MS: i64 = 10 * 60 * 1000;
 /// idempotency key answers `200` with the comment the first attempt stored; the same body
 /// again within ten minutes answers `409`; a client over its posting limit gets `429` with
 /// `Retry-After`; a filled honeypot gets a quiet, fake `201`.
-async fn create_comment(
+#[utoipa::path(
+    post,
+    path = "/api/v1/threads/{key}/comments",
+    params(("key" = String, Path, description = "The thread key, percent-encoded")),
+    request_body = NewComment,
+    responses(
+        (status = 201, description = "Stored", body = CreatedComment),
+        (status = 200, description = "A retry of a submission that was already stored", body = CreatedComment),
+        (status = 400, description = "Malformed JSON or thread key", body = ErrorBody),
+        (status = 403, description = "A browser page from an origin that is not allowed", body = ErrorBody),
+        (status = 409, description = "The same body was posted in this thread minutes ago", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 415, description = "Not JSON", body = ErrorBody),
+        (status = 422, description = "Fields that break the rules", body = ErrorBody),
+        (status = 429, description = "Posting too quickly; see Retry-After", body = ErrorBody),
+    )
+)]
+pub(super) async fn create_comment(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
     ThreadKey(thread): ThreadKey,

@@ -4,8 +4,10 @@
 mod assets;
 mod comments;
 mod config;
+mod edits;
 mod error;
 mod extract;
+mod openapi;
 mod origins;
 
 use std::any::Any;
@@ -27,6 +29,8 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(config::router())
         .merge(comments::router())
+        .merge(edits::router())
+        .merge(openapi::router())
         .fallback(|| async { ApiError::NotFound("There is no such API endpoint.".into()) })
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(cors_layer(&state.allowed_origins))
@@ -65,7 +69,7 @@ fn cors_layer(allowed: &[String]) -> CorsLayer {
     CorsLayer::new()
         .allow_origin(origins)
         .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
-        .allow_headers([header::CONTENT_TYPE])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
         // The widget reads how long to wait after a 429.
         .expose_headers([header::RETRY_AFTER])
 }

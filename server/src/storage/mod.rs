@@ -28,6 +28,14 @@ pub enum Inserted {
     Duplicate,
 }
 
+/// See [`Store::edit_facts`].
+#[derive(Debug)]
+pub struct EditFacts {
+    pub thread: String,
+    pub created_at_ms: i64,
+    pub edit_token_hash: String,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Every comment of a thread, oldest first.
@@ -47,6 +55,13 @@ pub trait Store: Send + Sync + 'static {
         edit_token_hash: &str,
         duplicate_since_ms: i64,
     ) -> Result<Inserted, StoreError>;
+
+    /// What an edit needs to know about comment `id`: its thread, when it was posted and the
+    /// hash of its edit token.
+    async fn edit_facts(&self, id: i64) -> Result<Option<EditFacts>, StoreError>;
+
+    /// Replaces the body of comment `id` and returns the comment as now shown.
+    async fn update_body(&self, id: i64, body: &str) -> Result<Option<Comment>, StoreError>;
 
     /// The installation secret, created on first use.
     async fn installation_secret(&self) -> Result<ServerSecret, StoreError>;

@@ -10,7 +10,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use super::{Inserted, Store, StoreError};
+use super::{EditFacts, Inserted, Store, StoreError};
 use crate::tokens::ServerSecret;
 
 /// SQLite in WAL mode with `synchronous = FULL`: a comment answered with `201` has reached
@@ -141,6 +141,32 @@ impl Store for SqliteStore {
             Some(existing) => Ok(Inserted::Replayed(existing)),
             None => Ok(Inserted::Duplicate),
         }
+    }
+
+    async fn edit_facts(&self, id: i64) -> Result<Option<EditFacts>, StoreError> {
+        let row: Option<(String, i64, String)> = sqlx::query_as(
+            "SELECT thread_key, created_at_ms, edit_token_hash FROM comments WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(
+            row.map(|(thread, created_at_ms, edit_token_hash)| EditFacts {
+                thread,
+                created_at_ms,
+                edit_token_hash,
+            }),
+        )
+    }
+
+    async fn update_body(&self, id: i64, body: &str) -> Result<Option<Comment>, StoreError> {
+        let sql = format!("UPDATE comments SET body = ? WHERE id = ? RETURNING {PUBLIC_COLUMNS}");
+        let row: Option<CommentRow> = sqlx::query_as(&sql)
+            .bind(body)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(Comment::from))
     }
 
     async fn installation_secret(&self) -> Result<ServerSecret, StoreError> {

@@ -1,0 +1,93 @@
+//! `PATCH /comments/{id}`: an author corrects their comment with the edit token they were
+//! given, within the edit window. The token travels in `Authorization: Bearer …` (never in
+//! a URL, which ends up in logs) and is checked against its stored hash in constant time.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::header::AUTHORIZATION;
+use axum::http::HeaderMap;
+use axum::routing::patch;
+use axum::{Json, Router};
+use colloquy_core::messages::ENGLISH;
+use colloquy_core::model::{Comment, CommentEdit, ErrorBody};
+use colloquy_core::validation::{check_field, Field, FieldError};
+
+use super::extract::ApiJson;
+use super::ApiError;
+use crate::state::AppState;
+use crate::tokens::token_matches;
+
+/// How long after posting a comment may be edited.
+pub const EDIT_WINDOW_SECS: u64 = 15 * 60;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/comments/{id}", patch(edit_comment))
+}
+
+#[utoipa::path(
+    patch,
+    path = "/api/v1/comments/{id}",
+    params(
+        ("id" = i64, Path, description = "The comment's id"),
+        ("Authorization" = String, Header, description = "Bearer and the edit token given when the comment was posted"),
+    ),
+    request_body = CommentEdit,
+    responses(
+        (status = 200, description = "Edited", body = Comment),
+        (status = 400, description = "Malformed JSON or id", body = ErrorBody),
+        (status = 403, description = "Wrong token, closed edit window, or a refused origin", body = ErrorBody),
+        (status = 404, description = "No such comment", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 415, description = "Not JSON", body = ErrorBody),
+        (status = 422, description = "A body that breaks the rules", body = ErrorBody),
+    )
+)]
+pub(super) async fn edit_comment(
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+    headers: HeaderMap,
+    ApiJson(edit): ApiJson<CommentEdit>,
+) -> Result<Json<Comment>, ApiError> {
+    let Ok(Path(id)) = id else {
+        return Err(ApiError::BadRequest(
+            "The comment id must be a whole number.".into(),
+        ));
+    };
+    let token = headers
+        .get(AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or_default();
+    let missing = || ApiError::NotFound("There is no comment with this id.".into());
+    let facts = state.store.edit_facts(id).await?.ok_or_else(missing)?;
+    if !token_matches(token, &facts.edit_token_hash) {
+        return Err(ApiError::Forbidden(
+            "This edit token does not belong to this comment.".into(),
+        ));
+    }
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis() as i64);
+    if now_ms - facts.created_at_ms > EDIT_WINDOW_SECS as i64 * 1000 {
+        return Err(ApiError::Forbidden(
+            "The edit window of this comment has closed.".into(),
+        ));
+    }
+    if let Some(code) = check_field(Field::Body, &edit.body, &state.rules) {
+        return Err(ApiError::Validation(vec![FieldError {
+            field: Field::Body,
+            code,
+            message: (ENGLISH.field_error)(Field::Body, code, &state.rules),
+        }]));
+    }
+    let updated = state
+        .store
+        .update_body(id, edit.body.trim())
+        .await?
+        .ok_or_else(missing)?;
+    state.thread_cache.invalidate(&facts.thread);
+    Ok(Json(updated))
+}
