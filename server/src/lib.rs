@@ -32,7 +32,16 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = http::router(state);
+    serve_app(listener, http::router(state), shutdown).await
+}
+
+/// [`serve`] for a router built by [`http::router`], perhaps with layers of the caller's
+/// (the tests add one that records every response).
+pub async fn serve_app(
+    listener: TcpListener,
+    app: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     // The client's address is what the posting limit counts by.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)

@@ -2,6 +2,7 @@
 //! temporary folder, and an ordinary HTTP client.
 
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use colloquy_core::model::{Comment, CreatedComment, ErrorBody, PublicConfig, ThreadPage};
 use colloquy_core::rules::FormRules;
@@ -16,6 +17,36 @@ struct TestServer {
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     client: reqwest::Client,
+    /// Every response this server sent: headers and body, as text.
+    responses: Arc<Mutex<Vec<String>>>,
+}
+
+/// The domain of every address these tests post. No response may ever contain it.
+const PRIVATE_DOMAIN: &str = "@private.example";
+
+/// Keeps a copy of each response, so [`TestServer::stop`] can scan them all for addresses.
+async fn record(
+    responses: Arc<Mutex<Vec<String>>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let response = next.run(request).await;
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let headers: Vec<String> = parts
+        .headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {}", String::from_utf8_lossy(value.as_bytes())))
+        .collect();
+    responses.lock().unwrap().push(format!(
+        "{}\n{}\n{}",
+        parts.status,
+        headers.join("\n"),
+        String::from_utf8_lossy(&bytes)
+    ));
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 impl TestServer {
@@ -24,7 +55,12 @@ impl TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(colloquy_server::serve(listener, state, async {
+        let responses: Arc<Mutex<Vec<String>>> = Arc::default();
+        let recorded = responses.clone();
+        let app = colloquy_server::http::router(state).layer(axum::middleware::from_fn(
+            move |request, next| record(recorded.clone(), request, next),
+        ));
+        let task = tokio::spawn(colloquy_server::serve_app(listener, app, async {
             stopped.await.ok();
         }));
         Self {
@@ -32,6 +68,7 @@ impl TestServer {
             stop: Some(stop),
             task,
             client: reqwest::Client::new(),
+            responses,
         }
     }
 
@@ -41,11 +78,20 @@ impl TestServer {
         Self::start(config).await
     }
 
-    async fn stop(mut self) {
+    /// Stops the server, then checks that none of its responses gave away an address.
+    async fn stop(mut self) -> usize {
         if let Some(stop) = self.stop.take() {
             stop.send(()).ok();
         }
         (&mut self.task).await.unwrap().unwrap();
+        let responses = self.responses.lock().unwrap();
+        for response in responses.iter() {
+            assert!(
+                !response.contains(PRIVATE_DOMAIN),
+                "a response contains a posted email address:\n{response}"
+            );
+        }
+        responses.len()
     }
 
     fn url(&self, path: &str) -> String {
@@ -724,4 +770,59 @@ async fn the_edit_window_closes() {
     assert!(error_body(late).await.message.contains("edit window"));
     assert_eq!(server.thread("t").await.comments[0].body, "Long ago");
     server.stop().await;
+}
+
+/// A tour of every endpoint and every kind of answer (success, replay, each error), after
+/// which no response may contain any of the addresses posted.
+#[tokio::test]
+async fn no_response_ever_contains_an_email_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests(dir.path().join("t.db"));
+    config.posts_per_minute = 3;
+    config.allowed_origins = vec!["http://blog.example".into()];
+    let server = TestServer::start(config).await;
+    let created = server.create("t", comment("Ada", "First", "k1")).await;
+    let mut reply = comment("Bob", "Reply", "k2");
+    reply["parent_id"] = json!(created.comment.id);
+    server.create("t", reply).await;
+    server.post("t", comment("Ada", "First", "k1")).await; // replay
+    server.post("t", comment("Cy", "First", "k9")).await; // 409 or 429
+    server.post("t", comment("Dee", "Too fast", "k3")).await; // 429
+    server
+        .post("t", json!({"email": "eve@private.example"}))
+        .await; // 422
+    server.post("%3Cx%3E", comment("Eve", "x", "k4")).await; // 400
+    server
+        .edit(
+            &created.comment.id.to_string(),
+            &created.edit_token,
+            "Edited",
+        )
+        .await;
+    server
+        .edit(&created.comment.id.to_string(), "wrong", "Edited")
+        .await;
+    for path in [
+        "/api/v1/config",
+        "/api/v1/threads/t/comments",
+        "/api/v1/threads/t/comments?sort=top",
+        "/api/v1/openapi.json",
+        "/api/v1/nope",
+        "/",
+    ] {
+        server.client.get(server.url(path)).send().await.unwrap();
+    }
+    server
+        .client
+        .get(server.url("/api/v1/threads/t/comments"))
+        .header("origin", "http://evil.example")
+        .send()
+        .await
+        .unwrap();
+    let scanned = server.stop().await;
+    assert_eq!(
+        scanned, 16,
+        "every request of the tour was answered and scanned"
+    );
+    println!("email scan: {scanned} responses of this tour, and every response of every other server test, hold no posted address");
 }

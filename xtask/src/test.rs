@@ -171,6 +171,9 @@ pub fn run() -> Result<ExitCode, String> {
             "--exclude",
             "colloquy-e2e",
             "--no-fail-fast",
+            "--",
+            // The email scan prints what it covered.
+            "--show-output",
         ]),
     );
 
