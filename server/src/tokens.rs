@@ -31,7 +31,12 @@ impl ServerSecret {
 
 /// What is stored in place of a token.
 pub fn token_hash(token: &str) -> String {
-    to_hex(&Sha256::digest(token.as_bytes()))
+    sha256_hex(token)
+}
+
+/// SHA-256 in hex: for tokens, and for bodies in the duplicate check.
+pub fn sha256_hex(text: &str) -> String {
+    to_hex(&Sha256::digest(text.as_bytes()))
 }
 
 /// Whether `token` is the one whose hash is `stored_hash`. The comparison takes the same

@@ -11,7 +11,7 @@ use sqlx::sqlite::{
 };
 
 use super::{EditFacts, Inserted, Store, StoreError};
-use crate::tokens::ServerSecret;
+use crate::tokens::{sha256_hex, ServerSecret};
 
 /// SQLite in WAL mode with `synchronous = FULL`: a comment answered with `201` has reached
 /// the disk, and readers never wait for writers.
@@ -107,11 +107,12 @@ impl Store for SqliteStore {
         edit_token_hash: &str,
         duplicate_since_ms: i64,
     ) -> Result<Inserted, StoreError> {
+        let body_hash = sha256_hex(&comment.body);
         let sql = format!(
             "INSERT INTO comments (thread_key, parent_id, author, email, website, body, \
-             created_at_ms, edit_token_hash, idempotency_key) \
-             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? \
-             WHERE NOT EXISTS (SELECT 1 FROM comments WHERE thread_key = ? AND body = ? \
+             created_at_ms, edit_token_hash, idempotency_key, body_hash) \
+             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? \
+             WHERE NOT EXISTS (SELECT 1 FROM comments WHERE thread_key = ? AND body_hash = ? \
                                AND created_at_ms >= ? AND idempotency_key <> ?) \
              ON CONFLICT (thread_key, idempotency_key) DO NOTHING \
              RETURNING {PUBLIC_COLUMNS}"
@@ -126,8 +127,9 @@ impl Store for SqliteStore {
             .bind(created_at_ms)
             .bind(edit_token_hash)
             .bind(&comment.idempotency_key)
+            .bind(&body_hash)
             .bind(thread)
-            .bind(&comment.body)
+            .bind(&body_hash)
             .bind(duplicate_since_ms)
             .bind(&comment.idempotency_key)
             .fetch_optional(&self.pool)
@@ -160,9 +162,12 @@ impl Store for SqliteStore {
     }
 
     async fn update_body(&self, id: i64, body: &str) -> Result<Option<Comment>, StoreError> {
-        let sql = format!("UPDATE comments SET body = ? WHERE id = ? RETURNING {PUBLIC_COLUMNS}");
+        let sql = format!(
+            "UPDATE comments SET body = ?, body_hash = ? WHERE id = ? RETURNING {PUBLIC_COLUMNS}"
+        );
         let row: Option<CommentRow> = sqlx::query_as(&sql)
             .bind(body)
+            .bind(sha256_hex(body))
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
