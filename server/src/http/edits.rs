@@ -10,9 +10,8 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::HeaderMap;
 use axum::routing::patch;
 use axum::{Json, Router};
-use colloquy_core::messages::ENGLISH;
 use colloquy_core::model::{Comment, CommentEdit, ErrorBody};
-use colloquy_core::validation::{check_field, Field, FieldError};
+use colloquy_core::validation::{check_field, Field};
 
 use super::extract::ApiJson;
 use super::ApiError;
@@ -77,11 +76,7 @@ pub(super) async fn edit_comment(
         ));
     }
     if let Some(code) = check_field(Field::Body, &edit.body, &state.rules) {
-        return Err(ApiError::Validation(vec![FieldError {
-            field: Field::Body,
-            code,
-            message: (ENGLISH.field_error)(Field::Body, code, &state.rules),
-        }]));
+        return Err(ApiError::invalid(Field::Body, code, &state.rules));
     }
     let updated = state
         .store

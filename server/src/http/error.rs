@@ -2,8 +2,10 @@ use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use colloquy_core::messages::ENGLISH;
 use colloquy_core::model::ErrorBody;
-use colloquy_core::validation::FieldError;
+use colloquy_core::rules::FormRules;
+use colloquy_core::validation::{ErrorCode, Field, FieldError};
 
 use crate::storage::StoreError;
 
@@ -30,6 +32,17 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl ApiError {
+    /// A `422` for one field, worded by the message catalog.
+    pub fn invalid(field: Field, code: ErrorCode, rules: &FormRules) -> ApiError {
+        ApiError::Validation(vec![FieldError {
+            field,
+            code,
+            message: (ENGLISH.field_error)(field, code, rules),
+        }])
+    }
 }
 
 impl From<StoreError> for ApiError {
