@@ -282,7 +282,9 @@ fn run_schemathesis(schemathesis: &std::path::Path) -> Result<(), String> {
     {
         Some(base) => {
             let mut run = command(&schemathesis.to_string_lossy());
-            run.arg("run")
+            // Its example database and reports go to the scratch folder, not the work tree.
+            run.current_dir(&folder)
+                .arg("run")
                 .arg(format!("{base}api/v1/openapi.json"))
                 .args([
                     "--checks",
