@@ -312,12 +312,13 @@ fn measure_variants(dir: &Path) -> Vec<(String, String, String, Sizes)> {
 /// `median (min–max)` from a summary in the report.
 fn summary_text(summary: &Value) -> String {
     let number = |key: &str| summary[key].as_f64().unwrap_or(f64::NAN);
-    format!(
-        "{:.1} ({:.1}–{:.1})",
-        number("median"),
-        number("min"),
-        number("max")
-    )
+    stats::Summary {
+        median: number("median"),
+        min: number("min"),
+        max: number("max"),
+        runs: 0,
+    }
+    .text()
 }
 
 fn kb(bytes: usize) -> String {

@@ -126,6 +126,19 @@ impl TestServer {
     }
 }
 
+/// A stand-in for the built widget in `folder/dist`: the page, the loader and the wasm.
+fn fake_widget(folder: &Path, loader: &str, wasm: &[u8]) {
+    let dist = folder.join("dist");
+    std::fs::create_dir(&dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>demo</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.join("embed.js"), loader).unwrap();
+    std::fs::write(dist.join("colloquy_bg.wasm"), wasm).unwrap();
+}
+
 fn comment(name: &str, body: &str, key: &str) -> Value {
     json!({
         "name": name,
@@ -411,15 +424,7 @@ async fn comments_survive_a_restart() {
 #[tokio::test]
 async fn serves_the_built_widget_with_the_right_types() {
     let dir = tempfile::tempdir().unwrap();
-    let dist = dir.path().join("dist");
-    std::fs::create_dir(&dist).unwrap();
-    std::fs::write(
-        dist.join("index.html"),
-        "<!doctype html><title>demo</title>",
-    )
-    .unwrap();
-    std::fs::write(dist.join("embed.js"), "/* loader */").unwrap();
-    std::fs::write(dist.join("colloquy_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    fake_widget(dir.path(), "/* loader */", b"\0asm\x01\0\0\0");
     let server = TestServer::in_folder(dir.path()).await;
     for (path, expected) in [
         ("/", "text/html"),
@@ -557,21 +562,13 @@ async fn other_origins_are_refused_in_words_and_same_origin_passes() {
 #[tokio::test]
 async fn assets_are_compressed_shared_and_cached_by_name() {
     let dir = tempfile::tempdir().unwrap();
-    let dist = dir.path().join("dist");
-    std::fs::create_dir(&dist).unwrap();
-    std::fs::write(
-        dist.join("index.html"),
-        "<!doctype html><title>demo</title>",
-    )
-    .unwrap();
-    std::fs::write(dist.join("embed.js"), "/* loader */ ".repeat(200)).unwrap();
     let wasm: Vec<u8> = b"\0asm\x01\0\0\0"
         .iter()
         .copied()
         .cycle()
         .take(8_000)
         .collect();
-    std::fs::write(dist.join("colloquy_bg.wasm"), &wasm).unwrap();
+    fake_widget(dir.path(), &"/* loader */ ".repeat(200), &wasm);
     let server = TestServer::in_folder(dir.path()).await;
     let get = |path: &'static str| {
         server
