@@ -1,9 +1,13 @@
-//! The one message catalog. The widget takes every visible string from here and the server
-//! takes its error messages from here, so a reader sees the same words for the same fault
-//! whichever side found it. A new language is one more `Messages` value and a line in
-//! [`for_lang`].
+//! The one message catalog. The widget takes every visible string from [`Messages`]; the
+//! server words its error answers from [`ApiMessages`] and its field errors from the same
+//! `field_error` the widget uses, so a reader sees the same words for the same fault
+//! whichever side found it.
+//!
+//! English is the only language so far: [`for_lang`] answers every tag with [`ENGLISH`].
+//! A new language will be one more `Messages` value and a line in [`for_lang`].
 
 use crate::rules::FormRules;
+use crate::thread_key::ThreadKeyError;
 use crate::validation::{ErrorCode, Field};
 
 pub struct Messages {
@@ -81,9 +85,80 @@ pub static ENGLISH: Messages = Messages {
     field_error: english_field_error,
 };
 
-/// The catalog for a language tag such as `en-GB`; English when there is none yet.
+/// The catalog for a language tag such as `en-GB`. Only English exists yet, so every tag
+/// gets [`ENGLISH`]; the tag still sets the widget's `lang` attribute and its date format.
 pub fn for_lang(_lang: &str) -> &'static Messages {
     &ENGLISH
+}
+
+/// The server's own sentences: what its error answers say. They live apart from
+/// [`Messages`] because the widget never needs them (it shows the `message` an answer
+/// carries), so its wasm does not carry them either.
+pub struct ApiMessages {
+    pub bad_query: &'static str,
+    pub bad_sort: &'static str,
+    pub bad_comment_id: &'static str,
+    pub bad_json: fn(&str) -> String,
+    pub body_too_large: &'static str,
+    pub not_json: &'static str,
+    pub thread_key_not_text: &'static str,
+    pub thread_key: fn(ThreadKeyError) -> String,
+    pub no_such_endpoint: &'static str,
+    pub no_such_comment: &'static str,
+    pub wrong_edit_token: &'static str,
+    pub edit_window_closed: &'static str,
+    pub duplicate: &'static str,
+    pub too_many_requests: fn(u64) -> String,
+    pub fields_need_attention: &'static str,
+    pub origin_refused: fn(&str) -> String,
+    pub internal: &'static str,
+}
+
+pub static API_ENGLISH: ApiMessages = ApiMessages {
+    bad_query: "The query string could not be read.",
+    bad_sort: "sort must be one of oldest, newest or top.",
+    bad_comment_id: "The comment id must be a whole number.",
+    bad_json: english_bad_json,
+    body_too_large: "The request body is too large.",
+    not_json: "Send the comment as JSON with Content-Type: application/json.",
+    thread_key_not_text: "The thread key is not valid UTF-8 text.",
+    thread_key: english_thread_key,
+    no_such_endpoint: "There is no such API endpoint.",
+    no_such_comment: "There is no comment with this id.",
+    wrong_edit_token: "This edit token does not belong to this comment.",
+    edit_window_closed: "The edit window of this comment has closed.",
+    duplicate: "This comment was already posted here a few minutes ago.",
+    too_many_requests: english_too_many_requests,
+    fields_need_attention: "Some fields need attention.",
+    origin_refused: english_origin_refused,
+    internal: "The comment server had a problem; nothing was changed. Please try again.",
+};
+
+fn english_bad_json(detail: &str) -> String {
+    format!("The request body is not valid JSON for this endpoint: {detail}")
+}
+
+fn english_thread_key(error: ThreadKeyError) -> String {
+    match error {
+        ThreadKeyError::Empty => "The thread key is empty.".to_owned(),
+        ThreadKeyError::TooLong => format!(
+            "The thread key is longer than {} characters.",
+            crate::thread_key::MAX_THREAD_KEY_LEN
+        ),
+        ThreadKeyError::InvalidCharacter => {
+            "The thread key may only contain letters, digits and - . _ ~ / : @ ! $ & ' ( ) * + , ; = %"
+                .to_owned()
+        }
+    }
+}
+
+fn english_too_many_requests(seconds: u64) -> String {
+    let unit = if seconds == 1 { "second" } else { "seconds" };
+    format!("You are posting too quickly. Try again in {seconds} {unit}.")
+}
+
+fn english_origin_refused(origin: &str) -> String {
+    format!("This site ({origin}) is not allowed to use this comment server.")
 }
 
 fn english_comment_count(count: u64) -> String {
@@ -164,5 +239,15 @@ mod tests {
         rules.website.max_len = 99;
         let text = (ENGLISH.field_error)(Field::Website, ErrorCode::TooLong, &rules);
         assert_eq!(text, "Website must be at most 99 characters.");
+    }
+
+    #[test]
+    fn server_sentences_fill_in_their_details() {
+        assert_eq!(
+            (API_ENGLISH.too_many_requests)(1),
+            "You are posting too quickly. Try again in 1 second."
+        );
+        assert!((API_ENGLISH.origin_refused)("https://a.example").contains("https://a.example"));
+        assert!((API_ENGLISH.thread_key)(ThreadKeyError::TooLong).contains("256"));
     }
 }

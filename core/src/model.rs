@@ -1,10 +1,10 @@
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::rules::FormRules;
 use crate::validation::FieldError;
 
 /// A comment as the API shows it. It has no email field on purpose: the address is stored
-/// by the server and never leaves it (DESIGN.md rule 5).
+/// by the server and never leaves it (docs/ARCHITECTURE.md, "Rules").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Comment {
@@ -27,27 +27,38 @@ pub struct ThreadPage {
     pub comments: Vec<Comment>,
 }
 
-/// `POST /api/v1/threads/{key}/comments`. Every field defaults to empty so that a missing
+/// `POST /api/v1/threads/{key}/comments`. Every field defaults to empty, and `null` counts
+/// as absent (the API accepts what it emits: answers carry `"website": null`), so a missing
 /// field is reported like an empty one, as a field error the form can show.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewComment {
     #[serde(default)]
     pub parent_id: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
+    #[cfg_attr(feature = "openapi", schema(nullable))]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
+    #[cfg_attr(feature = "openapi", schema(nullable))]
     pub email: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
+    #[cfg_attr(feature = "openapi", schema(nullable))]
     pub website: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
+    #[cfg_attr(feature = "openapi", schema(nullable))]
     pub body: String,
     /// Chosen by the client once per submission, so a retry cannot store a second copy.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
+    #[cfg_attr(feature = "openapi", schema(nullable))]
     pub idempotency_key: String,
     /// A form field people never see: anything in it means a bot filled the form, and the
     /// comment is dropped without a word.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "String::is_empty"
+    )]
+    #[cfg_attr(feature = "openapi", schema(nullable))]
     pub honeypot: String,
 }
 
@@ -55,11 +66,18 @@ pub struct NewComment {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommentEdit {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
+    #[cfg_attr(feature = "openapi", schema(nullable))]
     pub body: String,
 }
 
-/// `201 Created`: the stored comment and the secret that lets its author edit or delete it.
+/// A text field given as `null` reads as an empty one (then required or not, as the rules
+/// say), never as malformed JSON.
+fn null_as_empty<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// `201 Created`: the stored comment and the secret that lets its author edit it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedComment {
@@ -72,8 +90,6 @@ pub struct CreatedComment {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicConfig {
     pub rules: FormRules,
-    /// Whether new comments wait for a moderator before they are shown.
-    pub moderation: bool,
     /// How long after posting a comment may be edited, in seconds.
     pub edit_window_secs: u64,
 }
@@ -85,4 +101,24 @@ pub struct ErrorBody {
     pub message: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn null_text_fields_read_as_absent() {
+        let posted: NewComment = serde_json::from_str(
+            r#"{"name":"Ada","email":null,"website":null,"body":"Hi","idempotency_key":"k","honeypot":null}"#,
+        )
+        .unwrap();
+        assert_eq!(posted.email, "");
+        assert_eq!(posted.website, "");
+        assert_eq!(posted.honeypot, "");
+        assert_eq!(posted.name, "Ada");
+        let edit: CommentEdit = serde_json::from_str(r#"{"body":null}"#).unwrap();
+        assert_eq!(edit.body, "");
+        assert!(serde_json::from_str::<NewComment>(r#"{"name":7}"#).is_err());
+    }
 }

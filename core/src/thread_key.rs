@@ -25,23 +25,12 @@ pub fn normalize_path(path: &str) -> String {
     }
 }
 
+/// Why a key was refused; the catalog (`messages::API_ENGLISH.thread_key`) words it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ThreadKeyError {
     Empty,
     TooLong,
     InvalidCharacter,
-}
-
-impl ThreadKeyError {
-    pub fn message(self) -> &'static str {
-        match self {
-            ThreadKeyError::Empty => "The thread key is empty.",
-            ThreadKeyError::TooLong => "The thread key is longer than 256 characters.",
-            ThreadKeyError::InvalidCharacter => {
-                "The thread key may only contain letters, digits and - . _ ~ / : @ ! $ & ' ( ) * + , ; = %"
-            }
-        }
-    }
 }
 
 pub fn check_thread_key(key: &str) -> Result<(), ThreadKeyError> {

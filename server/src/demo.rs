@@ -1,10 +1,9 @@
 //! The demo thread: a small, lively conversation under the demo page's blog post, with
 //! replies three levels deep and a little of everything the markdown policy allows.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use colloquy_core::validation::ValidComment;
 
+use crate::clock::now_ms;
 use crate::state::AppState;
 use crate::storage::{Inserted, StoreError};
 use crate::tokens::token_hash;
@@ -21,7 +20,10 @@ type Seed = (
     i64,
 );
 
-const SEEDS: [Seed; 8] = [
+/// How many comments the demo thread has once seeded.
+pub const SEED_COUNT: usize = 8;
+
+const SEEDS: [Seed; SEED_COUNT] = [
     (None, "Marta Lindqvist", Some("https://marta.example.org"),
      "Lovely write-up. The part about *owning your readers' words* is exactly why I left the big hosted services :-)", 50),
     (Some(0), "Jonas Weber", None,
@@ -43,9 +45,7 @@ const SEEDS: [Seed; 8] = [
 /// Adds the demo comments that are not there yet. Each seed has a fixed idempotency key, so
 /// seeding twice (every `cargo xtask demo` start) stores nothing new.
 pub async fn seed(state: &AppState) -> Result<(), StoreError> {
-    let now_ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_millis() as i64);
+    let now_ms = now_ms();
     let mut ids: Vec<i64> = Vec::with_capacity(SEEDS.len());
     for (index, (parent, name, website, body, hours_ago)) in SEEDS.into_iter().enumerate() {
         let key = format!("demo-seed-{index}");
@@ -61,17 +61,11 @@ pub async fn seed(state: &AppState) -> Result<(), StoreError> {
         let created_at = now_ms - hours_ago * 3_600_000;
         let stored = match state
             .store
-            .insert_comment(
-                DEMO_THREAD,
-                &comment,
-                created_at,
-                &token_hash(&token),
-                i64::MAX,
-            )
+            .insert_comment(DEMO_THREAD, &comment, created_at, &token_hash(&token), None)
             .await?
         {
             Inserted::New(stored) | Inserted::Replayed(stored) => stored,
-            // Cannot happen with no duplicate window; skip rather than fail the start.
+            // Cannot happen without a duplicate check; skip rather than fail the start.
             Inserted::Duplicate => continue,
         };
         ids.push(stored.id);

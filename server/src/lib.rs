@@ -1,6 +1,8 @@
 //! `colloquy-server`: the Colloquy API over a SQLite file, plus the widget's assets and the
 //! demo page. `main.rs` only boots; everything a test needs is reachable from here.
 
+/// The wall clock in Unix milliseconds, in one place.
+pub mod clock;
 /// Command-line flags and environment fallbacks.
 pub mod config;
 /// The demo thread that `cargo xtask demo` shows.
@@ -13,7 +15,7 @@ pub mod rate_limit;
 pub mod state;
 /// Where comments live, behind a small interface so another database can be added.
 pub mod storage;
-/// Serialised thread pages, dropped on every write to their thread.
+/// Serialised thread pages, bounded by bytes, dropped on every write to their thread.
 pub mod thread_cache;
 /// Edit tokens: derived, returned once, stored only as hashes.
 pub mod tokens;

@@ -1,22 +1,21 @@
 use std::net::SocketAddr;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use colloquy_core::messages::ENGLISH;
+use colloquy_core::messages::{API_ENGLISH, ENGLISH};
 use colloquy_core::model::{Comment, CreatedComment, ErrorBody, NewComment, ThreadPage};
 use colloquy_core::time::format_rfc3339;
-use colloquy_core::tree::Sort;
 use colloquy_core::validation::{validate_new_comment, ErrorCode, Field, ValidComment};
-use serde::Deserialize;
 
-use super::extract::{ApiJson, ThreadKey};
+use super::extract::{ApiJson, SortQuery, ThreadKey};
 use super::ApiError;
+use crate::clock::now_ms;
 use crate::state::AppState;
 use crate::storage::Inserted;
 use crate::tokens::token_hash;
@@ -28,16 +27,11 @@ pub fn router() -> Router<AppState> {
     )
 }
 
-#[derive(Deserialize)]
-pub(super) struct ListQuery {
-    pub(super) sort: Option<String>,
-}
-
 /// The whole thread, oldest first. An unknown thread is simply empty: pages get threads by
 /// being commented on, not by being registered.
 ///
-/// `sort` (`oldest`, `newest`, `top`) is checked now and will order pages once threads are
-/// paginated; while the whole thread comes in one answer the widget arranges it itself.
+/// `sort` (`oldest`, `newest`, `top`) is checked but does not change the answer: the whole
+/// thread comes in one answer and the widget arranges it. (Threads are not paginated.)
 #[utoipa::path(
     get,
     path = "/api/v1/threads/{key}/comments",
@@ -54,20 +48,9 @@ pub(super) struct ListQuery {
 pub(super) async fn list_comments(
     State(state): State<AppState>,
     ThreadKey(thread): ThreadKey,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    // Checked, so a bad value is a 400; the order is the widget's (see above).
+    SortQuery(_sort): SortQuery,
 ) -> Result<Response, ApiError> {
-    let Ok(Query(query)) = query else {
-        return Err(ApiError::BadRequest(
-            "The query string could not be read.".into(),
-        ));
-    };
-    if let Some(sort) = query.sort.as_deref() {
-        if Sort::parse(sort).is_none() {
-            return Err(ApiError::BadRequest(
-                "sort must be one of oldest, newest or top.".into(),
-            ));
-        }
-    }
     let generation = match state.thread_cache.get(&thread) {
         Ok(page) => return Ok(json_bytes(page)),
         Err(generation) => generation,
@@ -146,7 +129,7 @@ pub(super) async fn create_comment(
             &comment,
             now,
             &token_hash(&edit_token),
-            now - DUPLICATE_WINDOW_MS,
+            Some(now - DUPLICATE_WINDOW_MS),
         )
         .await?;
     let (status, stored) = match inserted {
@@ -155,11 +138,7 @@ pub(super) async fn create_comment(
             (StatusCode::CREATED, stored)
         }
         Inserted::Replayed(stored) => (StatusCode::OK, stored),
-        Inserted::Duplicate => {
-            return Err(ApiError::Conflict(
-                "This comment was already posted here a few minutes ago.".into(),
-            ))
-        }
+        Inserted::Duplicate => return Err(ApiError::Conflict(API_ENGLISH.duplicate.into())),
     };
     Ok((
         status,
@@ -187,10 +166,4 @@ fn quiet_drop(comment: ValidComment) -> (StatusCode, Json<CreatedComment>) {
             edit_token: token_hash(&comment.idempotency_key),
         }),
     )
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_millis() as i64)
 }

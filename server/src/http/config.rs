@@ -15,12 +15,11 @@ pub fn router() -> Router<AppState> {
 #[utoipa::path(
     get,
     path = "/api/v1/config",
-    responses((status = 200, description = "The form rules and moderation settings", body = PublicConfig))
+    responses((status = 200, description = "The form rules and the edit window", body = PublicConfig))
 )]
 pub(super) async fn public_config(State(state): State<AppState>) -> Json<PublicConfig> {
     Json(PublicConfig {
         rules: state.rules,
-        moderation: false,
         edit_window_secs: EDIT_WINDOW_SECS,
     })
 }

@@ -2,19 +2,16 @@
 //! given, within the edit window. The token travels in `Authorization: Bearer …` (never in
 //! a URL, which ends up in logs) and is checked against its stored hash in constant time.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
-use axum::http::header::AUTHORIZATION;
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::routing::patch;
 use axum::{Json, Router};
+use colloquy_core::messages::API_ENGLISH;
 use colloquy_core::model::{Comment, CommentEdit, ErrorBody};
 use colloquy_core::validation::{check_field, Field};
 
-use super::extract::ApiJson;
+use super::extract::{ApiJson, CommentId, EditToken};
 use super::ApiError;
+use crate::clock::now_ms;
 use crate::state::AppState;
 use crate::tokens::token_matches;
 
@@ -45,35 +42,17 @@ pub fn router() -> Router<AppState> {
 )]
 pub(super) async fn edit_comment(
     State(state): State<AppState>,
-    id: Result<Path<i64>, PathRejection>,
-    headers: HeaderMap,
+    CommentId(id): CommentId,
+    EditToken(token): EditToken,
     ApiJson(edit): ApiJson<CommentEdit>,
 ) -> Result<Json<Comment>, ApiError> {
-    let Ok(Path(id)) = id else {
-        return Err(ApiError::BadRequest(
-            "The comment id must be a whole number.".into(),
-        ));
-    };
-    let token = headers
-        .get(AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(str::trim)
-        .unwrap_or_default();
-    let missing = || ApiError::NotFound("There is no comment with this id.".into());
+    let missing = || ApiError::NotFound(API_ENGLISH.no_such_comment.into());
     let facts = state.store.edit_facts(id).await?.ok_or_else(missing)?;
-    if !token_matches(token, &facts.edit_token_hash) {
-        return Err(ApiError::Forbidden(
-            "This edit token does not belong to this comment.".into(),
-        ));
+    if !token_matches(&token, &facts.edit_token_hash) {
+        return Err(ApiError::Forbidden(API_ENGLISH.wrong_edit_token.into()));
     }
-    let now_ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_millis() as i64);
-    if now_ms - facts.created_at_ms > EDIT_WINDOW_SECS as i64 * 1000 {
-        return Err(ApiError::Forbidden(
-            "The edit window of this comment has closed.".into(),
-        ));
+    if now_ms() - facts.created_at_ms > EDIT_WINDOW_SECS as i64 * 1000 {
+        return Err(ApiError::Forbidden(API_ENGLISH.edit_window_closed.into()));
     }
     if let Some(code) = check_field(Field::Body, &edit.body, &state.rules) {
         return Err(ApiError::invalid(Field::Body, code, &state.rules));

@@ -2,7 +2,7 @@ use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use colloquy_core::messages::ENGLISH;
+use colloquy_core::messages::{API_ENGLISH, ENGLISH};
 use colloquy_core::model::ErrorBody;
 use colloquy_core::rules::FormRules;
 use colloquy_core::validation::{ErrorCode, Field, FieldError};
@@ -26,6 +26,7 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("{0}")]
     Conflict(String),
+    /// `429`, with the seconds until the client may post again.
     #[error("too many posts; retry in {0} s")]
     TooManyRequests(u64),
     #[error("the comment has invalid fields")]
@@ -65,8 +66,7 @@ impl IntoResponse for ApiError {
             }
             ApiError::Conflict(message) => (StatusCode::CONFLICT, message, Vec::new()),
             ApiError::TooManyRequests(seconds) => {
-                let message =
-                    format!("You are posting too quickly. Try again in {seconds} seconds.");
+                let message = (API_ENGLISH.too_many_requests)(seconds);
                 let mut response = (
                     StatusCode::TOO_MANY_REQUESTS,
                     Json(ErrorBody {
@@ -82,15 +82,14 @@ impl IntoResponse for ApiError {
             }
             ApiError::Validation(errors) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "Some fields need attention.".to_owned(),
+                API_ENGLISH.fields_need_attention.to_owned(),
                 errors,
             ),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "The comment server had a problem; nothing was changed. Please try again."
-                        .to_owned(),
+                    API_ENGLISH.internal.to_owned(),
                     Vec::new(),
                 )
             }

@@ -16,6 +16,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use colloquy_core::messages::API_ENGLISH;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
@@ -31,7 +32,7 @@ pub fn router(state: AppState) -> Router {
         .merge(comments::router())
         .merge(edits::router())
         .merge(openapi::router())
-        .fallback(|| async { ApiError::NotFound("There is no such API endpoint.".into()) })
+        .fallback(|| async { ApiError::NotFound(API_ENGLISH.no_such_endpoint.into()) })
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(cors_layer(&state.allowed_origins))
         .layer(axum::middleware::from_fn_with_state(
@@ -68,7 +69,7 @@ fn cors_layer(allowed: &[String]) -> CorsLayer {
     };
     CorsLayer::new()
         .allow_origin(origins)
-        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+        .allow_methods([Method::GET, Method::POST, Method::PATCH])
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
         // The widget reads how long to wait after a 429.
         .expose_headers([header::RETRY_AFTER])

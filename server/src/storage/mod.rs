@@ -1,5 +1,6 @@
 //! The storage interface. Handlers see only [`Store`]; SQLite is the one implementation
-//! today, and PostgreSQL will be a second file beside it, not a change to the handlers.
+//! today. Another engine is meant to be a second file beside it, not a change to the
+//! handlers.
 
 pub mod sqlite;
 
@@ -17,6 +18,11 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("no randomness available: {0}")]
     Randomness(String),
+    /// The stored installation secret is not the 32 bytes every server writes: the
+    /// database was edited by hand or damaged. Refusing to start beats issuing tokens
+    /// from a secret nobody chose.
+    #[error("the stored installation secret has {0} bytes instead of 32")]
+    SecretLength(usize),
 }
 
 /// What an insert did: stored a new comment, found the one an earlier attempt with the
@@ -45,7 +51,8 @@ pub trait Store: Send + Sync + 'static {
     async fn comment_in_thread(&self, thread: &str, id: i64) -> Result<bool, StoreError>;
 
     /// Stores a comment unless one with the same idempotency key is already in the thread
-    /// (a retry), or one with the same body was posted there since `duplicate_since_ms`.
+    /// (a retry), or, when `duplicate_since_ms` is given, one with the same body was posted
+    /// there since then (`None` skips that check: imports and seeding keep every comment).
     /// Both checks and the insert are one statement, so concurrent posts cannot slip past.
     async fn insert_comment(
         &self,
@@ -53,7 +60,7 @@ pub trait Store: Send + Sync + 'static {
         comment: &ValidComment,
         created_at_ms: i64,
         edit_token_hash: &str,
-        duplicate_since_ms: i64,
+        duplicate_since_ms: Option<i64>,
     ) -> Result<Inserted, StoreError>;
 
     /// What an edit needs to know about comment `id`: its thread, when it was posted and the

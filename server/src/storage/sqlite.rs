@@ -105,15 +105,15 @@ impl Store for SqliteStore {
         comment: &ValidComment,
         created_at_ms: i64,
         edit_token_hash: &str,
-        duplicate_since_ms: i64,
+        duplicate_since_ms: Option<i64>,
     ) -> Result<Inserted, StoreError> {
         let body_hash = sha256_hex(&comment.body);
         let sql = format!(
             "INSERT INTO comments (thread_key, parent_id, author, email, website, body, \
              created_at_ms, edit_token_hash, idempotency_key, body_hash) \
              SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? \
-             WHERE NOT EXISTS (SELECT 1 FROM comments WHERE thread_key = ? AND body_hash = ? \
-                               AND created_at_ms >= ? AND idempotency_key <> ?) \
+             WHERE ? IS NULL OR NOT EXISTS (SELECT 1 FROM comments WHERE thread_key = ? \
+                               AND body_hash = ? AND created_at_ms >= ? AND idempotency_key <> ?) \
              ON CONFLICT (thread_key, idempotency_key) DO NOTHING \
              RETURNING {PUBLIC_COLUMNS}"
         );
@@ -128,6 +128,7 @@ impl Store for SqliteStore {
             .bind(edit_token_hash)
             .bind(&comment.idempotency_key)
             .bind(&body_hash)
+            .bind(duplicate_since_ms)
             .bind(thread)
             .bind(&body_hash)
             .bind(duplicate_since_ms)
@@ -183,9 +184,10 @@ impl Store for SqliteStore {
         let stored: Vec<u8> = sqlx::query_scalar("SELECT secret FROM server_secret WHERE id = 1")
             .fetch_one(&self.pool)
             .await?;
+        let length = stored.len();
         let bytes: [u8; 32] = stored
             .try_into()
-            .map_err(|_| StoreError::Database(sqlx::Error::RowNotFound))?;
+            .map_err(|_| StoreError::SecretLength(length))?;
         Ok(ServerSecret(bytes))
     }
 }

@@ -1,0 +1,197 @@
+//! What every API test stands on: a server on a loopback port over a SQLite file in a
+//! temporary folder, a client, and a record of every response it sent.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use colloquy_core::model::{CreatedComment, ErrorBody, ThreadPage};
+use colloquy_server::{AppState, Config};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// The domain of every address these tests post. No response may ever contain it.
+pub const PRIVATE_DOMAIN: &str = "@private.example";
+
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// Every response this server sent: status, headers and body, as text.
+    responses: Arc<Mutex<Vec<String>>>,
+}
+
+/// Keeps a copy of each response, so [`TestServer::stop`] can scan them all for addresses.
+async fn record(
+    responses: Arc<Mutex<Vec<String>>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let response = next.run(request).await;
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let headers: Vec<String> = parts
+        .headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {}", String::from_utf8_lossy(value.as_bytes())))
+        .collect();
+    responses.lock().unwrap().push(format!(
+        "{}\n{}\n{}",
+        parts.status,
+        headers.join("\n"),
+        String::from_utf8_lossy(&bytes)
+    ));
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+impl TestServer {
+    pub async fn start(config: Config) -> Self {
+        let state = AppState::open(&config).await.expect("open the store");
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let responses: Arc<Mutex<Vec<String>>> = Arc::default();
+        let recorded = responses.clone();
+        let app = colloquy_server::http::router(state).layer(axum::middleware::from_fn(
+            move |request, next| record(recorded.clone(), request, next),
+        ));
+        let task = tokio::spawn(colloquy_server::serve_app(listener, app, async {
+            stopped.await.ok();
+        }));
+        Self {
+            base,
+            stop: Some(stop),
+            task,
+            client: reqwest::Client::new(),
+            responses,
+        }
+    }
+
+    /// A server with the test defaults, its database and `dist/` in `folder`.
+    pub async fn in_folder(folder: &Path) -> Self {
+        Self::start(config_in(folder)).await
+    }
+
+    /// Stops the server, then checks that none of its responses gave away an address.
+    /// Returns how many responses were scanned.
+    pub async fn stop(mut self) -> usize {
+        if let Some(stop) = self.stop.take() {
+            stop.send(()).ok();
+        }
+        (&mut self.task).await.unwrap().unwrap();
+        let responses = self.responses.lock().unwrap();
+        for response in responses.iter() {
+            assert!(
+                !response.contains(PRIVATE_DOMAIN),
+                "a response contains a posted email address:\n{response}"
+            );
+        }
+        responses.len()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn post(&self, thread: &str, body: Value) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/v1/threads/{thread}/comments")))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts a comment that must be stored, and returns what the server answered.
+    pub async fn create(&self, thread: &str, body: Value) -> CreatedComment {
+        let response = self.post(thread, body).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.unwrap()
+    }
+
+    pub async fn thread(&self, thread: &str) -> ThreadPage {
+        let response = self
+            .get(&format!("/api/v1/threads/{thread}/comments"))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+
+    pub async fn edit(&self, id: &str, token: &str, body: &str) -> reqwest::Response {
+        self.client
+            .patch(self.url(&format!("/api/v1/comments/{id}")))
+            .header("authorization", format!("Bearer {token}"))
+            .json(&json!({ "body": body }))
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// The test configuration (no posting limit, port 0) with its files in `folder`.
+pub fn config_in(folder: &Path) -> Config {
+    let mut config = Config::for_tests(folder.join("test.db"));
+    config.assets = folder.join("dist");
+    config
+}
+
+/// A stand-in for the built widget in `folder/dist`: the page, the loader and the wasm.
+pub fn fake_widget(folder: &Path, loader: &str, wasm: &[u8]) {
+    let dist = folder.join("dist");
+    std::fs::create_dir(&dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>demo</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.join("embed.js"), loader).unwrap();
+    std::fs::write(dist.join("colloquy_bg.wasm"), wasm).unwrap();
+}
+
+/// A valid new comment whose address is in [`PRIVATE_DOMAIN`].
+pub fn comment(name: &str, body: &str, key: &str) -> Value {
+    json!({
+        "name": name,
+        "email": format!("{}{PRIVATE_DOMAIN}", name.to_lowercase()),
+        "website": "",
+        "body": body,
+        "idempotency_key": key,
+    })
+}
+
+/// The body of an error answer, checked to be JSON with a readable message.
+pub async fn error_body(response: reqwest::Response) -> ErrorBody {
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
+    let body: ErrorBody = response.json().await.unwrap();
+    assert!(!body.message.is_empty());
+    body
+}
+
+/// The `(field, code)` pairs of a `422`, as the wire names them.
+pub fn field_codes(body: &ErrorBody) -> Vec<(String, String)> {
+    body.errors
+        .iter()
+        .map(|error| {
+            let value = serde_json::to_value(error).unwrap();
+            (
+                value["field"].as_str().unwrap().to_owned(),
+                value["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,68 @@
+//! What keeps floods out: the posting limit, the honeypot, the duplicate check.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::harness::{comment, config_in, error_body, TestServer};
+
+#[tokio::test]
+async fn a_client_over_its_posting_limit_is_told_when_to_come_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config_in(dir.path());
+    config.posts_per_minute = 5;
+    let server = TestServer::start(config).await;
+    for n in 0..5 {
+        server
+            .create("t", comment("Ada", &format!("post {n}"), &format!("k{n}")))
+            .await;
+    }
+    let refused = server.post("t", comment("Ada", "post 6", "k6")).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    let body = error_body(refused).await;
+    assert!(
+        body.message
+            .contains(&format!("Try again in {wait} second")),
+        "{}",
+        body.message
+    );
+    assert_eq!(server.thread("t").await.total, 5);
+    // Reading is not limited.
+    for _ in 0..50 {
+        assert_eq!(server.thread("t").await.total, 5);
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_filled_honeypot_is_dropped_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::in_folder(dir.path()).await;
+    let mut bot = comment("Bot", "Buy now", "k1");
+    bot["honeypot"] = json!("http://spam.example");
+    let answer = server.create("t", bot).await;
+    assert_eq!(answer.comment.body, "Buy now");
+    assert_eq!(server.thread("t").await.total, 0, "nothing was stored");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_same_body_twice_in_ten_minutes_is_a_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::in_folder(dir.path()).await;
+    server.create("t", comment("Ada", "Same words", "k1")).await;
+    let again = server.post("t", comment("Ada", "Same words", "k2")).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    assert!(error_body(again).await.message.contains("already posted"));
+    // A retry of the first submission is still a replay, and another thread is free.
+    let replay = server.post("t", comment("Ada", "Same words", "k1")).await;
+    assert_eq!(replay.status(), StatusCode::OK);
+    server.create("u", comment("Ada", "Same words", "k3")).await;
+    assert_eq!(server.thread("t").await.total, 1);
+    server.stop().await;
+}

@@ -1,0 +1,11 @@
+//! The API over real HTTP: the real router on a loopback port, a real SQLite file in a
+//! temporary folder, and an ordinary HTTP client. One module per subject; `harness` starts
+//! servers and scans every response they send for the email addresses the tests posted.
+
+mod harness;
+
+mod comments;
+mod edits;
+mod limits;
+mod origins_and_assets;
+mod privacy;
