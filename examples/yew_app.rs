@@ -1,5 +1,8 @@
 //! A Rust developer's own Yew app with a Colloquy thread in it: the component needs only
-//! the thread key and the server's address. Built for wasm32 by `cargo xtask test`.
+//! the thread key and the server's address. It brings its own shadow root and stylesheet,
+//! so it looks as it does on any site owner's page and this app's CSS cannot reach into it;
+//! theme it with `--colloquy-*` custom properties, or `.colloquy-host::part(form)` and the
+//! other part names. Built for wasm32 by `cargo xtask test`.
 //!
 //! Run it in a page of your own with Trunk, pointing `api` at a running `colloquy-server`
 //! that lists your page's origin with `--allowed-origin`.
@@ -16,6 +19,7 @@ fn BlogPost() -> Html {
             <CommentThread
                 thread="/blog/release-notes"
                 api="http://127.0.0.1:8080"
+                lang="en-GB"
                 title={Some(AttrValue::from("Release notes"))}
                 theme={Theme::Auto}
                 sort={Sort::Newest}

@@ -1,8 +1,16 @@
 //! The API client. It calls the page's global `fetch` at call time (not a copy taken at
 //! start), which is also what lets the browser tests stand in for the server.
+//!
+//! Every answer that is not the one asked for becomes an
+//! [`ApiError`](crate::api::ApiError), named as the server names the same concept
+//! (`TooManyRequests` for its 429, `Validation` for its 422), so a reader of both sides
+//! follows one vocabulary.
+
+use std::rc::Rc;
 
 use colloquy_core::model::{CreatedComment, ErrorBody, NewComment, PublicConfig, ThreadPage};
 use colloquy_core::tree::Sort;
+use colloquy_core::validation::FieldError;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -21,21 +29,25 @@ pub enum ApiError {
     /// 5xx, or an answer that was not the JSON we expect.
     Server,
     /// 429: posting too quickly; the seconds to wait, from `Retry-After`.
-    RateLimited(u64),
-    /// 4xx with the server's explanation (and field errors for 422).
+    TooManyRequests(u64),
+    /// 422 naming the fields at fault, each with the server's sentence.
+    Validation(Vec<FieldError>),
+    /// Any other 4xx, with the server's explanation.
     Refused(u16, ErrorBody),
 }
 
 /// Where the Colloquy server is: `data-api`, or the origin the loader came from.
+///
+/// Cheap to clone: it travels in the thread's context to every component that posts.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Api {
-    base: String,
+    base: Rc<str>,
 }
 
 impl Api {
     pub fn new(base: &str) -> Self {
         Self {
-            base: base.trim_end_matches('/').to_owned(),
+            base: Rc::from(base.trim_end_matches('/')),
         }
     }
 
@@ -108,25 +120,30 @@ impl Api {
                 .flatten()
                 .and_then(|value| value.trim().parse().ok())
                 .unwrap_or(60);
-            return Err(ApiError::RateLimited(wait));
+            return Err(ApiError::TooManyRequests(wait));
         }
         match status {
             200..=299 => decode(&text).ok_or(ApiError::Server),
-            400..=499 => Err(ApiError::Refused(
-                status,
-                decode(&text).unwrap_or_else(|| ErrorBody {
+            400..=499 => {
+                let body = decode(&text).unwrap_or_else(|| ErrorBody {
                     message: format!("The comment server answered {status}."),
                     errors: Vec::new(),
-                }),
-            )),
+                });
+                if status == 422 && !body.errors.is_empty() {
+                    Err(ApiError::Validation(body.errors))
+                } else {
+                    Err(ApiError::Refused(status, body))
+                }
+            }
             _ => Err(ApiError::Server),
         }
     }
 }
 
-/// JSON in and out. By default serde_json does it; with the `browser-json` feature the
-/// browser's own `JSON.parse`/`JSON.stringify` do the text and serde-wasm-bindgen only maps
-/// values, which `cargo xtask bench` measures against each other for size.
+/// JSON in and out. By default (the `browser-json` feature, on unless the crate is used with
+/// `default-features = false`) the browser's own `JSON.parse`/`JSON.stringify` do the text
+/// and serde-wasm-bindgen only maps values: `cargo xtask bench` measured it smaller than
+/// serde_json, which does the whole job when the feature is off.
 #[cfg(not(feature = "browser-json"))]
 pub(crate) fn decode<T: DeserializeOwned>(text: &str) -> Option<T> {
     serde_json::from_str(text).ok()

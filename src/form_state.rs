@@ -1,12 +1,21 @@
 //! The comment form as a reducer. What the reader typed lives here and is only ever
 //! replaced by the reader: no failure, rejection or retry clears it. Only a post the
 //! server accepted empties the comment box.
+//!
+//! The reducer also makes every decision the form has: whether a submit sends (see
+//! [`FormAction::Submit`](crate::form_state::FormAction::Submit)), what the server's answer
+//! means for each field, and what is kept as a draft. The component only shows the state,
+//! and its effects carry out what the state asks for (a send, a focus).
 
 use std::rc::Rc;
 
+use colloquy_core::model::NewComment;
 use colloquy_core::rules::FormRules;
-use colloquy_core::validation::{check_field, ErrorCode, Field, FieldError};
+use colloquy_core::validation::{check_field, ErrorCode, Field};
 use yew::Reducible;
+
+use crate::api::ApiError;
+use crate::hooks::use_draft::Drafted;
 
 /// The fields the reader fills in, in the order they appear (and are focused).
 pub const FORM_FIELDS: [Field; 4] = [Field::Name, Field::Email, Field::Website, Field::Body];
@@ -42,7 +51,8 @@ impl FormValues {
     }
 }
 
-/// Why a post did not go through, when it is not the reader's input.
+/// Why a post did not go through, when it is not the reader's input. The names are the
+/// API client's (and the server's) for the same answers.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Failure {
     /// No answer at all: offline, DNS, CORS, a dropped connection.
@@ -52,12 +62,33 @@ pub enum Failure {
     /// A 4xx other than field errors; the server's own sentence.
     Refused(String),
     /// Over the server's posting limit: try again in this many seconds.
-    TooFast(u64),
+    TooManyRequests(u64),
+}
+
+impl From<ApiError> for Failure {
+    fn from(error: ApiError) -> Self {
+        match error {
+            ApiError::Network => Failure::Network,
+            ApiError::Server => Failure::Server,
+            ApiError::TooManyRequests(seconds) => Failure::TooManyRequests(seconds),
+            ApiError::Refused(_, body) => Failure::Refused(body.message),
+            // The form puts field errors on their fields (see `FormAction::Failed`); anyone
+            // else gets the server's sentences in one line.
+            ApiError::Validation(errors) => Failure::Refused(
+                errors
+                    .iter()
+                    .map(|error| error.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Submission {
     Editing,
+    /// A post is under way; the form accepts no other until it is answered.
     Sending,
     Failed(Failure),
     Sent,
@@ -77,6 +108,12 @@ pub struct FormState {
     pub rules: FormRules,
     /// Sent with the post; kept across retries so the server can recognise them.
     pub idempotency_key: String,
+    /// How many posts this reducer has decided to send. Each decision bumps it exactly
+    /// once, so an effect keyed on it performs each send exactly once.
+    pub sends: u32,
+    /// Bumped whenever the first invalid field should take the focus: after a submit the
+    /// reducer refused and after the server's field errors.
+    pub focus_requests: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -84,11 +121,14 @@ pub enum FormAction {
     Rules(FormRules),
     Edit(Field, String),
     Blur(Field),
-    /// The reader pressed submit: check everything; go to `Sending` when all is well.
-    Attempt,
-    /// The server answered 422.
-    Rejected(Vec<FieldError>),
-    Failed(Failure),
+    /// The reader pressed submit (or Try again). The reducer alone decides: with every field
+    /// valid and no post under way it moves to `Sending` and counts a send; otherwise
+    /// nothing is sent. Yew runs the reducer as the action is dispatched, so a second click
+    /// that lands before the button re-renders as disabled already finds `Sending`.
+    Submit,
+    /// The server did not store the comment: field errors go to their fields, anything
+    /// else becomes a [`Failure`]. The text stays either way.
+    Failed(ApiError),
     /// The server stored the comment; the next submission gets `next_key`.
     Sent {
         next_key: String,
@@ -105,6 +145,8 @@ impl FormState {
             notice: None,
             rules,
             idempotency_key,
+            sends: 0,
+            focus_requests: 0,
         }
     }
 
@@ -114,8 +156,27 @@ impl FormState {
             .find_map(|&(f, code)| (f == field).then_some(code))
     }
 
+    /// The field that should have the focus when the reader is asked to fix something.
+    pub fn first_invalid(&self) -> Option<Field> {
+        self.errors.first().map(|&(field, _)| field)
+    }
+
+    /// What to post for the values now in the form: `parent_id` names the comment replied
+    /// to, `honeypot` is whatever the hidden field holds (empty for people).
+    pub fn new_comment(&self, parent_id: Option<i64>, honeypot: String) -> NewComment {
+        NewComment {
+            parent_id,
+            name: self.values.name.clone(),
+            email: self.values.email.clone(),
+            website: self.values.website.clone(),
+            body: self.values.body.clone(),
+            idempotency_key: self.idempotency_key.clone(),
+            honeypot,
+        }
+    }
+
     /// Every error the current values have, in field order.
-    pub fn check_all(&self) -> Vec<(Field, ErrorCode)> {
+    fn check_all(&self) -> Vec<(Field, ErrorCode)> {
         FORM_FIELDS
             .iter()
             .filter_map(|&field| {
@@ -156,32 +217,39 @@ impl FormState {
                 }
                 self.recheck(field);
             }
-            FormAction::Attempt => {
+            FormAction::Submit => {
                 if self.submission == Submission::Sending {
                     return self;
                 }
                 self.touched = FORM_FIELDS.to_vec();
                 self.errors = self.check_all();
                 self.notice = None;
-                self.submission = if self.errors.is_empty() {
-                    Submission::Sending
+                if self.errors.is_empty() {
+                    self.submission = Submission::Sending;
+                    self.sends += 1;
                 } else {
-                    Submission::Editing
-                };
+                    self.submission = Submission::Editing;
+                    self.focus_requests += 1;
+                }
             }
-            FormAction::Rejected(errors) => {
+            FormAction::Failed(ApiError::Validation(errors)) => {
                 self.submission = Submission::Editing;
                 self.errors = errors
                     .iter()
                     .filter(|e| FORM_FIELDS.contains(&e.field))
                     .map(|e| (e.field, e.code))
                     .collect();
+                self.errors
+                    .sort_by_key(|(f, _)| FORM_FIELDS.iter().position(|x| x == f));
                 self.notice = errors
                     .iter()
                     .find(|e| !FORM_FIELDS.contains(&e.field))
                     .map(|e| e.message.clone());
+                if !self.errors.is_empty() {
+                    self.focus_requests += 1;
+                }
             }
-            FormAction::Failed(failure) => self.submission = Submission::Failed(failure),
+            FormAction::Failed(error) => self.submission = Submission::Failed(error.into()),
             FormAction::Sent { next_key } => {
                 self.values.body.clear();
                 self.errors.clear();
@@ -195,6 +263,22 @@ impl FormState {
     }
 }
 
+/// What outlives a reload: the values, until the server has accepted them. An empty form
+/// keeps nothing, so no draft is left behind for a form never used.
+impl Drafted for FormState {
+    type Draft = FormValues;
+
+    fn draft(&self) -> Option<FormValues> {
+        let worth_keeping =
+            self.submission != Submission::Sent && self.values != FormValues::default();
+        worth_keeping.then(|| self.values.clone())
+    }
+
+    fn restore(&mut self, draft: FormValues) {
+        self.values = draft;
+    }
+}
+
 impl Reducible for FormState {
     type Action = FormAction;
 
@@ -205,6 +289,9 @@ impl Reducible for FormState {
 
 #[cfg(test)]
 mod tests {
+    use colloquy_core::model::ErrorBody;
+    use colloquy_core::validation::FieldError;
+
     use super::*;
 
     fn filled() -> FormState {
@@ -220,6 +307,14 @@ mod tests {
         )
     }
 
+    fn field_error(field: Field, code: ErrorCode, message: &str) -> FieldError {
+        FieldError {
+            field,
+            code,
+            message: message.into(),
+        }
+    }
+
     #[test]
     fn nothing_is_checked_before_the_reader_leaves_a_field() {
         let state = FormState::new(FormRules::default(), "k".into())
@@ -233,65 +328,169 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_submit_marks_every_required_field_and_sends_nothing() {
-        let state = FormState::new(FormRules::default(), "k".into()).apply(FormAction::Attempt);
+    fn an_empty_submit_marks_every_required_field_sends_nothing_and_asks_for_focus() {
+        let state = FormState::new(FormRules::default(), "k".into()).apply(FormAction::Submit);
         assert_eq!(state.submission, Submission::Editing);
+        assert_eq!(state.sends, 0, "no send was decided");
         let fields: Vec<Field> = state.errors.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, vec![Field::Name, Field::Email, Field::Body]);
+        assert_eq!(state.focus_requests, 1);
+        assert_eq!(state.first_invalid(), Some(Field::Name));
+        let again = state.apply(FormAction::Submit);
+        assert_eq!(
+            again.focus_requests, 2,
+            "each refused submit moves the focus again"
+        );
     }
 
     #[test]
-    fn a_valid_submit_sends_once() {
-        let state = filled().apply(FormAction::Attempt);
+    fn a_valid_submit_decides_one_send_and_a_second_click_none() {
+        let state = filled().apply(FormAction::Submit);
         assert_eq!(state.submission, Submission::Sending);
-        let again = state.clone().apply(FormAction::Attempt);
-        assert_eq!(again, state);
+        assert_eq!(state.sends, 1);
+        assert_eq!(state.focus_requests, 0);
+        let again = state.clone().apply(FormAction::Submit);
+        assert_eq!(
+            again, state,
+            "a second submit while sending changes nothing"
+        );
     }
 
     #[test]
-    fn failures_keep_the_text_and_the_key() {
+    fn failures_keep_the_text_and_the_key_and_a_retry_sends_again() {
         let state = filled()
-            .apply(FormAction::Attempt)
-            .apply(FormAction::Failed(Failure::Network));
+            .apply(FormAction::Submit)
+            .apply(FormAction::Failed(ApiError::Network));
         assert_eq!(state.submission, Submission::Failed(Failure::Network));
         assert_eq!(state.values.body, "Hello");
         assert_eq!(state.idempotency_key, "k1");
-        let retried = state.apply(FormAction::Attempt);
+        let retried = state.apply(FormAction::Submit);
         assert_eq!(retried.submission, Submission::Sending);
+        assert_eq!(retried.sends, 2);
         assert_eq!(retried.idempotency_key, "k1");
     }
 
     #[test]
-    fn server_field_errors_land_on_the_fields() {
+    fn too_many_requests_says_how_long_to_wait() {
         let state = filled()
-            .apply(FormAction::Attempt)
-            .apply(FormAction::Rejected(vec![
-                FieldError {
-                    field: Field::Body,
-                    code: ErrorCode::TooLong,
-                    message: "long".into(),
-                },
-                FieldError {
-                    field: Field::ParentId,
-                    code: ErrorCode::UnknownParent,
-                    message: "gone".into(),
-                },
-            ]));
+            .apply(FormAction::Submit)
+            .apply(FormAction::Failed(ApiError::TooManyRequests(42)));
+        assert_eq!(
+            state.submission,
+            Submission::Failed(Failure::TooManyRequests(42))
+        );
+        assert_eq!(state.values.body, "Hello");
+    }
+
+    #[test]
+    fn api_errors_become_failures_of_the_same_name() {
+        let refused = ErrorBody {
+            message: "Comments are closed.".into(),
+            errors: Vec::new(),
+        };
+        let cases = [
+            (ApiError::Network, Failure::Network),
+            (ApiError::Server, Failure::Server),
+            (ApiError::TooManyRequests(7), Failure::TooManyRequests(7)),
+            (
+                ApiError::Refused(403, refused),
+                Failure::Refused("Comments are closed.".into()),
+            ),
+            (
+                ApiError::Validation(vec![
+                    field_error(Field::Body, ErrorCode::TooLong, "Too long."),
+                    field_error(Field::Name, ErrorCode::Required, "Name is required."),
+                ]),
+                Failure::Refused("Too long. Name is required.".into()),
+            ),
+        ];
+        for (error, failure) in cases {
+            assert_eq!(Failure::from(error), failure);
+        }
+    }
+
+    #[test]
+    fn server_field_errors_land_on_the_fields_in_field_order() {
+        let state =
+            filled()
+                .apply(FormAction::Submit)
+                .apply(FormAction::Failed(ApiError::Validation(vec![
+                    field_error(Field::Body, ErrorCode::TooLong, "long"),
+                    field_error(Field::ParentId, ErrorCode::UnknownParent, "gone"),
+                    field_error(Field::Name, ErrorCode::TooLong, "name"),
+                ])));
         assert_eq!(state.error_for(Field::Body), Some(ErrorCode::TooLong));
+        assert_eq!(state.first_invalid(), Some(Field::Name));
+        assert_eq!(state.focus_requests, 1);
         assert_eq!(state.notice.as_deref(), Some("gone"));
         assert_eq!(state.values.body, "Hello");
         assert_eq!(state.submission, Submission::Editing);
     }
 
     #[test]
+    fn an_error_on_no_visible_field_is_a_notice_without_a_focus_change() {
+        let state =
+            filled()
+                .apply(FormAction::Submit)
+                .apply(FormAction::Failed(ApiError::Validation(vec![field_error(
+                    Field::ParentId,
+                    ErrorCode::UnknownParent,
+                    "gone",
+                )])));
+        assert_eq!(state.notice.as_deref(), Some("gone"));
+        assert_eq!(state.first_invalid(), None);
+        assert_eq!(state.focus_requests, 0);
+    }
+
+    #[test]
     fn success_clears_only_the_comment_and_renews_the_key() {
-        let state = filled().apply(FormAction::Attempt).apply(FormAction::Sent {
+        let state = filled().apply(FormAction::Submit).apply(FormAction::Sent {
             next_key: "k2".into(),
         });
         assert_eq!(state.values.body, "");
         assert_eq!(state.values.name, "Ada");
         assert_eq!(state.idempotency_key, "k2");
         assert_eq!(state.submission, Submission::Sent);
+    }
+
+    #[test]
+    fn the_post_carries_the_values_the_key_the_parent_and_the_trap() {
+        let comment = filled().new_comment(Some(4), String::new());
+        assert_eq!(comment.parent_id, Some(4));
+        assert_eq!(comment.name, "Ada");
+        assert_eq!(comment.email, "ada@example.org");
+        assert_eq!(comment.body, "Hello");
+        assert_eq!(comment.idempotency_key, "k1");
+        assert_eq!(comment.honeypot, "");
+        let bot = filled().new_comment(None, "spam".into());
+        assert_eq!(bot.honeypot, "spam");
+    }
+
+    #[test]
+    fn the_draft_is_what_was_typed_until_the_server_accepts_it() {
+        let empty = FormState::new(FormRules::default(), "k".into());
+        assert_eq!(empty.draft(), None, "an untouched form keeps nothing");
+        let state = filled();
+        assert_eq!(state.draft(), Some(state.values.clone()));
+        let failed = state
+            .apply(FormAction::Submit)
+            .apply(FormAction::Failed(ApiError::Server));
+        assert_eq!(failed.draft().map(|d| d.body), Some("Hello".to_owned()));
+        let sent = failed.apply(FormAction::Submit).apply(FormAction::Sent {
+            next_key: "k2".into(),
+        });
+        assert_eq!(sent.draft(), None, "an accepted post forgets its draft");
+        let next = sent.apply(FormAction::Edit(Field::Body, "More".into()));
+        assert_eq!(next.draft().map(|d| d.body), Some("More".to_owned()));
+    }
+
+    #[test]
+    fn a_restored_draft_refills_the_form() {
+        let mut state = FormState::new(FormRules::default(), "k".into());
+        state.restore(filled().values);
+        assert_eq!(state.values.name, "Ada");
+        assert_eq!(state.values.body, "Hello");
+        assert_eq!(state.submission, Submission::Editing);
     }
 
     #[test]

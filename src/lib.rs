@@ -1,21 +1,26 @@
-//! `colloquy`: the comment widget. A Yew app per mount point, each inside its own shadow
-//! root, all served by one wasm instance.
-//!
-//! Rust developers can use [`CommentThread`] directly in their own Yew app; pages use the
-//! loader (`loader/embed.js`), which calls [`mount`].
+//! `colloquy`: the comment widget. Every thread is drawn inside its own shadow root with
+//! its own stylesheet, whoever draws it: pages use the loader (`loader/embed.js`), which
+//! calls [`mount()`] (one Yew app per mount point, all served by one wasm instance); Rust
+//! developers put [`CommentThread`] in their own Yew app.
 
 /// Talking to the Colloquy server with the browser's `fetch`.
 pub mod api;
 /// The Yew components, one per file.
 pub mod components;
-/// What a reader typed, kept in localStorage until the server accepts it.
-pub mod drafts;
-/// The comment form's state: pure, tested without a browser.
+/// What every component of a thread shares: catalog, API client, thread settings.
+pub mod context;
+/// The comment form's state and decisions: pure, tested without a browser.
 pub mod form_state;
+/// Reusable behaviour: drafts kept in localStorage, posting what the form decided to send.
+pub mod hooks;
+/// Dates in the reader's time zone and the thread's language.
+pub mod local_time;
 /// Turning core's safe markdown nodes into Yew nodes.
 pub mod markdown_view;
-/// Attaching an app to a host element through a shadow root.
+/// Attaching an app to a page's element (the loader's entry points).
 pub mod mount;
+/// The shadow root and stylesheet every thread is drawn in.
+mod shadow;
 /// The thread's state: pure, tested without a browser.
 pub mod state;
 

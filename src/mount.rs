@@ -1,31 +1,34 @@
 //! Mounting onto a page the widget does not own (DESIGN.md rule 3): each instance lives in
-//! an open shadow root with its own stylesheet, so host CSS cannot reach in and ours cannot
-//! leak out, and every failure is returned to the loader instead of thrown into the page.
-//! One wasm instance serves every mount point on the page.
+//! an open shadow root with its own stylesheet (see `shadow.rs`), so host CSS cannot
+//! reach in and ours cannot leak out, and every failure is returned to the loader instead
+//! of thrown into the page. One wasm instance serves every mount point on the page.
+//!
+//! The page's mount element itself gets the shadow root, with `.colloquy-root` inside it:
+//! the loader and the end-to-end journeys find the thread through `host.shadowRoot`.
 
 use std::cell::RefCell;
 
 use colloquy_core::thread_key::normalize_path;
 use colloquy_core::tree::Sort;
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::Element;
 use yew::{AppHandle, AttrValue};
 
-use crate::components::comment_thread::{CommentThread, CommentThreadProps, Theme};
-
-/// The widget's stylesheet, compiled in: one request fewer, and it cannot go missing.
-const STYLES: &str = include_str!("../styles/colloquy.css");
+use crate::components::comment_thread::{CommentThreadProps, Theme};
+use crate::components::thread_view::ThreadView;
+use crate::shadow::{empty, isolated_root};
 
 thread_local! {
     static MOUNTED: RefCell<Vec<Mounted>> = const { RefCell::new(Vec::new()) };
-    /// One constructed sheet, adopted by every instance's shadow root.
-    static SHEET: RefCell<Option<web_sys::CssStyleSheet>> = const { RefCell::new(None) };
 }
 
+/// One instance: its own Yew app, drawn into the shadow root of `host`. The app is the bare
+/// [`ThreadView`], since this module has made the isolation the public
+/// [`CommentThread`](crate::CommentThread) would otherwise add around it.
 struct Mounted {
     host: Element,
     props: CommentThreadProps,
-    app: AppHandle<CommentThread>,
+    app: AppHandle<ThreadView>,
 }
 
 /// Reads the options the loader passes: `thread` (an explicit key), `path` (the page's
@@ -73,22 +76,8 @@ fn props_from(options: &JsValue, base: Option<&CommentThreadProps>) -> CommentTh
 pub fn mount(host: Element, options: JsValue) -> Result<(), JsValue> {
     unmount(&host);
     let props = props_from(&options, None);
-    let shadow = match host.shadow_root() {
-        Some(shadow) => shadow,
-        None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
-    };
-    while let Some(child) = shadow.first_child() {
-        shadow.remove_child(&child)?;
-    }
-    apply_styles(&shadow)?;
-    let document = host
-        .owner_document()
-        .ok_or_else(|| JsValue::from_str("the mount point is not in a document"))?;
-    let container = document.create_element("div")?;
-    container.set_class_name("colloquy-root");
-    shadow.append_child(&container)?;
-    let app =
-        yew::Renderer::<CommentThread>::with_root_and_props(container, props.clone()).render();
+    let root = isolated_root(&host)?;
+    let app = yew::Renderer::<ThreadView>::with_root_and_props(root, props.clone()).render();
     MOUNTED.with(|mounted| mounted.borrow_mut().push(Mounted { host, props, app }));
     Ok(())
 }
@@ -120,9 +109,7 @@ pub fn unmount(host: &Element) {
     if let Some(entry) = found {
         entry.app.destroy();
         if let Some(shadow) = entry.host.shadow_root() {
-            while let Some(child) = shadow.first_child() {
-                let _ = shadow.remove_child(&child);
-            }
+            empty(&shadow);
         }
     }
 }
@@ -131,31 +118,4 @@ pub fn unmount(host: &Element) {
 #[wasm_bindgen]
 pub fn instances() -> usize {
     MOUNTED.with(|mounted| mounted.borrow().len())
-}
-
-/// A constructable stylesheet where the browser has them (it also satisfies a strict CSP
-/// without `'unsafe-inline'`), else a `<style>` element.
-fn apply_styles(shadow: &ShadowRoot) -> Result<(), JsValue> {
-    let sheet = SHEET.with(|cached| {
-        let mut cached = cached.borrow_mut();
-        if cached.is_none() {
-            *cached = web_sys::CssStyleSheet::new()
-                .ok()
-                .filter(|sheet| sheet.replace_sync(STYLES).is_ok());
-        }
-        cached.clone()
-    });
-    if let Some(sheet) = sheet {
-        let sheets = js_sys::Array::of1(&sheet);
-        if js_sys::Reflect::set(shadow, &"adoptedStyleSheets".into(), &sheets)? {
-            return Ok(());
-        }
-    }
-    let document = web_sys::window()
-        .and_then(|window| window.document())
-        .ok_or_else(|| JsValue::from_str("no document"))?;
-    let style = document.create_element("style")?;
-    style.set_text_content(Some(STYLES));
-    shadow.append_child(&style)?;
-    Ok(())
 }

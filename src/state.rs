@@ -1,5 +1,6 @@
-//! The thread's state as a reducer: components dispatch [`ThreadAction`]s and never touch
-//! the state directly, so every transition is a plain function tested on the host.
+//! The thread's state as a reducer: components dispatch
+//! [`ThreadAction`](crate::state::ThreadAction)s and never touch the state directly, so
+//! every transition is a plain function tested on the host.
 
 use std::rc::Rc;
 

@@ -1,4 +1,4 @@
-//! Which URLs may become links (DESIGN.md rule 2): `http`, `https`, `mailto` and relative
+//! Which URLs may become links (ARCHITECTURE.md, rule 2): `http`, `https`, `mailto` and relative
 //! URLs; nothing else. The decision is made on the string the browser will actually parse,
 //! after the clean-up the URL standard performs, so `java\tscript:`, ` javascript:` and
 //! `JaVaScRiPt:` are all recognised for what they are.

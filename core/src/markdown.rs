@@ -1,4 +1,4 @@
-//! The markdown policy (DESIGN.md rule 2). A comment's markdown is parsed by pulldown-cmark
+//! The markdown policy (ARCHITECTURE.md, rule 2). A comment's markdown is parsed by pulldown-cmark
 //! and folded into [`Node`]s, a tree with only the constructs a comment may use. The widget
 //! turns these nodes into DOM nodes one by one; no HTML string is ever built, so there is
 //! nothing to sanitise afterwards.

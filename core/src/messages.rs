@@ -38,7 +38,7 @@ pub struct Messages {
     pub posted: &'static str,
     pub comment_count: fn(u64) -> String,
     /// After a 429: when to try again.
-    pub too_fast: fn(u64) -> String,
+    pub too_many_requests: fn(u64) -> String,
     /// The label of the field people never see (only screen readers that ignore
     /// `aria-hidden` might): it tells them to leave it alone.
     pub honeypot_label: &'static str,
@@ -77,7 +77,7 @@ pub static ENGLISH: Messages = Messages {
     rejected: "The comment server refused this comment.",
     posted: "Your comment was posted.",
     comment_count: english_comment_count,
-    too_fast: english_too_fast,
+    too_many_requests: english_too_many_requests_kept,
     honeypot_label: "Leave this field empty",
     comment_count_on: english_comment_count_on,
     reply_heading: english_reply_heading,
@@ -86,7 +86,8 @@ pub static ENGLISH: Messages = Messages {
 };
 
 /// The catalog for a language tag such as `en-GB`. Only English exists yet, so every tag
-/// gets [`ENGLISH`]; the tag still sets the widget's `lang` attribute and its date format.
+/// gets [`ENGLISH`] (and the widget's words say `lang="en"`); the tag still chooses how
+/// the widget writes dates.
 pub fn for_lang(_lang: &str) -> &'static Messages {
     &ENGLISH
 }
@@ -169,7 +170,7 @@ fn english_comment_count(count: u64) -> String {
     }
 }
 
-fn english_too_fast(seconds: u64) -> String {
+fn english_too_many_requests_kept(seconds: u64) -> String {
     let unit = if seconds == 1 { "second" } else { "seconds" };
     format!("You are posting too quickly. Try again in {seconds} {unit}; your text is kept.")
 }

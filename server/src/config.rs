@@ -4,6 +4,8 @@ use std::path::PathBuf;
 use clap::{ArgAction, Parser};
 use colloquy_core::rules::{FieldRule, FormRules};
 
+use crate::storage::Database;
+
 /// The Colloquy comment server.
 ///
 /// Serves the comment API under /api/v1, the widget's files (the loader at /embed.js) and
@@ -16,9 +18,12 @@ pub struct Config {
     #[arg(long, env = "COLLOQUY_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
 
-    /// The SQLite database file; created with its tables on first start.
+    /// Where comments are kept: a SQLite file (a path or sqlite://path; created with its
+    /// tables on first start) or a PostgreSQL server (postgres://user:password@host/name;
+    /// the database must exist, its tables are created). Several servers may share one
+    /// PostgreSQL database.
     #[arg(long, env = "COLLOQUY_DATABASE", default_value = "colloquy.db")]
-    pub database: PathBuf,
+    pub database: Database,
 
     /// Origins of other sites allowed to call the API from a browser (for example
     /// https://blog.example.org). Repeat the flag or separate with commas; `*` allows every
@@ -39,7 +44,8 @@ pub struct Config {
     pub seed_demo: bool,
 
     /// Comments one client address may post per minute; 0 turns the limit off. Behind a
-    /// reverse proxy every reader shares the proxy's address: raise it or turn it off there.
+    /// reverse proxy every reader shares the proxy's address unless the proxy is named with
+    /// --trusted-proxy.
     #[arg(long, env = "COLLOQUY_POSTS_PER_MINUTE", default_value_t = 5)]
     pub posts_per_minute: u32,
 
@@ -71,7 +77,7 @@ pub struct Config {
 impl Config {
     /// The configuration a test starts from: defaults, the given database, port 0, and no
     /// posting limit (tests post from one address; the limit has tests of its own).
-    pub fn for_tests(database: PathBuf) -> Self {
+    pub fn for_tests(database: Database) -> Self {
         let mut config = Config::parse_from(["colloquy-server"]);
         config.database = database;
         config.listen = SocketAddr::from(([127, 0, 0, 1], 0));

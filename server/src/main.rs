@@ -26,7 +26,7 @@ async fn main() -> std::process::ExitCode {
 async fn run(config: Config) -> Result<(), String> {
     let state = AppState::open(&config)
         .await
-        .map_err(|e| format!("cannot open {}: {e}", config.database.display()))?;
+        .map_err(|e| format!("cannot open {}: {e}", config.database))?;
     if config.seed_demo {
         colloquy_server::demo::seed(&state)
             .await

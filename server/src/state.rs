@@ -4,8 +4,7 @@ use std::sync::Arc;
 use colloquy_core::rules::FormRules;
 
 use crate::config::Config;
-use crate::rate_limit::RateLimiter;
-use crate::storage::{sqlite::SqliteStore, Store, StoreError};
+use crate::storage::{self, Store, StoreError};
 use crate::thread_cache::ThreadCache;
 use crate::tokens::ServerSecret;
 
@@ -18,22 +17,44 @@ pub struct AppState {
     pub assets: PathBuf,
     pub allowed_origins: Vec<String>,
     pub thread_cache: Arc<ThreadCache>,
-    pub post_limit: Arc<RateLimiter>,
+    /// Comments one client may post in any sixty seconds (0: no limit).
+    pub posts_per_minute: u32,
 }
 
 impl AppState {
-    /// Opens (or creates) the database named by `config` and loads the installation secret.
+    /// Opens (or creates) the database named by `config`, loads the installation secret
+    /// and starts hearing what other server processes on the same database change.
     pub async fn open(config: &Config) -> Result<Self, StoreError> {
-        let store = SqliteStore::open(&config.database).await?;
+        let store = storage::open(&config.database).await?;
         let secret = store.installation_secret().await?;
+        let thread_cache = Arc::new(ThreadCache::default());
+        let cache = thread_cache.clone();
+        store
+            .listen_for_changes(Arc::new(move |changed: Option<String>| match changed {
+                Some(thread) => cache.invalidate(&thread),
+                None => cache.clear(),
+            }))
+            .await?;
         Ok(Self {
-            store: Arc::new(store),
+            store,
             rules: config.form_rules(),
             secret,
             assets: config.assets.clone(),
             allowed_origins: config.allowed_origins.clone(),
-            thread_cache: Arc::default(),
-            post_limit: Arc::new(RateLimiter::new(config.posts_per_minute)),
+            thread_cache,
+            posts_per_minute: config.posts_per_minute,
         })
+    }
+}
+
+impl AppState {
+    /// After a write to `thread`: this process drops its page at once (its next read sees
+    /// the write), and the other processes on the database are told. A failed
+    /// announcement is logged, not returned: the write itself is stored and answered.
+    pub async fn thread_changed(&self, thread: &str) {
+        self.thread_cache.invalidate(thread);
+        if let Err(error) = self.store.announce_change(thread).await {
+            tracing::warn!(%error, %thread, "could not announce a changed thread");
+        }
     }
 }

@@ -69,6 +69,13 @@ impl ThreadCache {
         self.pages.invalidate(thread);
     }
 
+    /// Forgets every page (a lost link to other processes' announcements).
+    pub fn clear(&self) {
+        let mut current = self.generation();
+        *current += 1;
+        self.pages.invalidate_all();
+    }
+
     /// The bytes held now (after pending evictions have run).
     pub fn weighed_bytes(&self) -> u64 {
         self.pages.run_pending_tasks();

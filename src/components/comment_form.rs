@@ -1,25 +1,18 @@
 use std::cell::Cell;
 
-use colloquy_core::messages::for_lang;
-use colloquy_core::model::{Comment, NewComment};
-use colloquy_core::rules::FormRules;
+use colloquy_core::model::Comment;
 use colloquy_core::validation::Field;
 use web_sys::HtmlElement;
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::form_field::FormField;
-use crate::api::{new_idempotency_key, Api, ApiError};
-use crate::drafts;
+use crate::api::new_idempotency_key;
+use crate::context::use_thread_context;
 use crate::form_state::{Failure, FormAction, FormState, Submission, FORM_FIELDS};
+use crate::hooks::{draft_key, use_draft, use_post_comment};
 
 #[derive(Properties, PartialEq)]
 pub struct CommentFormProps {
-    pub thread: AttrValue,
-    pub api: Api,
-    pub rules: FormRules,
-    #[prop_or_default]
-    pub lang: AttrValue,
     /// `Some` for a reply form.
     pub parent_id: Option<i64>,
     pub heading: AttrValue,
@@ -43,36 +36,18 @@ fn next_form_id() -> String {
 }
 
 /// The comment form: checked with core's rules as the reader leaves each field and on
-/// submit, posted once, and never emptied by a failure.
+/// submit, posted once, and never emptied by a failure. What happens is decided by
+/// [`FormState`]'s reducer; this component shows it, and its hooks keep the draft
+/// ([`use_draft()`]) and carry out the sends ([`use_post_comment()`]).
 #[component]
 pub fn CommentForm(props: &CommentFormProps) -> Html {
-    let messages = for_lang(&props.lang);
-    let draft_key = drafts::key(props.api.base(), &props.thread, props.parent_id);
-    let form = use_reducer(|| {
-        let mut state = FormState::new(props.rules, new_idempotency_key());
-        if let Some(draft) = drafts::load(&draft_key) {
-            state.values = draft;
-        }
-        state
-    });
-    {
-        // Every change is kept; a post the server accepted clears the draft.
-        let sent = form.submission == Submission::Sent;
-        use_effect_with(
-            (form.values.clone(), sent, draft_key.clone()),
-            |(values, sent, key)| {
-                if *sent {
-                    drafts::clear(key);
-                } else {
-                    drafts::save(key, values);
-                }
-            },
-        );
-    }
+    let context = use_thread_context();
+    let messages = context.messages;
+    let form = use_draft(
+        draft_key(context.api.base(), &context.thread, props.parent_id),
+        || FormState::new(context.rules, new_idempotency_key()),
+    );
     let form_id = use_memo((), |()| next_form_id());
-    // Set before the request starts and cleared when it ends: a second click that lands
-    // before the button re-renders as disabled still finds it set.
-    let in_flight = use_mut_ref(|| false);
     let refs = [
         use_node_ref(),
         use_node_ref(),
@@ -80,106 +55,35 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         use_node_ref(),
     ];
     let honeypot = use_node_ref();
-
+    use_post_comment(&form, props.parent_id, &honeypot, &props.on_posted);
     {
         let dispatcher = form.dispatcher();
-        use_effect_with(props.rules, move |rules| {
+        use_effect_with(context.rules, move |rules| {
             dispatcher.dispatch(FormAction::Rules(*rules));
         });
     }
-
-    let focus_first = {
-        let refs = refs.clone();
-        move |fields: &[Field]| {
-            let first = FORM_FIELDS
+    {
+        // The reducer asks; the focus moves once per asking.
+        let (form, refs) = (form.clone(), refs.clone());
+        use_effect_with(form.focus_requests, move |_| {
+            let field = form.first_invalid();
+            let input = FORM_FIELDS
                 .iter()
-                .position(|f| fields.contains(f))
+                .position(|&f| Some(f) == field)
                 .and_then(|index| refs[index].cast::<HtmlElement>());
-            if let Some(element) = first {
-                let _ = element.focus();
+            if let Some(input) = input {
+                let _ = input.focus();
             }
-        }
-    };
+        });
+    }
 
-    let onsubmit = {
-        let form = form.clone();
-        let in_flight = in_flight.clone();
-        let api = props.api.clone();
-        let thread = props.thread.to_string();
-        let parent_id = props.parent_id;
-        let on_posted = props.on_posted.clone();
-        let honeypot = honeypot.clone();
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            if *in_flight.borrow() {
-                return;
-            }
-            let errors = form.check_all();
-            form.dispatch(FormAction::Attempt);
-            if !errors.is_empty() {
-                let fields: Vec<Field> = errors.iter().map(|(field, _)| *field).collect();
-                focus_first(&fields);
-                return;
-            }
-            *in_flight.borrow_mut() = true;
-            let values = &form.values;
-            let payload = NewComment {
-                parent_id,
-                name: values.name.clone(),
-                email: values.email.clone(),
-                website: values.website.clone(),
-                body: values.body.clone(),
-                idempotency_key: form.idempotency_key.clone(),
-                honeypot: honeypot
-                    .cast::<web_sys::HtmlInputElement>()
-                    .map(|input| input.value())
-                    .unwrap_or_default(),
-            };
-            let (api, thread, on_posted) = (api.clone(), thread.clone(), on_posted.clone());
-            let (dispatcher, in_flight, focus_first) =
-                (form.dispatcher(), in_flight.clone(), focus_first.clone());
-            spawn_local(async move {
-                let result = api.post_comment(&thread, &payload).await;
-                *in_flight.borrow_mut() = false;
-                match result {
-                    Ok(created) => {
-                        dispatcher.dispatch(FormAction::Sent {
-                            next_key: new_idempotency_key(),
-                        });
-                        on_posted.emit(created.comment);
-                    }
-                    Err(ApiError::Refused(422, body)) if !body.errors.is_empty() => {
-                        let fields: Vec<Field> = body.errors.iter().map(|e| e.field).collect();
-                        dispatcher.dispatch(FormAction::Rejected(body.errors));
-                        focus_first(&fields);
-                    }
-                    Err(ApiError::Refused(_, body)) => {
-                        dispatcher.dispatch(FormAction::Failed(Failure::Refused(body.message)))
-                    }
-                    Err(ApiError::RateLimited(seconds)) => {
-                        dispatcher.dispatch(FormAction::Failed(Failure::TooFast(seconds)))
-                    }
-                    Err(ApiError::Network) => {
-                        dispatcher.dispatch(FormAction::Failed(Failure::Network))
-                    }
-                    Err(ApiError::Server) => {
-                        dispatcher.dispatch(FormAction::Failed(Failure::Server))
-                    }
-                }
-            });
-        })
-    };
-
-    let on_input = {
-        let dispatcher = form.dispatcher();
-        Callback::from(move |(field, value): (Field, String)| {
-            dispatcher.dispatch(FormAction::Edit(field, value))
-        })
-    };
-    let on_blur = {
-        let dispatcher = form.dispatcher();
-        Callback::from(move |field: Field| dispatcher.dispatch(FormAction::Blur(field)))
-    };
+    let actions = form.dispatcher().to_callback();
+    let onsubmit = actions.reform(|event: SubmitEvent| {
+        event.prevent_default();
+        FormAction::Submit
+    });
+    let on_input = actions.reform(|(field, value): (Field, String)| FormAction::Edit(field, value));
+    let on_blur = actions.reform(FormAction::Blur);
 
     let rules = form.rules;
     let sending = form.submission == Submission::Sending;
@@ -217,7 +121,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                 Failure::Network => messages.network_failed.to_owned(),
                 Failure::Server => messages.server_failed.to_owned(),
                 Failure::Refused(message) => format!("{} {message}", messages.rejected),
-                Failure::TooFast(seconds) => (messages.too_fast)(*seconds),
+                Failure::TooManyRequests(seconds) => (messages.too_many_requests)(*seconds),
             };
             html! {
                 <div class="feedback failed" role="alert">
@@ -256,7 +160,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
             <div class="trap" aria-hidden="true">
                 <label>
                     {messages.honeypot_label}
-                    <input type="text" name="homepage" tabindex="-1" autocomplete="off" ref={honeypot.clone()} />
+                    <input type="text" name="homepage" tabindex="-1" autocomplete="off" ref={honeypot} />
                 </label>
             </div>
             {feedback}
@@ -264,8 +168,8 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                 <button part="button" type="submit" class="submit" disabled={sending}>
                     {if sending { messages.submitting } else { messages.submit }}
                 </button>
-                if let Some(on_cancel) = props.on_cancel.clone() {
-                    <button part="button" type="button" class="cancel" onclick={move |_| on_cancel.emit(())}>
+                if let Some(on_cancel) = &props.on_cancel {
+                    <button part="button" type="button" class="cancel" onclick={on_cancel.reform(|_: MouseEvent| ())}>
                         {messages.cancel}
                     </button>
                 }

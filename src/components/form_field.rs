@@ -41,23 +41,16 @@ pub fn FormField(props: &FormFieldProps) -> Html {
         "false"
     };
     let field = props.field;
-    let on_blur = {
-        let on_blur = props.on_blur.clone();
-        Callback::from(move |_: FocusEvent| on_blur.emit(field))
-    };
-
+    let on_blur = props.on_blur.reform(move |_: FocusEvent| field);
     // Inputs and the textarea both carry `value`; read it without caring which it is.
-    let oninput = {
-        let on_input = props.on_input.clone();
-        Callback::from(move |event: InputEvent| {
-            let value = event
-                .target()
-                .and_then(|target| js_sys::Reflect::get(&target, &"value".into()).ok())
-                .and_then(|value| value.as_string())
-                .unwrap_or_default();
-            on_input.emit((field, value));
-        })
-    };
+    let oninput = props.on_input.reform(move |event: InputEvent| {
+        let value = event
+            .target()
+            .and_then(|target| js_sys::Reflect::get(&target, &"value".into()).ok())
+            .and_then(|value| value.as_string())
+            .unwrap_or_default();
+        (field, value)
+    });
 
     let control = if props.kind == "textarea" {
         html! {

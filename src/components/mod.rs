@@ -4,3 +4,4 @@ pub mod comment_form;
 pub mod comment_thread;
 pub mod comment_view;
 pub mod form_field;
+pub mod thread_view;

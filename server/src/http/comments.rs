@@ -1,5 +1,4 @@
 use std::net::SocketAddr;
-use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
@@ -107,9 +106,14 @@ pub(super) async fn create_comment(
         tracing::info!(%thread, "dropped a comment that filled the honeypot");
         return Ok(quiet_drop(comment));
     }
-    if let Err(wait) = state.post_limit.check(client.ip(), Instant::now()) {
+    let now = now_ms();
+    if let Err(wait) = state
+        .store
+        .claim_post_slot(client.ip(), now, state.posts_per_minute)
+        .await?
+    {
         tracing::info!(client = %client.ip(), "refused a post over the posting limit");
-        return Err(ApiError::TooManyRequests(wait.as_secs().max(1)));
+        return Err(ApiError::TooManyRequests(wait));
     }
     if let Some(parent_id) = comment.parent_id {
         if !state.store.comment_in_thread(&thread, parent_id).await? {
@@ -121,7 +125,6 @@ pub(super) async fn create_comment(
         }
     }
     let edit_token = state.secret.edit_token(&thread, &comment.idempotency_key);
-    let now = now_ms();
     let inserted = state
         .store
         .insert_comment(
@@ -134,7 +137,7 @@ pub(super) async fn create_comment(
         .await?;
     let (status, stored) = match inserted {
         Inserted::New(stored) => {
-            state.thread_cache.invalidate(&thread);
+            state.thread_changed(&thread).await;
             (StatusCode::CREATED, stored)
         }
         Inserted::Replayed(stored) => (StatusCode::OK, stored),

@@ -62,6 +62,6 @@ pub(super) async fn edit_comment(
         .update_body(id, edit.body.trim())
         .await?
         .ok_or_else(missing)?;
-    state.thread_cache.invalidate(&facts.thread);
+    state.thread_changed(&facts.thread).await;
     Ok(Json(updated))
 }

@@ -1,11 +1,19 @@
-//! The storage interface. Handlers see only [`Store`]; SQLite is the one implementation
-//! today. Another engine is meant to be a second file beside it, not a change to the
-//! handlers.
+//! The storage interface. Handlers see only [`Store`]; SQLite (`sqlite.rs`) and PostgreSQL
+//! (`postgres.rs`) implement it, each with its own migrations under `server/migrations/`,
+//! and one conformance suite (the server's tests) runs against both.
 
+pub mod postgres;
 pub mod sqlite;
+
+use std::fmt;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use colloquy_core::model::Comment;
+use colloquy_core::time::format_rfc3339;
 use colloquy_core::validation::ValidComment;
 
 use crate::tokens::ServerSecret;
@@ -23,6 +31,102 @@ pub enum StoreError {
     /// from a secret nobody chose.
     #[error("the stored installation secret has {0} bytes instead of 32")]
     SecretLength(usize),
+}
+
+/// Where comments are kept, as `--database` names it: a PostgreSQL server
+/// (`postgres://…` or `postgresql://…`), or else a SQLite file (a path, or `sqlite://path`).
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl FromStr for Database {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            return Ok(Database::Postgres(text.to_owned()));
+        }
+        let path = text.strip_prefix("sqlite://").unwrap_or(text);
+        if path.is_empty() {
+            return Err("give a SQLite file or a postgres:// URL".to_owned());
+        }
+        Ok(Database::Sqlite(PathBuf::from(path)))
+    }
+}
+
+/// Names the database for logs and errors without its password.
+impl fmt::Display for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(f, "{}", path.display()),
+            Database::Postgres(url) => {
+                let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+                match rest.split_once('@') {
+                    Some((user, host)) => {
+                        let user = user.split(':').next().unwrap_or_default();
+                        write!(f, "{scheme}://{user}@{host}")
+                    }
+                    None => write!(f, "{url}"),
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Database({self})")
+    }
+}
+
+/// The columns the API may show. `email` is deliberately absent: no query that feeds a
+/// response ever selects it.
+pub(crate) const PUBLIC_COLUMNS: &str = "id, parent_id, author, website, body, created_at_ms";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct CommentRow {
+    id: i64,
+    parent_id: Option<i64>,
+    author: String,
+    website: Option<String>,
+    body: String,
+    created_at_ms: i64,
+}
+
+impl From<CommentRow> for Comment {
+    fn from(row: CommentRow) -> Self {
+        Comment {
+            id: row.id,
+            parent_id: row.parent_id,
+            author: row.author,
+            website: row.website,
+            body: row.body,
+            created_at: format_rfc3339(row.created_at_ms),
+        }
+    }
+}
+
+/// The stored installation secret, which must be the 32 bytes every server writes.
+pub(crate) fn secret_from_bytes(stored: Vec<u8>) -> Result<ServerSecret, StoreError> {
+    let length = stored.len();
+    let bytes: [u8; 32] = stored
+        .try_into()
+        .map_err(|_| StoreError::SecretLength(length))?;
+    Ok(ServerSecret(bytes))
+}
+
+/// What [`Store::listen_for_changes`] calls for each announcement.
+pub type ChangeHandler = Arc<dyn Fn(Option<String>) + Send + Sync>;
+
+/// Opens (or creates) the database, brings its tables up to date and returns its store.
+pub async fn open(database: &Database) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(match database {
+        Database::Sqlite(path) => Arc::new(sqlite::SqliteStore::open(path).await?),
+        Database::Postgres(url) => Arc::new(postgres::PgStore::open(url).await?),
+    })
 }
 
 /// What an insert did: stored a new comment, found the one an earlier attempt with the
@@ -72,4 +176,52 @@ pub trait Store: Send + Sync + 'static {
 
     /// The installation secret, created on first use.
     async fn installation_secret(&self) -> Result<ServerSecret, StoreError>;
+
+    /// Tells every server process on this database that `thread` changed, so each drops
+    /// its cached page and tells its live readers. SQLite has one process: nothing to tell.
+    async fn announce_change(&self, _thread: &str) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// Starts hearing other processes' announcements: `heard` gets each changed thread, or
+    /// `None` when the link to the database was lost and announcements may have been
+    /// missed (then everything cached must go). SQLite has no other processes.
+    async fn listen_for_changes(&self, _heard: ChangeHandler) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// Counts a post from `client` at `now_ms` against `per_minute` posts in any sixty
+    /// seconds, or answers how many seconds until one is allowed (0 turns the limit off).
+    /// SQLite keeps the window in memory; PostgreSQL in the database, so that every
+    /// server process on it shares one limit.
+    async fn claim_post_slot(
+        &self,
+        client: IpAddr,
+        now_ms: i64,
+        per_minute: u32,
+    ) -> Result<Result<(), u64>, StoreError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_choose_the_engine_and_passwords_stay_out_of_logs() {
+        assert_eq!(
+            "colloquy.db".parse::<Database>(),
+            Ok(Database::Sqlite("colloquy.db".into()))
+        );
+        assert_eq!(
+            "sqlite:///var/lib/c.db".parse::<Database>(),
+            Ok(Database::Sqlite("/var/lib/c.db".into()))
+        );
+        let pg: Database = "postgres://app:s3cret@db.internal:5432/colloquy"
+            .parse()
+            .unwrap();
+        assert!(matches!(pg, Database::Postgres(_)));
+        assert_eq!(pg.to_string(), "postgres://app@db.internal:5432/colloquy");
+        assert!("postgresql://db/c".parse::<Database>().is_ok());
+        assert!("".parse::<Database>().is_err());
+    }
 }

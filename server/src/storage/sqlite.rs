@@ -1,49 +1,27 @@
+use std::net::IpAddr;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use colloquy_core::model::Comment;
-use colloquy_core::time::format_rfc3339;
 use colloquy_core::validation::ValidComment;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use super::{EditFacts, Inserted, Store, StoreError};
+use super::{
+    secret_from_bytes, CommentRow, EditFacts, Inserted, Store, StoreError, PUBLIC_COLUMNS,
+};
+use crate::rate_limit::RateLimiter;
 use crate::tokens::{sha256_hex, ServerSecret};
 
 /// SQLite in WAL mode with `synchronous = FULL`: a comment answered with `201` has reached
-/// the disk, and readers never wait for writers.
+/// the disk, and readers never wait for writers. One process owns the file, so the posting
+/// limit lives in its memory.
 pub struct SqliteStore {
     pool: SqlitePool,
-}
-
-/// The columns the API may show. `email` is deliberately absent: no query that feeds a
-/// response ever selects it.
-const PUBLIC_COLUMNS: &str = "id, parent_id, author, website, body, created_at_ms";
-
-#[derive(sqlx::FromRow)]
-struct CommentRow {
-    id: i64,
-    parent_id: Option<i64>,
-    author: String,
-    website: Option<String>,
-    body: String,
-    created_at_ms: i64,
-}
-
-impl From<CommentRow> for Comment {
-    fn from(row: CommentRow) -> Self {
-        Comment {
-            id: row.id,
-            parent_id: row.parent_id,
-            author: row.author,
-            website: row.website,
-            body: row.body,
-            created_at: format_rfc3339(row.created_at_ms),
-        }
-    }
+    post_limit: RateLimiter,
 }
 
 impl SqliteStore {
@@ -59,8 +37,11 @@ impl SqliteStore {
             .max_connections(4)
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(Self {
+            pool,
+            post_limit: RateLimiter::default(),
+        })
     }
 
     async fn find_by_key(&self, thread: &str, key: &str) -> Result<Option<Comment>, StoreError> {
@@ -184,10 +165,15 @@ impl Store for SqliteStore {
         let stored: Vec<u8> = sqlx::query_scalar("SELECT secret FROM server_secret WHERE id = 1")
             .fetch_one(&self.pool)
             .await?;
-        let length = stored.len();
-        let bytes: [u8; 32] = stored
-            .try_into()
-            .map_err(|_| StoreError::SecretLength(length))?;
-        Ok(ServerSecret(bytes))
+        secret_from_bytes(stored)
+    }
+
+    async fn claim_post_slot(
+        &self,
+        client: IpAddr,
+        now_ms: i64,
+        per_minute: u32,
+    ) -> Result<Result<(), u64>, StoreError> {
+        Ok(self.post_limit.check(client, now_ms, per_minute))
     }
 }

@@ -2,16 +2,17 @@
 
 use colloquy_core::model::{CreatedComment, PublicConfig, ThreadPage};
 use colloquy_core::rules::FormRules;
-use colloquy_server::{AppState, Config};
+use colloquy_server::AppState;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::harness::{comment, config_in, error_body, field_codes, TestServer};
+use crate::harness::{
+    comment, error_body, field_codes, on_both_engines, Engine, Place, TestServer,
+};
 
-#[tokio::test]
-async fn config_publishes_the_rules_and_the_edit_window() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::for_tests(dir.path().join("t.db"));
+async fn config_publishes_the_rules_and_the_edit_window(engine: Engine) {
+    let place = Place::new(engine).await;
+    let mut config = place.config();
     config.email_required = false;
     config.body_max_chars = 500;
     let server = TestServer::start(config).await;
@@ -29,10 +30,9 @@ async fn config_publishes_the_rules_and_the_edit_window() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn a_posted_comment_is_listed_in_its_thread_only() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::in_folder(dir.path()).await;
+async fn a_posted_comment_is_listed_in_its_thread_only(engine: Engine) {
+    let place = Place::new(engine).await;
+    let server = TestServer::on(&place).await;
     assert_eq!(server.thread("post-1").await.total, 0);
 
     let created = server
@@ -53,10 +53,9 @@ async fn a_posted_comment_is_listed_in_its_thread_only() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn invalid_comments_get_every_field_error_and_store_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::in_folder(dir.path()).await;
+async fn invalid_comments_get_every_field_error_and_store_nothing(engine: Engine) {
+    let place = Place::new(engine).await;
+    let server = TestServer::on(&place).await;
     let response = server
         .post(
             "post",
@@ -90,10 +89,9 @@ async fn invalid_comments_get_every_field_error_and_store_nothing() {
 }
 
 /// The API accepts what it emits: answers carry `"website": null`, so a post may too.
-#[tokio::test]
-async fn null_fields_count_as_absent() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = config_in(dir.path());
+async fn null_fields_count_as_absent(engine: Engine) {
+    let place = Place::new(engine).await;
+    let mut config = place.config();
     config.email_required = false;
     let server = TestServer::start(config).await;
     let created = server
@@ -128,10 +126,9 @@ async fn null_fields_count_as_absent() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn replies_need_a_parent_in_the_same_thread() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::in_folder(dir.path()).await;
+async fn replies_need_a_parent_in_the_same_thread(engine: Engine) {
+    let place = Place::new(engine).await;
+    let server = TestServer::on(&place).await;
     let parent: CreatedComment = server.create("a", comment("Ada", "first", "k1")).await;
 
     let mut reply = comment("Bob", "reply", "k2");
@@ -159,17 +156,16 @@ async fn replies_need_a_parent_in_the_same_thread() {
 /// A retry with the same idempotency key gets the first comment and the same token back
 /// (`200`), before and after a restart: the comment and the installation secret are both
 /// on disk.
-#[tokio::test]
-async fn a_retry_returns_the_first_comment_even_after_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::in_folder(dir.path()).await;
+async fn a_retry_returns_the_first_comment_even_after_a_restart(engine: Engine) {
+    let place = Place::new(engine).await;
+    let server = TestServer::on(&place).await;
     let created = server.create("t", comment("Ada", "kept", "same-key")).await;
     let again = server.post("t", comment("Ada", "kept", "same-key")).await;
     assert_eq!(again.status(), StatusCode::OK);
     assert_eq!(again.json::<CreatedComment>().await.unwrap(), created);
     server.stop().await;
 
-    let server = TestServer::in_folder(dir.path()).await;
+    let server = TestServer::on(&place).await;
     assert_eq!(
         server.thread("t").await.comments,
         vec![created.comment.clone()]
@@ -185,10 +181,9 @@ async fn a_retry_returns_the_first_comment_even_after_a_restart() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn malformed_requests_get_clear_json_4xx_and_change_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::in_folder(dir.path()).await;
+async fn malformed_requests_get_clear_json_4xx_and_change_nothing(engine: Engine) {
+    let place = Place::new(engine).await;
+    let server = TestServer::on(&place).await;
     let url = server.url("/api/v1/threads/t/comments");
     let send = |body: String, content_type: &'static str| {
         server
@@ -253,10 +248,9 @@ async fn malformed_requests_get_clear_json_4xx_and_change_nothing() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn percent_encoded_paths_are_thread_keys() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::in_folder(dir.path()).await;
+async fn percent_encoded_paths_are_thread_keys(engine: Engine) {
+    let place = Place::new(engine).await;
+    let server = TestServer::on(&place).await;
     server
         .create("%2Fblog%2Fpost%2F", comment("Ada", "x", "k"))
         .await;
@@ -266,10 +260,9 @@ async fn percent_encoded_paths_are_thread_keys() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn the_demo_thread_is_seeded_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config::for_tests(dir.path().join("t.db"));
+async fn the_demo_thread_is_seeded_once(engine: Engine) {
+    let place = Place::new(engine).await;
+    let config = place.config();
     let state = AppState::open(&config).await.unwrap();
     colloquy_server::demo::seed(&state).await.unwrap();
     colloquy_server::demo::seed(&state).await.unwrap();
@@ -282,3 +275,15 @@ async fn the_demo_thread_is_seeded_once() {
     let entries = colloquy_core::tree::build_reply_tree(&comments);
     assert!(entries.iter().any(|entry| entry.depth >= 3), "{entries:?}");
 }
+
+on_both_engines!(
+    config_publishes_the_rules_and_the_edit_window,
+    a_posted_comment_is_listed_in_its_thread_only,
+    invalid_comments_get_every_field_error_and_store_nothing,
+    null_fields_count_as_absent,
+    replies_need_a_parent_in_the_same_thread,
+    a_retry_returns_the_first_comment_even_after_a_restart,
+    malformed_requests_get_clear_json_4xx_and_change_nothing,
+    percent_encoded_paths_are_thread_keys,
+    the_demo_thread_is_seeded_once,
+);

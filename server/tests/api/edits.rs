@@ -7,12 +7,11 @@ use colloquy_server::tokens::token_hash;
 use colloquy_server::AppState;
 use reqwest::StatusCode;
 
-use crate::harness::{comment, config_in, error_body, TestServer};
+use crate::harness::{comment, error_body, on_both_engines, Engine, Place, TestServer};
 
-#[tokio::test]
-async fn authors_edit_with_their_token_and_nobody_else_can() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::in_folder(dir.path()).await;
+async fn authors_edit_with_their_token_and_nobody_else_can(engine: Engine) {
+    let place = Place::new(engine).await;
+    let server = TestServer::on(&place).await;
     let created = server.create("t", comment("Ada", "Frist!", "k1")).await;
     assert_eq!(server.thread("t").await.comments[0].body, "Frist!");
     let id = created.comment.id.to_string();
@@ -47,10 +46,9 @@ async fn authors_edit_with_their_token_and_nobody_else_can() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn the_edit_window_closes() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = config_in(dir.path());
+async fn the_edit_window_closes(engine: Engine) {
+    let place = Place::new(engine).await;
+    let config = place.config();
     let state = AppState::open(&config).await.unwrap();
     let old = ValidComment {
         parent_id: None,
@@ -81,3 +79,8 @@ async fn the_edit_window_closes() {
     assert_eq!(server.thread("t").await.comments[0].body, "Long ago");
     server.stop().await;
 }
+
+on_both_engines!(
+    authors_edit_with_their_token_and_nobody_else_can,
+    the_edit_window_closes,
+);

@@ -1,13 +1,23 @@
-//! What every API test stands on: a server on a loopback port over a SQLite file in a
-//! temporary folder, a client, and a record of every response it sent.
+//! What every API test stands on: a server on a loopback port over a fresh database (a
+//! SQLite file in a temporary folder, or a PostgreSQL database made for the test and
+//! dropped after it), a client, and a record of every response it sent.
+//!
+//! Every test runs on both engines: it is an `async fn(engine: Engine)`, and
+//! [`on_both_engines!`] makes a `sqlite::…` and a `postgres::…` test of it. PostgreSQL is
+//! reached at `COLLOQUY_TEST_POSTGRES` (an administrator's URL; `cargo xtask test` sets it),
+//! by default `postgres://postgres@127.0.0.1:5432/postgres`. When none answers, the
+//! PostgreSQL tests fail and say so: they are never skipped.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use colloquy_core::model::{CreatedComment, ErrorBody, ThreadPage};
+use colloquy_server::storage::Database;
 use colloquy_server::{AppState, Config};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use sqlx::Connection;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
@@ -71,9 +81,9 @@ impl TestServer {
         }
     }
 
-    /// A server with the test defaults, its database and `dist/` in `folder`.
-    pub async fn in_folder(folder: &Path) -> Self {
-        Self::start(config_in(folder)).await
+    /// A server with the test defaults on `place`.
+    pub async fn on(place: &Place) -> Self {
+        Self::start(place.config()).await
     }
 
     /// Stops the server, then checks that none of its responses gave away an address.
@@ -136,12 +146,122 @@ impl TestServer {
     }
 }
 
-/// The test configuration (no posting limit, port 0) with its files in `folder`.
-pub fn config_in(folder: &Path) -> Config {
-    let mut config = Config::for_tests(folder.join("test.db"));
-    config.assets = folder.join("dist");
-    config
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
 }
+
+/// The PostgreSQL server the tests use, as an administrator who may create databases.
+fn postgres_admin_url() -> String {
+    std::env::var("COLLOQUY_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// One test's ground: a temporary folder (for `dist/` and a SQLite file) and its database.
+/// A PostgreSQL database is created for it and dropped when it is dropped.
+pub struct Place {
+    pub dir: tempfile::TempDir,
+    pub database: Database,
+    postgres_name: Option<String>,
+}
+
+impl Place {
+    pub async fn new(engine: Engine) -> Place {
+        static MADE: AtomicUsize = AtomicUsize::new(0);
+        let dir = tempfile::tempdir().unwrap();
+        let (database, postgres_name) = match engine {
+            Engine::Sqlite => (Database::Sqlite(dir.path().join("test.db")), None),
+            Engine::Postgres => {
+                let name = format!(
+                    "colloquy_test_{}_{}",
+                    std::process::id(),
+                    MADE.fetch_add(1, Ordering::SeqCst)
+                );
+                let admin = postgres_admin_url();
+                let mut connection = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|e| {
+                    panic!("PostgreSQL does not answer at {admin} ({e}); `cargo xtask test` installs and starts it, or set COLLOQUY_TEST_POSTGRES")
+                });
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut connection)
+                    .await
+                    .unwrap();
+                connection.close().await.ok();
+                let url = match admin.rsplit_once('/') {
+                    Some((server, _)) => format!("{server}/{name}"),
+                    None => panic!("COLLOQUY_TEST_POSTGRES names no database: {admin}"),
+                };
+                (Database::Postgres(url), Some(name))
+            }
+        };
+        Place {
+            dir,
+            database,
+            postgres_name,
+        }
+    }
+
+    /// The test configuration (no posting limit, port 0) on this place.
+    pub fn config(&self) -> Config {
+        let mut config = Config::for_tests(self.database.clone());
+        config.assets = self.dir.path().join("dist");
+        config
+    }
+
+    pub fn folder(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        let Some(name) = self.postgres_name.take() else {
+            return;
+        };
+        // Drop runs inside the test's runtime, which cannot be blocked on; a thread of its
+        // own with a small runtime drops the database.
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                if let Ok(mut connection) = sqlx::PgConnection::connect(&postgres_admin_url()).await
+                {
+                    let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    if let Err(error) = sqlx::query(&drop).execute(&mut connection).await {
+                        eprintln!("could not drop the test database {name}: {error}");
+                    }
+                }
+            });
+        })
+        .join()
+        .ok();
+    }
+}
+
+/// Makes a `sqlite::name` and a `postgres::name` test of each `async fn name(Engine)`.
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::harness::Engine::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::harness::Engine::Postgres).await
+                }
+            )*
+        }
+    };
+}
+pub(crate) use on_both_engines;
 
 /// A stand-in for the built widget in `folder/dist`: the page, the loader and the wasm.
 pub fn fake_widget(folder: &Path, loader: &str, wasm: &[u8]) {

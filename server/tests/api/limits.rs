@@ -3,12 +3,11 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::harness::{comment, config_in, error_body, TestServer};
+use crate::harness::{comment, error_body, on_both_engines, Engine, Place, TestServer};
 
-#[tokio::test]
-async fn a_client_over_its_posting_limit_is_told_when_to_come_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = config_in(dir.path());
+async fn a_client_over_its_posting_limit_is_told_when_to_come_back(engine: Engine) {
+    let place = Place::new(engine).await;
+    let mut config = place.config();
     config.posts_per_minute = 5;
     let server = TestServer::start(config).await;
     for n in 0..5 {
@@ -39,10 +38,9 @@ async fn a_client_over_its_posting_limit_is_told_when_to_come_back() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn a_filled_honeypot_is_dropped_quietly() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::in_folder(dir.path()).await;
+async fn a_filled_honeypot_is_dropped_quietly(engine: Engine) {
+    let place = Place::new(engine).await;
+    let server = TestServer::on(&place).await;
     let mut bot = comment("Bot", "Buy now", "k1");
     bot["honeypot"] = json!("http://spam.example");
     let answer = server.create("t", bot).await;
@@ -51,10 +49,9 @@ async fn a_filled_honeypot_is_dropped_quietly() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn the_same_body_twice_in_ten_minutes_is_a_conflict() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::in_folder(dir.path()).await;
+async fn the_same_body_twice_in_ten_minutes_is_a_conflict(engine: Engine) {
+    let place = Place::new(engine).await;
+    let server = TestServer::on(&place).await;
     server.create("t", comment("Ada", "Same words", "k1")).await;
     let again = server.post("t", comment("Ada", "Same words", "k2")).await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
@@ -66,3 +63,9 @@ async fn the_same_body_twice_in_ten_minutes_is_a_conflict() {
     assert_eq!(server.thread("t").await.total, 1);
     server.stop().await;
 }
+
+on_both_engines!(
+    a_client_over_its_posting_limit_is_told_when_to_come_back,
+    a_filled_honeypot_is_dropped_quietly,
+    the_same_body_twice_in_ten_minutes_is_a_conflict,
+);

@@ -9,3 +9,4 @@ mod edits;
 mod limits;
 mod origins_and_assets;
 mod privacy;
+mod several_servers;

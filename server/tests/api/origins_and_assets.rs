@@ -2,12 +2,13 @@
 
 use reqwest::{Method, StatusCode};
 
-use crate::harness::{comment, config_in, error_body, fake_widget, TestServer};
+use crate::harness::{
+    comment, error_body, fake_widget, on_both_engines, Engine, Place, TestServer,
+};
 
-#[tokio::test]
-async fn listed_and_own_origins_pass_and_others_are_refused_in_words() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = config_in(dir.path());
+async fn listed_and_own_origins_pass_and_others_are_refused_in_words(engine: Engine) {
+    let place = Place::new(engine).await;
+    let mut config = place.config();
     config.allowed_origins = vec!["http://blog.example".into()];
     let server = TestServer::start(config).await;
     let thread = server.url("/api/v1/threads/t/comments");
@@ -55,10 +56,9 @@ async fn listed_and_own_origins_pass_and_others_are_refused_in_words() {
 
 /// The preflight offers exactly the methods the API has: no `DELETE` while there is no
 /// delete route.
-#[tokio::test]
-async fn the_preflight_offers_only_the_methods_that_exist() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = config_in(dir.path());
+async fn the_preflight_offers_only_the_methods_that_exist(engine: Engine) {
+    let place = Place::new(engine).await;
+    let mut config = place.config();
     config.allowed_origins = vec!["http://blog.example".into()];
     let server = TestServer::start(config).await;
     let preflight = server
@@ -82,17 +82,16 @@ async fn the_preflight_offers_only_the_methods_that_exist() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn the_widget_is_served_typed_compressed_shared_and_cached_by_name() {
-    let dir = tempfile::tempdir().unwrap();
+async fn the_widget_is_served_typed_compressed_shared_and_cached_by_name(engine: Engine) {
+    let place = Place::new(engine).await;
     let wasm: Vec<u8> = b"\0asm\x01\0\0\0"
         .iter()
         .copied()
         .cycle()
         .take(8_000)
         .collect();
-    fake_widget(dir.path(), &"/* loader */ ".repeat(200), &wasm);
-    let server = TestServer::in_folder(dir.path()).await;
+    fake_widget(place.folder(), &"/* loader */ ".repeat(200), &wasm);
+    let server = TestServer::on(&place).await;
     for (path, expected) in [
         ("/", "text/html"),
         ("/embed.js", "text/javascript"),
@@ -134,12 +133,18 @@ async fn the_widget_is_served_typed_compressed_shared_and_cached_by_name() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn without_a_build_the_page_says_how_to_build_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::in_folder(dir.path()).await;
+async fn without_a_build_the_page_says_how_to_build_it(engine: Engine) {
+    let place = Place::new(engine).await;
+    let server = TestServer::on(&place).await;
     let response = server.get("/").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(response.text().await.unwrap().contains("cargo xtask demo"));
     server.stop().await;
 }
+
+on_both_engines!(
+    listed_and_own_origins_pass_and_others_are_refused_in_words,
+    the_preflight_offers_only_the_methods_that_exist,
+    the_widget_is_served_typed_compressed_shared_and_cached_by_name,
+    without_a_build_the_page_says_how_to_build_it,
+);

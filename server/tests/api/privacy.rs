@@ -1,18 +1,18 @@
 //! What never leaves the server: email addresses, and secrets it cannot trust.
 
-use colloquy_server::storage::StoreError;
+use colloquy_server::storage::{Database, StoreError};
 use colloquy_server::AppState;
 use serde_json::json;
+use sqlx::Connection;
 
-use crate::harness::{comment, config_in, TestServer, PRIVATE_DOMAIN};
+use crate::harness::{comment, on_both_engines, Engine, Place, TestServer, PRIVATE_DOMAIN};
 
 /// A tour of every endpoint and every kind of answer (success, replay, each error), after
 /// which no response may contain any of the addresses posted. (Every other test's server
 /// is scanned the same way when it stops.)
-#[tokio::test]
-async fn no_response_ever_contains_an_email_address() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = config_in(dir.path());
+async fn no_response_ever_contains_an_email_address(engine: Engine) {
+    let place = Place::new(engine).await;
+    let mut config = place.config();
     config.posts_per_minute = 3;
     config.allowed_origins = vec!["http://blog.example".into()];
     let server = TestServer::start(config).await;
@@ -57,23 +57,35 @@ async fn no_response_ever_contains_an_email_address() {
 
 /// A damaged installation secret stops the server with its own error, instead of a
 /// misleading "row not found" or tokens from a secret nobody chose.
-#[tokio::test]
-async fn a_secret_of_the_wrong_length_is_its_own_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = config_in(dir.path());
+async fn a_secret_of_the_wrong_length_is_its_own_error(engine: Engine) {
+    let place = Place::new(engine).await;
+    let config = place.config();
     drop(AppState::open(&config).await.unwrap());
-    let database = sqlx::sqlite::SqlitePoolOptions::new()
-        .connect(&format!("sqlite:{}", config.database.display()))
-        .await
-        .unwrap();
-    sqlx::query("UPDATE server_secret SET secret = x'0102030405'")
-        .execute(&database)
-        .await
-        .unwrap();
-    database.close().await;
+    let damage = "UPDATE server_secret SET secret = x'0102030405'";
+    match &config.database {
+        Database::Sqlite(path) => {
+            let url = format!("sqlite:{}", path.display());
+            let mut connection = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query(damage).execute(&mut connection).await.unwrap();
+            connection.close().await.unwrap();
+        }
+        Database::Postgres(url) => {
+            let mut connection = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::query(&damage.replace("x'", "'\\x"))
+                .execute(&mut connection)
+                .await
+                .unwrap();
+            connection.close().await.unwrap();
+        }
+    }
     match AppState::open(&config).await {
         Err(StoreError::SecretLength(5)) => {}
         Err(other) => panic!("another error: {other}"),
         Ok(_) => panic!("a damaged secret was accepted"),
     }
 }
+
+on_both_engines!(
+    no_response_ever_contains_an_email_address,
+    a_secret_of_the_wrong_length_is_its_own_error,
+);

@@ -1,0 +1,242 @@
+use std::net::IpAddr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use colloquy_core::model::Comment;
+use colloquy_core::validation::ValidComment;
+use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
+
+use super::{
+    secret_from_bytes, ChangeHandler, CommentRow, EditFacts, Inserted, Store, StoreError,
+    PUBLIC_COLUMNS,
+};
+use crate::rate_limit::{seconds_until, WINDOW_MS};
+use crate::tokens::{sha256_hex, ServerSecret};
+
+/// PostgreSQL, for several server processes on one database. Every guarantee of the SQLite
+/// store holds here too: an acknowledged comment is committed (PostgreSQL's default
+/// `synchronous_commit`), retries find their first copy through the unique key, and the
+/// duplicate check is made in the inserting statement. What SQLite gets from serialising
+/// its writers, PostgreSQL gets from transaction-scoped advisory locks: one per thread for
+/// inserts and one per client for the posting limit, so concurrent requests on different
+/// processes cannot both slip past a check.
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    async fn find_by_key(&self, thread: &str, key: &str) -> Result<Option<Comment>, StoreError> {
+        let sql = format!(
+            "SELECT {PUBLIC_COLUMNS} FROM comments WHERE thread_key = $1 AND idempotency_key = $2"
+        );
+        let row: Option<CommentRow> = sqlx::query_as(&sql)
+            .bind(thread)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(Comment::from))
+    }
+}
+
+/// The `LISTEN`/`NOTIFY` channel on which processes announce changed threads.
+const CHANGES_CHANNEL: &str = "colloquy_threads";
+
+/// Advisory lock keys: a lock class in the text keeps thread locks and client locks apart.
+const LOCK_THREAD: &str = "colloquy:thread:";
+const LOCK_CLIENT: &str = "colloquy:client:";
+
+#[async_trait]
+impl Store for PgStore {
+    async fn thread_comments(&self, thread: &str) -> Result<Vec<Comment>, StoreError> {
+        let sql = format!(
+            "SELECT {PUBLIC_COLUMNS} FROM comments WHERE thread_key = $1 ORDER BY created_at_ms, id"
+        );
+        let rows: Vec<CommentRow> = sqlx::query_as(&sql)
+            .bind(thread)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(Comment::from).collect())
+    }
+
+    async fn comment_in_thread(&self, thread: &str, id: i64) -> Result<bool, StoreError> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM comments WHERE thread_key = $1 AND id = $2")
+                .bind(thread)
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(found.is_some())
+    }
+
+    async fn insert_comment(
+        &self,
+        thread: &str,
+        comment: &ValidComment,
+        created_at_ms: i64,
+        edit_token_hash: &str,
+        duplicate_since_ms: Option<i64>,
+    ) -> Result<Inserted, StoreError> {
+        let body_hash = sha256_hex(&comment.body);
+        let sql = format!(
+            "INSERT INTO comments (thread_key, parent_id, author, email, website, body, \
+             created_at_ms, edit_token_hash, idempotency_key, body_hash) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 \
+             WHERE $11::BIGINT IS NULL OR NOT EXISTS (SELECT 1 FROM comments \
+                 WHERE thread_key = $1 AND body_hash = $10 AND created_at_ms >= $11 \
+                 AND idempotency_key <> $9) \
+             ON CONFLICT (thread_key, idempotency_key) DO NOTHING \
+             RETURNING {PUBLIC_COLUMNS}"
+        );
+        let mut transaction = self.pool.begin().await?;
+        // Two posts of one body racing on two processes would each miss the other's row
+        // under READ COMMITTED; holding the thread's lock until commit puts them in line.
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(format!("{LOCK_THREAD}{thread}"))
+            .execute(&mut *transaction)
+            .await?;
+        let inserted: Option<CommentRow> = sqlx::query_as(&sql)
+            .bind(thread)
+            .bind(comment.parent_id)
+            .bind(&comment.name)
+            .bind(&comment.email)
+            .bind(&comment.website)
+            .bind(&comment.body)
+            .bind(created_at_ms)
+            .bind(edit_token_hash)
+            .bind(&comment.idempotency_key)
+            .bind(&body_hash)
+            .bind(duplicate_since_ms)
+            .fetch_optional(&mut *transaction)
+            .await?;
+        transaction.commit().await?;
+        if let Some(row) = inserted {
+            return Ok(Inserted::New(row.into()));
+        }
+        match self.find_by_key(thread, &comment.idempotency_key).await? {
+            Some(existing) => Ok(Inserted::Replayed(existing)),
+            None => Ok(Inserted::Duplicate),
+        }
+    }
+
+    async fn edit_facts(&self, id: i64) -> Result<Option<EditFacts>, StoreError> {
+        let row: Option<(String, i64, String)> = sqlx::query_as(
+            "SELECT thread_key, created_at_ms, edit_token_hash FROM comments WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(
+            row.map(|(thread, created_at_ms, edit_token_hash)| EditFacts {
+                thread,
+                created_at_ms,
+                edit_token_hash,
+            }),
+        )
+    }
+
+    async fn update_body(&self, id: i64, body: &str) -> Result<Option<Comment>, StoreError> {
+        let sql = format!(
+            "UPDATE comments SET body = $1, body_hash = $2 WHERE id = $3 RETURNING {PUBLIC_COLUMNS}"
+        );
+        let row: Option<CommentRow> = sqlx::query_as(&sql)
+            .bind(body)
+            .bind(sha256_hex(body))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(Comment::from))
+    }
+
+    async fn installation_secret(&self) -> Result<ServerSecret, StoreError> {
+        let fresh = ServerSecret::random().map_err(|e| StoreError::Randomness(e.to_string()))?;
+        // Two processes starting at once both try; the first row wins and both read it.
+        sqlx::query(
+            "INSERT INTO server_secret (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(fresh.0.as_slice())
+        .execute(&self.pool)
+        .await?;
+        let stored: Vec<u8> = sqlx::query_scalar("SELECT secret FROM server_secret WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        secret_from_bytes(stored)
+    }
+
+    async fn announce_change(&self, thread: &str) -> Result<(), StoreError> {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANGES_CHANNEL)
+            .bind(thread)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn listen_for_changes(&self, heard: ChangeHandler) -> Result<(), StoreError> {
+        let mut listener = PgListener::connect_with(&self.pool).await?;
+        listener.listen(CHANGES_CHANNEL).await?;
+        tokio::spawn(async move {
+            loop {
+                match listener.try_recv().await {
+                    Ok(Some(notice)) => heard(Some(notice.payload().to_owned())),
+                    // The connection dropped and was made again: whatever was announced in
+                    // between is lost, so the caller forgets everything it cached.
+                    Ok(None) => heard(None),
+                    Err(error) => {
+                        tracing::warn!(%error, "lost the database's change announcements; retrying");
+                        heard(None);
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        });
+        Ok(())
+    }
+
+    async fn claim_post_slot(
+        &self,
+        client: IpAddr,
+        now_ms: i64,
+        per_minute: u32,
+    ) -> Result<Result<(), u64>, StoreError> {
+        if per_minute == 0 {
+            return Ok(Ok(()));
+        }
+        let client = client.to_string();
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(format!("{LOCK_CLIENT}{client}"))
+            .execute(&mut *transaction)
+            .await?;
+        sqlx::query("DELETE FROM recent_posts WHERE at_ms <= $1")
+            .bind(now_ms - WINDOW_MS)
+            .execute(&mut *transaction)
+            .await?;
+        let (count, oldest): (i64, Option<i64>) =
+            sqlx::query_as("SELECT count(*), min(at_ms) FROM recent_posts WHERE client = $1")
+                .bind(&client)
+                .fetch_one(&mut *transaction)
+                .await?;
+        let verdict = if count >= i64::from(per_minute) {
+            Err(seconds_until(oldest.unwrap_or(now_ms) + WINDOW_MS, now_ms))
+        } else {
+            sqlx::query("INSERT INTO recent_posts (client, at_ms) VALUES ($1, $2)")
+                .bind(&client)
+                .bind(now_ms)
+                .execute(&mut *transaction)
+                .await?;
+            Ok(())
+        };
+        transaction.commit().await?;
+        Ok(verdict)
+    }
+}

@@ -1,0 +1,71 @@
+//! What every part of one thread shares: the message catalog, the API client and the
+//! thread's settings. [`ThreadView`](crate::components::thread_view::ThreadView) provides it
+//! once; a component that needs any of it asks with
+//! [`use_thread_context`](crate::context::use_thread_context) instead of
+//! having it passed down through every level.
+
+use colloquy_core::messages::{for_lang, Messages};
+use colloquy_core::rules::FormRules;
+use yew::prelude::*;
+
+use crate::api::Api;
+
+#[derive(Clone)]
+pub struct ThreadContext {
+    /// The catalog every visible sentence comes from.
+    pub messages: &'static Messages,
+    pub api: Api,
+    /// The thread key.
+    pub thread: AttrValue,
+    /// The BCP 47 tag the page asked for (`data-lang`), as given: it chooses the catalog
+    /// and the date format. Empty when the page named none.
+    pub lang: AttrValue,
+    /// The server's form rules once its configuration arrived; core's defaults until then.
+    pub rules: FormRules,
+}
+
+impl ThreadContext {
+    pub fn new(api: Api, thread: AttrValue, lang: AttrValue, rules: FormRules) -> Self {
+        Self {
+            messages: for_lang(&lang),
+            api,
+            thread,
+            lang,
+            rules,
+        }
+    }
+}
+
+/// Catalogs are statics, one per language: the same catalog is the same address.
+impl PartialEq for ThreadContext {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.messages, other.messages)
+            && self.api == other.api
+            && self.thread == other.thread
+            && self.lang == other.lang
+            && self.rules == other.rules
+    }
+}
+
+/// The context of the thread the calling component is drawn in.
+///
+/// ```
+/// use colloquy::context::use_thread_context;
+/// use yew::prelude::*;
+///
+/// #[component]
+/// fn ReplyButton() -> Html {
+///     let context = use_thread_context();
+///     html! { <button type="button">{context.messages.reply}</button> }
+/// }
+/// # let _ = html! { <ReplyButton /> };
+/// ```
+///
+/// # Panics
+///
+/// When called outside a thread: the widget's components are only drawn inside one.
+#[hook]
+pub fn use_thread_context() -> ThreadContext {
+    use_context::<ThreadContext>()
+        .expect("a Colloquy component was drawn outside a ThreadView, which provides its context")
+}

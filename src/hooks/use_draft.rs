@@ -1,0 +1,93 @@
+//! Drafts (DESIGN.md rule 4): what a reader types is kept in the page's `localStorage` as
+//! they type, one draft per server, thread and comment replied to, and given back after a
+//! reload, a crash or a failed post. Only the server accepting the comment clears it.
+//! Storage that is full or switched off only means no draft; the form works as before.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use yew::prelude::*;
+
+use crate::api::{decode, encode};
+
+/// A reducer state with a part worth keeping across reloads. The state decides what that
+/// part is and when it is no longer wanted, so the decision is tested on the host.
+pub trait Drafted: Reducible {
+    type Draft: Serialize + DeserializeOwned + PartialEq + 'static;
+
+    /// What to keep now; `None` when there is nothing worth keeping any more.
+    fn draft(&self) -> Option<Self::Draft>;
+
+    /// Puts back a draft saved by an earlier page or instance.
+    fn restore(&mut self, draft: Self::Draft);
+}
+
+/// The storage key of one form's draft: the server, the thread, and the comment replied to
+/// (`top` for the thread's own form).
+pub fn draft_key(api: &str, thread: &str, parent: Option<i64>) -> String {
+    let place = parent.map_or_else(|| "top".to_owned(), |id| id.to_string());
+    format!("colloquy:draft:{api}|{thread}|{place}")
+}
+
+/// [`use_reducer`] for a state that is kept as a draft under `key`: the first render starts
+/// from `init()` with the saved draft put back, and every render after which the draft
+/// changed saves it (or forgets it once [`Drafted::draft`] says `None`).
+///
+/// ```
+/// use colloquy::form_state::FormState;
+/// use colloquy::hooks::{draft_key, use_draft};
+/// use colloquy_core::rules::FormRules;
+/// use yew::prelude::*;
+///
+/// #[component]
+/// fn QuickReply() -> Html {
+///     let key = draft_key("https://comments.example.org", "/blog/hello", None);
+///     let form = use_draft(key, || FormState::new(FormRules::default(), "key-1".into()));
+///     html! { <p>{form.values.body.clone()}</p> }
+/// }
+/// # let _ = html! { <QuickReply /> };
+/// ```
+#[hook]
+pub fn use_draft<T, F>(key: String, init: F) -> UseReducerHandle<T>
+where
+    T: Drafted + 'static,
+    F: FnOnce() -> T,
+{
+    let state = use_reducer({
+        let key = key.clone();
+        move || {
+            let mut state = init();
+            if let Some(draft) = load(&key) {
+                state.restore(draft);
+            }
+            state
+        }
+    });
+    // The draft is compared by value, so a render that changed nothing a reader typed does
+    // not write to storage.
+    use_effect_with((key, state.draft()), |(key, draft)| match draft {
+        Some(draft) => save(key, draft),
+        None => forget(key),
+    });
+    state
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn load<D: DeserializeOwned>(key: &str) -> Option<D> {
+    decode(&storage()?.get_item(key).ok()??)
+}
+
+fn save<D: Serialize>(key: &str, draft: &D) {
+    if let (Some(storage), Some(text)) = (storage(), encode(draft)) {
+        // Full or forbidden storage: the reader keeps typing, only without a safety net.
+        let _ = storage.set_item(key, &text);
+    }
+}
+
+fn forget(key: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(key);
+    }
+}

@@ -1,0 +1,69 @@
+//! Carrying out the sends the form's reducer decides on.
+
+use colloquy_core::model::Comment;
+use web_sys::HtmlInputElement;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api::new_idempotency_key;
+use crate::context::use_thread_context;
+use crate::form_state::{FormAction, FormState, Submission};
+
+/// Posts the comment each time `form` has decided on a send (see
+/// [`FormAction::Submit`]), to the thread and server of the surrounding context, and tells
+/// the reducer how it went: `Sent` with a fresh idempotency key, or `Failed` with the
+/// server's answer. `on_posted` hears of every stored comment.
+///
+/// The effect is keyed on [`FormState::sends`], which the reducer bumps once per decision,
+/// so however many times the component renders, each decision is sent once.
+///
+/// ```
+/// use colloquy::form_state::{FormAction, FormState};
+/// use colloquy::hooks::use_post_comment;
+/// use colloquy_core::rules::FormRules;
+/// use yew::prelude::*;
+///
+/// #[component]
+/// fn OneButtonForm() -> Html {
+///     let form = use_reducer(|| FormState::new(FormRules::default(), "key-1".into()));
+///     let trap = use_node_ref();
+///     use_post_comment(&form, None, &trap, &Callback::noop());
+///     let onclick = form.dispatcher().to_callback().reform(|_: MouseEvent| FormAction::Submit);
+///     html! { <button {onclick}>{"Post"}</button> }
+/// }
+/// # let _ = html! { <OneButtonForm /> };
+/// ```
+#[hook]
+pub fn use_post_comment(
+    form: &UseReducerHandle<FormState>,
+    parent_id: Option<i64>,
+    honeypot: &NodeRef,
+    on_posted: &Callback<Comment>,
+) {
+    let context = use_thread_context();
+    let form = form.clone();
+    let honeypot = honeypot.clone();
+    let on_posted = on_posted.clone();
+    use_effect_with(form.sends, move |_| {
+        if form.submission != Submission::Sending {
+            return;
+        }
+        let trap = honeypot
+            .cast::<HtmlInputElement>()
+            .map(|input| input.value())
+            .unwrap_or_default();
+        let comment = form.new_comment(parent_id, trap);
+        let dispatcher = form.dispatcher();
+        spawn_local(async move {
+            match context.api.post_comment(&context.thread, &comment).await {
+                Ok(created) => {
+                    dispatcher.dispatch(FormAction::Sent {
+                        next_key: new_idempotency_key(),
+                    });
+                    on_posted.emit(created.comment);
+                }
+                Err(error) => dispatcher.dispatch(FormAction::Failed(error)),
+            }
+        });
+    });
+}

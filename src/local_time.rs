@@ -1,0 +1,109 @@
+//! Dates as a reader expects them: in their own time zone and in the thread's language
+//! (`data-lang`), e.g. "25 Nov 2026, 18:07" for `en-GB` or "25.11.2026, 18:07" for `de`.
+//! Formatting is the browser's `Intl.DateTimeFormat`, which knows every locale; the
+//! widget carries no locale data of its own.
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Function, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// A formatted date and the language it is written in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LocalTime {
+    pub text: String,
+    /// The locale the browser actually used (`de-DE` for `de-DE`, the browser's own for an
+    /// empty or unusable tag); empty when the date could not be formatted.
+    pub lang: String,
+}
+
+struct Formatter {
+    /// The tag as the page gave it, which is what later look-ups compare with.
+    requested: String,
+    format: Function,
+    resolved: String,
+}
+
+thread_local! {
+    /// One formatter per tag: building an `Intl.DateTimeFormat` is the costly part of
+    /// formatting a date, and a long thread formats thousands.
+    static FORMATTERS: RefCell<Vec<Formatter>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `rfc3339` as the reader's local date and time, in `lang` when the browser knows it and
+/// in the browser's default language when `lang` is empty or not a valid tag. A date the
+/// browser cannot read is shown as it came.
+pub fn local_time(rfc3339: &str, lang: &str) -> LocalTime {
+    let as_given = || LocalTime {
+        text: rfc3339.to_owned(),
+        lang: String::new(),
+    };
+    let date = js_sys::Date::new(&JsValue::from_str(rfc3339));
+    if date.get_time().is_nan() {
+        return as_given();
+    }
+    FORMATTERS.with(|formatters| {
+        let mut formatters = formatters.borrow_mut();
+        let index = match formatters.iter().position(|f| f.requested == lang) {
+            Some(index) => index,
+            None => {
+                let Some(formatter) = formatter_for(lang) else {
+                    return as_given();
+                };
+                formatters.push(formatter);
+                formatters.len() - 1
+            }
+        };
+        let formatter = &formatters[index];
+        formatter
+            .format
+            .call1(&JsValue::UNDEFINED, &date)
+            .ok()
+            .and_then(|text| text.as_string())
+            .map(|text| LocalTime {
+                text,
+                lang: formatter.resolved.clone(),
+            })
+            .unwrap_or_else(as_given)
+    })
+}
+
+/// A formatter for `lang`, or for the browser's default when `lang` is empty or the
+/// constructor refuses it: `Intl.DateTimeFormat` throws a RangeError for a malformed tag
+/// such as `en_US` or `!!`, which `Reflect.construct` hands back as an `Err`.
+fn formatter_for(lang: &str) -> Option<Formatter> {
+    let intl = Reflect::get(&js_sys::global(), &JsValue::from_str("Intl")).ok()?;
+    let constructor: Function = Reflect::get(&intl, &JsValue::from_str("DateTimeFormat"))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let options = Object::new();
+    Reflect::set(&options, &"dateStyle".into(), &"medium".into()).ok()?;
+    Reflect::set(&options, &"timeStyle".into(), &"short".into()).ok()?;
+    let construct =
+        |locales: JsValue| Reflect::construct(&constructor, &Array::of2(&locales, &options)).ok();
+    let tag = lang.trim();
+    let instance = if tag.is_empty() {
+        None
+    } else {
+        construct(Array::of1(&JsValue::from_str(tag)).into())
+    }
+    .or_else(|| construct(JsValue::UNDEFINED))?;
+    // `format` is a getter returning a function bound to its formatter.
+    let format: Function = Reflect::get(&instance, &JsValue::from_str("format"))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let resolved = Reflect::get(&instance, &JsValue::from_str("resolvedOptions"))
+        .ok()
+        .and_then(|method| method.dyn_into::<Function>().ok())
+        .and_then(|method| method.call0(&instance).ok())
+        .and_then(|options| Reflect::get(&options, &JsValue::from_str("locale")).ok())
+        .and_then(|locale| locale.as_string())
+        .unwrap_or_default();
+    Some(Formatter {
+        requested: lang.to_owned(),
+        format,
+        resolved,
+    })
+}

@@ -1,0 +1,23 @@
+//! The widget in a real headless Chromium (wasm-bindgen-test), one module per subject. The
+//! Colloquy server is replaced by a `fetch` stand-in (see `harness`), so each test can
+//! decide exactly what the server answers, including failures that are hard to provoke
+//! from a real one; the real server is exercised by the end-to-end journeys in `e2e/`.
+#![cfg(target_arch = "wasm32")]
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+/// The `fetch` stand-in, fixtures, and ways to find, type, click and wait.
+mod harness;
+
+/// The public `CommentThread` inside a Rust developer's own Yew app.
+mod component;
+/// Dates in the thread's language.
+mod dates;
+/// What a reader types is kept until the server accepts it.
+mod drafts;
+/// Checking, posting, failing and retrying.
+mod form;
+/// The loader's entry points: `mount`, `update`, `unmount` and their options.
+mod mount;
+/// Showing a thread: count, nesting, replies, load failures.
+mod thread;
