@@ -25,6 +25,28 @@ pub struct ThreadPage {
     pub thread: String,
     pub total: u64,
     pub comments: Vec<Comment>,
+    /// The id of the thread's latest live event when this page was read (0: none yet).
+    /// Subscribing to the thread's events after it misses nothing that came later.
+    #[serde(default)]
+    pub last_event_id: i64,
+}
+
+/// What happened to a comment, as the thread's event stream tells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Created,
+    Edited,
+}
+
+/// One event of `GET /api/v1/threads/{key}/events`: the `data` of a server-sent event
+/// named `comment`, whose `id` is the event's id. The comment is as it is now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CommentEvent {
+    pub kind: EventKind,
+    pub comment: Comment,
 }
 
 /// `POST /api/v1/threads/{key}/comments`. Every field defaults to empty, and `null` counts

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 use clap::{ArgAction, Parser};
 use colloquy_core::rules::{FieldRule, FormRules};
 
+use ipnet::IpNet;
+
 use crate::storage::Database;
 
 /// The Colloquy comment server.
@@ -48,6 +50,28 @@ pub struct Config {
     /// --trusted-proxy.
     #[arg(long, env = "COLLOQUY_POSTS_PER_MINUTE", default_value_t = 5)]
     pub posts_per_minute: u32,
+
+    /// Reverse proxies (addresses or networks such as 10.0.0.0/8) whose X-Forwarded-For
+    /// header is believed: a request from one of them is counted against the posting limit
+    /// by the address the proxies forwarded, the right-most one that is not itself a
+    /// trusted proxy. Requests from anywhere else are counted by their own address, whatever
+    /// they claim. Repeat the flag or separate with commas.
+    #[arg(
+        long = "trusted-proxy",
+        env = "COLLOQUY_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = parse_network
+    )]
+    pub trusted_proxies: Vec<IpNet>,
+
+    /// Live readers (open event streams) this process serves at most; past that a new
+    /// one is told 503 and the page works without live updates.
+    #[arg(long, env = "COLLOQUY_MAX_SUBSCRIBERS", default_value_t = 10_000)]
+    pub max_subscribers: usize,
+
+    /// Seconds between the comment lines that keep an idle event stream open.
+    #[arg(long, env = "COLLOQUY_HEARTBEAT_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
+    pub heartbeat_secs: u64,
 
     /// Whether a name is required.
     #[arg(long, env = "COLLOQUY_NAME_REQUIRED", default_value_t = true, action = ArgAction::Set)]
@@ -104,5 +128,31 @@ impl Config {
                 max_len: self.body_max_chars,
             },
         }
+    }
+}
+
+/// An address (`192.0.2.7`, `::1`) or a network (`10.0.0.0/8`).
+fn parse_network(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{text:?} is neither an IP address nor a network like 10.0.0.0/8"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proxies_are_addresses_or_networks() {
+        assert_eq!(
+            parse_network("127.0.0.1").unwrap(),
+            "127.0.0.1/32".parse::<IpNet>().unwrap()
+        );
+        assert!(parse_network("10.0.0.0/8")
+            .unwrap()
+            .contains(&"10.1.2.3".parse::<std::net::IpAddr>().unwrap()));
+        assert!(parse_network("::1").is_ok());
+        assert!(parse_network("proxy.internal").is_err());
     }
 }

@@ -9,6 +9,8 @@ pub mod config;
 pub mod demo;
 /// The HTTP surface: one router per resource and the one error type they share.
 pub mod http;
+/// Live updates: one feed per followed thread, fanned out to its readers.
+pub mod live;
 /// How often one client may post.
 pub mod rate_limit;
 /// What the handlers share: the store, the rules and the secrets.
@@ -34,16 +36,25 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_app(listener, http::router(state), shutdown).await
+    let app = http::router(state.clone());
+    serve_app(listener, app, &state, shutdown).await
 }
 
-/// [`serve`] for a router built by [`http::router`], perhaps with layers of the caller's
-/// (the tests add one that records every response).
+/// [`serve`] for a router built by [`http::router`] from `state`, perhaps with layers of
+/// the caller's (the tests add one that records every response).
 pub async fn serve_app(
     listener: TcpListener,
     app: axum::Router,
+    state: &AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Event streams never end by themselves; shutting down ends them, so the requests in
+    // flight can finish.
+    let live = state.live.clone();
+    let shutdown = async move {
+        shutdown.await;
+        live.close();
+    };
     // The client's address is what the posting limit counts by.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)

@@ -1,7 +1,5 @@
-use std::net::SocketAddr;
-
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -12,7 +10,7 @@ use colloquy_core::model::{Comment, CreatedComment, ErrorBody, NewComment, Threa
 use colloquy_core::time::format_rfc3339;
 use colloquy_core::validation::{validate_new_comment, ErrorCode, Field, ValidComment};
 
-use super::extract::{ApiJson, SortQuery, ThreadKey};
+use super::extract::{ApiJson, ClientAddress, SortQuery, ThreadKey};
 use super::ApiError;
 use crate::clock::now_ms;
 use crate::state::AppState;
@@ -54,11 +52,15 @@ pub(super) async fn list_comments(
         Ok(page) => return Ok(json_bytes(page)),
         Err(generation) => generation,
     };
+    // The event id first: an event that lands between the two reads is then both in the
+    // page and replayed to a subscriber, which the widget shows once, instead of missed.
+    let last_event_id = state.store.latest_event_id(&thread).await?;
     let comments = state.store.thread_comments(&thread).await?;
     let page = serde_json::to_vec(&ThreadPage {
         total: comments.len() as u64,
         thread: thread.clone(),
         comments,
+        last_event_id,
     })
     .map_err(|e| ApiError::Internal(e.to_string()))?;
     let page = Bytes::from(page);
@@ -96,7 +98,7 @@ const DUPLICATE_WINDOW_MS: i64 = 10 * 60 * 1000;
 )]
 pub(super) async fn create_comment(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     ThreadKey(thread): ThreadKey,
     ApiJson(input): ApiJson<NewComment>,
 ) -> Result<(StatusCode, Json<CreatedComment>), ApiError> {
@@ -109,10 +111,10 @@ pub(super) async fn create_comment(
     let now = now_ms();
     if let Err(wait) = state
         .store
-        .claim_post_slot(client.ip(), now, state.posts_per_minute)
+        .claim_post_slot(client, now, state.posts_per_minute)
         .await?
     {
-        tracing::info!(client = %client.ip(), "refused a post over the posting limit");
+        tracing::info!(client = %client, "refused a post over the posting limit");
         return Err(ApiError::TooManyRequests(wait));
     }
     if let Some(parent_id) = comment.parent_id {

@@ -59,7 +59,7 @@ pub(super) async fn edit_comment(
     }
     let updated = state
         .store
-        .update_body(id, edit.body.trim())
+        .update_body(&facts.thread, id, edit.body.trim())
         .await?
         .ok_or_else(missing)?;
     state.thread_changed(&facts.thread).await;

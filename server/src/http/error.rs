@@ -31,6 +31,9 @@ pub enum ApiError {
     TooManyRequests(u64),
     #[error("the comment has invalid fields")]
     Validation(Vec<FieldError>),
+    /// `503`: the server is at a limit of its own (live readers); later may work.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -65,6 +68,9 @@ impl IntoResponse for ApiError {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, message, Vec::new())
             }
             ApiError::Conflict(message) => (StatusCode::CONFLICT, message, Vec::new()),
+            ApiError::Unavailable(message) => {
+                (StatusCode::SERVICE_UNAVAILABLE, message, Vec::new())
+            }
             ApiError::TooManyRequests(seconds) => {
                 let message = (API_ENGLISH.too_many_requests)(seconds);
                 let mut response = (

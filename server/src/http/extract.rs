@@ -3,17 +3,21 @@
 //! JSON error shape as everything else instead of axum's plain-text defaults.
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use colloquy_core::messages::API_ENGLISH;
 use colloquy_core::thread_key::check_thread_key;
 use colloquy_core::tree::Sort;
+use ipnet::IpNet;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::ApiError;
+use crate::state::AppState;
 
 /// A JSON body.
 pub struct ApiJson<T>(pub T);
@@ -115,5 +119,130 @@ impl<S: Send + Sync> FromRequestParts<S> for EditToken {
             .map(str::trim)
             .unwrap_or_default();
         Ok(EditToken(token.to_owned()))
+    }
+}
+
+/// Where a live reader resumes: `?after=<id>`, else the `Last-Event-ID` header the
+/// browser's `EventSource` sends when it reconnects; `None` when neither is given.
+pub struct ResumeAfter(pub Option<i64>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ResumeAfter {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        #[derive(Deserialize)]
+        struct Raw {
+            after: Option<String>,
+        }
+        let Query(raw) = Query::<Raw>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::BadRequest(API_ENGLISH.bad_query.into()))?;
+        let header = parts
+            .headers
+            .get("last-event-id")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        match raw.after.or(header) {
+            None => Ok(ResumeAfter(None)),
+            Some(text) => text
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|id| *id >= 0)
+                .map(|id| ResumeAfter(Some(id)))
+                .ok_or_else(|| ApiError::BadRequest(API_ENGLISH.bad_event_id.into())),
+        }
+    }
+}
+
+/// Whom the posting limit counts: the connection's address, or, when that is a trusted
+/// proxy (`--trusted-proxy`), the right-most `X-Forwarded-For` address that is not itself
+/// a trusted proxy. Entries further left were written by whoever sent the request and
+/// prove nothing, so they are never read.
+pub struct ClientAddress(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ConnectInfo(peer) = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::Internal("no connection info".into()))?;
+        Ok(ClientAddress(client_address(
+            peer.ip(),
+            &parts.headers,
+            &state.trusted_proxies,
+        )))
+    }
+}
+
+fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
+    let is_trusted = |address: &IpAddr| trusted.iter().any(|net| net.contains(address));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .collect();
+    for entry in forwarded.iter().rev() {
+        match entry.trim().parse::<IpAddr>() {
+            Ok(address) if is_trusted(&address) => continue,
+            Ok(address) => return address,
+            // Garbage where an address should be: stop believing the chain here.
+            Err(_) => return peer,
+        }
+    }
+    peer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forwarded(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append("x-forwarded-for", value.parse().unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn only_trusted_proxies_are_believed_and_only_from_the_right() {
+        let proxy: IpAddr = "10.0.0.5".parse().unwrap();
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let reader: IpAddr = "198.51.100.7".parse().unwrap();
+        // A trusted proxy names the reader.
+        assert_eq!(
+            client_address(proxy, &forwarded(&["198.51.100.7"]), &trusted),
+            reader
+        );
+        // A spoofed entry on the left is not read; two proxies in a row are skipped.
+        assert_eq!(
+            client_address(
+                proxy,
+                &forwarded(&["6.6.6.6, 198.51.100.7", "10.0.0.9"]),
+                &trusted
+            ),
+            reader
+        );
+        // Anyone else is counted by their own address, whatever they claim.
+        let stranger: IpAddr = "203.0.113.9".parse().unwrap();
+        assert_eq!(
+            client_address(stranger, &forwarded(&["198.51.100.7"]), &trusted),
+            stranger
+        );
+        // No header, or garbage: the proxy itself.
+        assert_eq!(client_address(proxy, &HeaderMap::new(), &trusted), proxy);
+        assert_eq!(
+            client_address(proxy, &forwarded(&["not-an-address"]), &trusted),
+            proxy
+        );
     }
 }

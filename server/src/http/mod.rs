@@ -6,6 +6,7 @@ mod comments;
 mod config;
 mod edits;
 mod error;
+mod events;
 mod extract;
 mod openapi;
 mod origins;
@@ -31,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .merge(config::router())
         .merge(comments::router())
         .merge(edits::router())
+        .merge(events::router())
         .merge(openapi::router())
         .fallback(|| async { ApiError::NotFound(API_ENGLISH.no_such_endpoint.into()) })
         .layer(DefaultBodyLimit::max(body_limit))

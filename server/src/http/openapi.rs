@@ -19,6 +19,7 @@ use crate::state::AppState;
         super::comments::list_comments,
         super::comments::create_comment,
         super::edits::edit_comment,
+        super::events::thread_events,
     )
 )]
 struct ApiDoc;

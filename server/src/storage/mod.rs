@@ -12,7 +12,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use colloquy_core::model::Comment;
+use colloquy_core::model::{Comment, CommentEvent, EventKind};
 use colloquy_core::time::format_rfc3339;
 use colloquy_core::validation::ValidComment;
 
@@ -109,6 +109,50 @@ impl From<CommentRow> for Comment {
     }
 }
 
+/// One event of a thread's live stream, with its id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub id: i64,
+    pub event: CommentEvent,
+}
+
+/// The columns of an event and its comment as it is now, for [`EventRow`]; both engines
+/// join `events` (as `e`) with `comments` (as `c`).
+pub(crate) const EVENT_COLUMNS: &str =
+    "e.id AS event_id, e.kind, c.id, c.parent_id, c.author, c.website, c.body, c.created_at_ms";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct EventRow {
+    event_id: i64,
+    kind: String,
+    #[sqlx(flatten)]
+    comment: CommentRow,
+}
+
+impl From<EventRow> for StoredEvent {
+    fn from(row: EventRow) -> Self {
+        let kind = match row.kind.as_str() {
+            "edited" => EventKind::Edited,
+            _ => EventKind::Created,
+        };
+        StoredEvent {
+            id: row.event_id,
+            event: CommentEvent {
+                kind,
+                comment: row.comment.into(),
+            },
+        }
+    }
+}
+
+/// How an event's kind is stored.
+pub(crate) fn kind_text(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::Created => "created",
+        EventKind::Edited => "edited",
+    }
+}
+
 /// The stored installation secret, which must be the 32 bytes every server writes.
 pub(crate) fn secret_from_bytes(stored: Vec<u8>) -> Result<ServerSecret, StoreError> {
     let length = stored.len();
@@ -154,8 +198,8 @@ pub trait Store: Send + Sync + 'static {
     /// Whether comment `id` exists in `thread`.
     async fn comment_in_thread(&self, thread: &str, id: i64) -> Result<bool, StoreError>;
 
-    /// Stores a comment unless one with the same idempotency key is already in the thread
-    /// (a retry), or, when `duplicate_since_ms` is given, one with the same body was posted
+    /// Stores a comment (with a `created` event) unless one with the same idempotency key is
+    /// already in the thread (a retry), or, when `duplicate_since_ms` is given, one with the same body was posted
     /// there since then (`None` skips that check: imports and seeding keep every comment).
     /// Both checks and the insert are one statement, so concurrent posts cannot slip past.
     async fn insert_comment(
@@ -171,8 +215,26 @@ pub trait Store: Send + Sync + 'static {
     /// hash of its edit token.
     async fn edit_facts(&self, id: i64) -> Result<Option<EditFacts>, StoreError>;
 
-    /// Replaces the body of comment `id` and returns the comment as now shown.
-    async fn update_body(&self, id: i64, body: &str) -> Result<Option<Comment>, StoreError>;
+    /// Replaces the body of comment `id` (of `thread`), records an `edited` event, and
+    /// returns the comment as now shown.
+    async fn update_body(
+        &self,
+        thread: &str,
+        id: i64,
+        body: &str,
+    ) -> Result<Option<Comment>, StoreError>;
+
+    /// The id of the thread's latest event (0: none yet).
+    async fn latest_event_id(&self, thread: &str) -> Result<i64, StoreError>;
+
+    /// The thread's events after event `after`, oldest first, at most `limit` of them, each
+    /// with its comment as it is now.
+    async fn events_after(
+        &self,
+        thread: &str,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<StoredEvent>, StoreError>;
 
     /// The installation secret, created on first use.
     async fn installation_secret(&self) -> Result<ServerSecret, StoreError>;

@@ -2,14 +2,16 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use colloquy_core::model::Comment;
+use colloquy_core::model::{Comment, EventKind};
 use colloquy_core::validation::ValidComment;
 use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
+use sqlx::{Postgres, Transaction};
 
 use super::{
-    secret_from_bytes, ChangeHandler, CommentRow, EditFacts, Inserted, Store, StoreError,
-    PUBLIC_COLUMNS,
+    kind_text, secret_from_bytes, ChangeHandler, CommentRow, EditFacts, EventRow, Inserted, Store,
+    StoreError, StoredEvent, EVENT_COLUMNS, PUBLIC_COLUMNS,
 };
+use crate::clock::now_ms;
 use crate::rate_limit::{seconds_until, WINDOW_MS};
 use crate::tokens::{sha256_hex, ServerSecret};
 
@@ -33,6 +35,20 @@ impl PgStore {
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(Self { pool })
+    }
+
+    /// A transaction holding the advisory lock of `class` + `name` until it ends.
+    async fn locked(
+        &self,
+        class: &str,
+        name: &str,
+    ) -> Result<Transaction<'static, Postgres>, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(format!("{class}{name}"))
+            .execute(&mut *transaction)
+            .await?;
+        Ok(transaction)
     }
 
     async fn find_by_key(&self, thread: &str, key: &str) -> Result<Option<Comment>, StoreError> {
@@ -97,13 +113,9 @@ impl Store for PgStore {
              ON CONFLICT (thread_key, idempotency_key) DO NOTHING \
              RETURNING {PUBLIC_COLUMNS}"
         );
-        let mut transaction = self.pool.begin().await?;
         // Two posts of one body racing on two processes would each miss the other's row
         // under READ COMMITTED; holding the thread's lock until commit puts them in line.
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind(format!("{LOCK_THREAD}{thread}"))
-            .execute(&mut *transaction)
-            .await?;
+        let mut transaction = self.locked(LOCK_THREAD, thread).await?;
         let inserted: Option<CommentRow> = sqlx::query_as(&sql)
             .bind(thread)
             .bind(comment.parent_id)
@@ -118,10 +130,19 @@ impl Store for PgStore {
             .bind(duplicate_since_ms)
             .fetch_optional(&mut *transaction)
             .await?;
-        transaction.commit().await?;
         if let Some(row) = inserted {
+            record_event(
+                &mut transaction,
+                thread,
+                EventKind::Created,
+                row.id,
+                created_at_ms,
+            )
+            .await?;
+            transaction.commit().await?;
             return Ok(Inserted::New(row.into()));
         }
+        transaction.commit().await?;
         match self.find_by_key(thread, &comment.idempotency_key).await? {
             Some(existing) => Ok(Inserted::Replayed(existing)),
             None => Ok(Inserted::Duplicate),
@@ -144,17 +165,57 @@ impl Store for PgStore {
         )
     }
 
-    async fn update_body(&self, id: i64, body: &str) -> Result<Option<Comment>, StoreError> {
+    async fn update_body(
+        &self,
+        thread: &str,
+        id: i64,
+        body: &str,
+    ) -> Result<Option<Comment>, StoreError> {
         let sql = format!(
-            "UPDATE comments SET body = $1, body_hash = $2 WHERE id = $3 RETURNING {PUBLIC_COLUMNS}"
+            "UPDATE comments SET body = $1, body_hash = $2 WHERE id = $3 AND thread_key = $4 \
+             RETURNING {PUBLIC_COLUMNS}"
         );
+        let mut transaction = self.locked(LOCK_THREAD, thread).await?;
         let row: Option<CommentRow> = sqlx::query_as(&sql)
             .bind(body)
             .bind(sha256_hex(body))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .bind(thread)
+            .fetch_optional(&mut *transaction)
             .await?;
+        if row.is_some() {
+            record_event(&mut transaction, thread, EventKind::Edited, id, now_ms()).await?;
+        }
+        transaction.commit().await?;
         Ok(row.map(Comment::from))
+    }
+
+    async fn latest_event_id(&self, thread: &str) -> Result<i64, StoreError> {
+        let latest: Option<i64> =
+            sqlx::query_scalar("SELECT max(id) FROM events WHERE thread_key = $1")
+                .bind(thread)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(latest.unwrap_or(0))
+    }
+
+    async fn events_after(
+        &self,
+        thread: &str,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events e JOIN comments c ON c.id = e.comment_id \
+             WHERE e.thread_key = $1 AND e.id > $2 ORDER BY e.id LIMIT $3"
+        );
+        let rows: Vec<EventRow> = sqlx::query_as(&sql)
+            .bind(thread)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(StoredEvent::from).collect())
     }
 
     async fn installation_secret(&self) -> Result<ServerSecret, StoreError> {
@@ -212,11 +273,7 @@ impl Store for PgStore {
             return Ok(Ok(()));
         }
         let client = client.to_string();
-        let mut transaction = self.pool.begin().await?;
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind(format!("{LOCK_CLIENT}{client}"))
-            .execute(&mut *transaction)
-            .await?;
+        let mut transaction = self.locked(LOCK_CLIENT, &client).await?;
         sqlx::query("DELETE FROM recent_posts WHERE at_ms <= $1")
             .bind(now_ms - WINDOW_MS)
             .execute(&mut *transaction)
@@ -239,4 +296,25 @@ impl Store for PgStore {
         transaction.commit().await?;
         Ok(verdict)
     }
+}
+
+/// Adds an event to the thread's stream, inside the write that caused it (which holds the
+/// thread's lock, so events of a thread commit in the order of their ids).
+async fn record_event(
+    transaction: &mut Transaction<'_, Postgres>,
+    thread: &str,
+    kind: EventKind,
+    comment_id: i64,
+    at_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO events (thread_key, kind, comment_id, created_at_ms) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(thread)
+    .bind(kind_text(kind))
+    .bind(comment_id)
+    .bind(at_ms)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(())
 }

@@ -4,15 +4,18 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use colloquy_core::model::Comment;
+use colloquy_core::model::{Comment, EventKind};
 use colloquy_core::validation::ValidComment;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use sqlx::{Sqlite, Transaction};
 
 use super::{
-    secret_from_bytes, CommentRow, EditFacts, Inserted, Store, StoreError, PUBLIC_COLUMNS,
+    kind_text, secret_from_bytes, CommentRow, EditFacts, EventRow, Inserted, Store, StoreError,
+    StoredEvent, EVENT_COLUMNS, PUBLIC_COLUMNS,
 };
+use crate::clock::now_ms;
 use crate::rate_limit::RateLimiter;
 use crate::tokens::{sha256_hex, ServerSecret};
 
@@ -98,6 +101,7 @@ impl Store for SqliteStore {
              ON CONFLICT (thread_key, idempotency_key) DO NOTHING \
              RETURNING {PUBLIC_COLUMNS}"
         );
+        let mut transaction = self.pool.begin().await?;
         let inserted: Option<CommentRow> = sqlx::query_as(&sql)
             .bind(thread)
             .bind(comment.parent_id)
@@ -114,11 +118,21 @@ impl Store for SqliteStore {
             .bind(&body_hash)
             .bind(duplicate_since_ms)
             .bind(&comment.idempotency_key)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *transaction)
             .await?;
         if let Some(row) = inserted {
+            record_event(
+                &mut transaction,
+                thread,
+                EventKind::Created,
+                row.id,
+                created_at_ms,
+            )
+            .await?;
+            transaction.commit().await?;
             return Ok(Inserted::New(row.into()));
         }
+        transaction.commit().await?;
         // Nothing stored: either an earlier attempt of this very submission got through, or
         // the body is a recent duplicate.
         match self.find_by_key(thread, &comment.idempotency_key).await? {
@@ -143,17 +157,57 @@ impl Store for SqliteStore {
         )
     }
 
-    async fn update_body(&self, id: i64, body: &str) -> Result<Option<Comment>, StoreError> {
+    async fn update_body(
+        &self,
+        thread: &str,
+        id: i64,
+        body: &str,
+    ) -> Result<Option<Comment>, StoreError> {
         let sql = format!(
-            "UPDATE comments SET body = ?, body_hash = ? WHERE id = ? RETURNING {PUBLIC_COLUMNS}"
+            "UPDATE comments SET body = ?, body_hash = ? WHERE id = ? AND thread_key = ? \
+             RETURNING {PUBLIC_COLUMNS}"
         );
+        let mut transaction = self.pool.begin().await?;
         let row: Option<CommentRow> = sqlx::query_as(&sql)
             .bind(body)
             .bind(sha256_hex(body))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .bind(thread)
+            .fetch_optional(&mut *transaction)
             .await?;
+        if row.is_some() {
+            record_event(&mut transaction, thread, EventKind::Edited, id, now_ms()).await?;
+        }
+        transaction.commit().await?;
         Ok(row.map(Comment::from))
+    }
+
+    async fn latest_event_id(&self, thread: &str) -> Result<i64, StoreError> {
+        let latest: Option<i64> =
+            sqlx::query_scalar("SELECT max(id) FROM events WHERE thread_key = ?")
+                .bind(thread)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(latest.unwrap_or(0))
+    }
+
+    async fn events_after(
+        &self,
+        thread: &str,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events e JOIN comments c ON c.id = e.comment_id \
+             WHERE e.thread_key = ? AND e.id > ? ORDER BY e.id LIMIT ?"
+        );
+        let rows: Vec<EventRow> = sqlx::query_as(&sql)
+            .bind(thread)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(StoredEvent::from).collect())
     }
 
     async fn installation_secret(&self) -> Result<ServerSecret, StoreError> {
@@ -176,4 +230,24 @@ impl Store for SqliteStore {
     ) -> Result<Result<(), u64>, StoreError> {
         Ok(self.post_limit.check(client, now_ms, per_minute))
     }
+}
+
+/// Adds an event to the thread's stream, inside the write that caused it.
+async fn record_event(
+    transaction: &mut Transaction<'_, Sqlite>,
+    thread: &str,
+    kind: EventKind,
+    comment_id: i64,
+    at_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO events (thread_key, kind, comment_id, created_at_ms) VALUES (?, ?, ?, ?)",
+    )
+    .bind(thread)
+    .bind(kind_text(kind))
+    .bind(comment_id)
+    .bind(at_ms)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(())
 }

@@ -20,6 +20,7 @@ use serde_json::{json, Value};
 use sqlx::Connection;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+use tokio_stream::StreamExt;
 
 /// The domain of every address these tests post. No response may ever contain it.
 pub const PRIVATE_DOMAIN: &str = "@private.example";
@@ -41,6 +42,24 @@ async fn record(
 ) -> axum::response::Response {
     let response = next.run(request).await;
     let (parts, body) = response.into_parts();
+    let streaming = parts
+        .headers
+        .get("content-type")
+        .is_some_and(|value| value.as_bytes().starts_with(b"text/event-stream"));
+    if streaming {
+        // An event stream never ends: record each piece as it passes instead.
+        let status = parts.status;
+        let frames = body.into_data_stream().map(move |frame| {
+            if let Ok(bytes) = &frame {
+                responses.lock().unwrap().push(format!(
+                    "{status} (event stream)\n{}",
+                    String::from_utf8_lossy(bytes)
+                ));
+            }
+            frame
+        });
+        return axum::response::Response::from_parts(parts, axum::body::Body::from_stream(frames));
+    }
     let bytes = axum::body::to_bytes(body, usize::MAX)
         .await
         .unwrap_or_default();
@@ -66,12 +85,15 @@ impl TestServer {
         let (stop, stopped) = oneshot::channel::<()>();
         let responses: Arc<Mutex<Vec<String>>> = Arc::default();
         let recorded = responses.clone();
-        let app = colloquy_server::http::router(state).layer(axum::middleware::from_fn(
+        let app = colloquy_server::http::router(state.clone()).layer(axum::middleware::from_fn(
             move |request, next| record(recorded.clone(), request, next),
         ));
-        let task = tokio::spawn(colloquy_server::serve_app(listener, app, async {
-            stopped.await.ok();
-        }));
+        let task = tokio::spawn(async move {
+            colloquy_server::serve_app(listener, app, &state, async {
+                stopped.await.ok();
+            })
+            .await
+        });
         Self {
             base,
             stop: Some(stop),
@@ -87,7 +109,7 @@ impl TestServer {
     }
 
     /// Stops the server, then checks that none of its responses gave away an address.
-    /// Returns how many responses were scanned.
+    /// Returns how many responses (and pieces of event streams) were scanned.
     pub async fn stop(mut self) -> usize {
         if let Some(stop) = self.stop.take() {
             stop.send(()).ok();
@@ -314,4 +336,80 @@ pub fn field_codes(body: &ErrorBody) -> Vec<(String, String)> {
             )
         })
         .collect()
+}
+
+/// A reader of one server-sent event stream.
+pub struct EventStream {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+/// One event as it came over the wire.
+#[derive(Debug)]
+pub struct WireEvent {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub data: String,
+}
+
+impl EventStream {
+    /// Opens `path` (under the server) as an event stream; `last_event_id` is sent as the
+    /// browser sends it when it reconnects.
+    pub async fn open(server: &TestServer, path: &str, last_event_id: Option<&str>) -> Self {
+        let mut request = server.client.get(server.url(path));
+        if let Some(id) = last_event_id {
+            request = request.header("last-event-id", id);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-type"], "text/event-stream");
+        EventStream {
+            response,
+            buffer: String::new(),
+        }
+    }
+
+    /// The next block (event or comment) within `timeout`, or None when none came.
+    pub async fn next_block(&mut self, timeout: std::time::Duration) -> Option<String> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block = self.buffer[..end].to_owned();
+                self.buffer.drain(..end + 2);
+                return Some(block);
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
+                .await
+                .ok()?
+                .unwrap()?;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// The next event with data within `timeout` (skipping keep-alive comments and the
+    /// `retry` line), or None.
+    pub async fn next_event(&mut self, timeout: std::time::Duration) -> Option<WireEvent> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let block = self.next_block(left).await?;
+            let mut event = WireEvent {
+                id: None,
+                name: None,
+                data: String::new(),
+            };
+            for line in block.lines() {
+                if let Some(id) = line.strip_prefix("id:") {
+                    event.id = Some(id.trim().to_owned());
+                } else if let Some(name) = line.strip_prefix("event:") {
+                    event.name = Some(name.trim().to_owned());
+                } else if let Some(data) = line.strip_prefix("data:") {
+                    event.data.push_str(data.trim_start());
+                }
+            }
+            if !event.data.is_empty() {
+                return Some(event);
+            }
+        }
+    }
 }

@@ -38,6 +38,60 @@ async fn a_client_over_its_posting_limit_is_told_when_to_come_back(engine: Engin
     server.stop().await;
 }
 
+/// Behind a trusted proxy the limit counts the address the proxy forwarded; from anyone
+/// else the header is ignored.
+async fn a_trusted_proxy_names_the_client(engine: Engine) {
+    let place = Place::new(engine).await;
+    let mut config = place.config();
+    config.posts_per_minute = 2;
+    config.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    let server = TestServer::start(config).await;
+    let post_as = |client: &'static str, key: String| {
+        server
+            .client
+            .post(server.url("/api/v1/threads/t/comments"))
+            .header("x-forwarded-for", format!("203.0.113.50, {client}"))
+            .json(&comment("Ada", &format!("post {key}"), &key))
+            .send()
+    };
+    for n in 0..2 {
+        let response = post_as("198.51.100.1", format!("a{n}")).await.unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    let third = post_as("198.51.100.1", "a2".into()).await.unwrap();
+    assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
+    let other = post_as("198.51.100.2", "b0".into()).await.unwrap();
+    assert_eq!(
+        other.status(),
+        StatusCode::CREATED,
+        "another reader is not held back"
+    );
+    server.stop().await;
+
+    // Without --trusted-proxy the same header buys nothing: one address, one limit.
+    let place = Place::new(engine).await;
+    let mut config = place.config();
+    config.posts_per_minute = 2;
+    let server = TestServer::start(config).await;
+    let mut statuses = Vec::new();
+    for (n, client) in ["198.51.100.1", "198.51.100.2", "198.51.100.3"]
+        .iter()
+        .enumerate()
+    {
+        let response = server
+            .client
+            .post(server.url("/api/v1/threads/t/comments"))
+            .header("x-forwarded-for", *client)
+            .json(&comment("Ada", &format!("spoof {n}"), &format!("s{n}")))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status());
+    }
+    assert_eq!(statuses[2], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
+    server.stop().await;
+}
+
 async fn a_filled_honeypot_is_dropped_quietly(engine: Engine) {
     let place = Place::new(engine).await;
     let server = TestServer::on(&place).await;
@@ -65,6 +119,7 @@ async fn the_same_body_twice_in_ten_minutes_is_a_conflict(engine: Engine) {
 }
 
 on_both_engines!(
+    a_trusted_proxy_names_the_client,
     a_client_over_its_posting_limit_is_told_when_to_come_back,
     a_filled_honeypot_is_dropped_quietly,
     the_same_body_twice_in_ten_minutes_is_a_conflict,

@@ -6,6 +6,7 @@ mod harness;
 
 mod comments;
 mod edits;
+mod events;
 mod limits;
 mod origins_and_assets;
 mod privacy;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use colloquy_core::model::{Comment, CreatedComment};
 use reqwest::StatusCode;
 
-use crate::harness::{comment, Engine, Place, TestServer};
+use crate::harness::{comment, Engine, EventStream, Place, TestServer};
 
 /// Reads `thread` through `server` until `done` holds, for at most two seconds; returns
 /// how long it took.
@@ -42,9 +42,21 @@ async fn two_servers_on_one_database_behave_as_one() {
     assert_eq!(a.thread("t").await.total, 0);
     assert_eq!(b.thread("t").await.total, 0);
 
+    let mut live_on_b = EventStream::open(&b, "/api/v1/threads/t/events", None).await;
+    let posted = Instant::now();
     let created = a.create("t", comment("Ada", "Hello from A", "k1")).await;
+    let event = live_on_b
+        .next_event(Duration::from_secs(1))
+        .await
+        .expect("the other server's reader hears of it within a second");
+    println!(
+        "live event through the other server after {:?}",
+        posted.elapsed()
+    );
+    assert!(event.data.contains("Hello from A"), "{}", event.data);
     let took = read_until(&b, "t", |comments| comments.len() == 1).await;
     println!("a comment posted through one server was read through the other after {took:?}");
+    drop(live_on_b);
 
     let replay = b.post("t", comment("Ada", "Hello from A", "k1")).await;
     assert_eq!(replay.status(), StatusCode::OK, "the retry is recognised");
