@@ -37,9 +37,10 @@ pub struct Config {
     )]
     pub allowed_origins: Vec<String>,
 
-    /// The folder of the built widget (`trunk build` writes it to dist/).
-    #[arg(long, env = "COLLOQUY_ASSETS", default_value = "dist")]
-    pub assets: PathBuf,
+    /// A folder of the built widget to serve (`trunk build` writes dist/). By default the
+    /// widget this binary carries (a release from `cargo xtask dist`), else ./dist.
+    #[arg(long, env = "COLLOQUY_ASSETS")]
+    pub assets: Option<PathBuf>,
 
     /// Add the demo page's thread (its comments that are not there yet).
     #[arg(long, env = "COLLOQUY_SEED_DEMO")]

@@ -36,6 +36,14 @@ async fn run(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
+    match &config.assets {
+        Some(folder) => tracing::info!("serving the widget from {}", folder.display()),
+        None if colloquy_server::http::assets::carries_widget() => {
+            tracing::info!("serving the widget this binary carries")
+        }
+        None => tracing::info!("serving the widget from ./dist"),
+    }
+    tracing::info!(database = %config.database, "storing comments");
     // Tests and xtask read this line to learn the port when `--listen` asked for port 0.
     println!("Colloquy is listening on http://{address}/");
     std::io::stdout().flush().ok();

@@ -17,7 +17,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub rules: FormRules,
     pub secret: ServerSecret,
-    pub assets: PathBuf,
+    /// `--assets`, when given; see `http::assets`.
+    pub assets: Option<PathBuf>,
     pub allowed_origins: Vec<String>,
     pub thread_cache: Arc<ThreadCache>,
     /// Comments one client may post in any sixty seconds (0: no limit).

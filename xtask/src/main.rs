@@ -1,9 +1,11 @@
-//! `cargo xtask demo | test | bench`: everything a newcomer runs. Each command first installs what
+//! `cargo xtask demo | test | bench | dist`: everything a newcomer runs. Each command first installs what
 //! is missing (and says so), so a fresh machine with only the Rust toolchain works.
 
 mod bench;
 mod demo;
+mod dist;
 mod process;
+mod server;
 mod test;
 mod tools;
 mod widget;
@@ -35,6 +37,8 @@ enum Command {
     Test,
     /// Measure payload, rendering and server speed; write bench/REPORT.md and report.json.
     Bench,
+    /// Build the release server with the widget inside it, and its SHA-256 checksum.
+    Dist,
 }
 
 fn main() -> ExitCode {
@@ -42,6 +46,7 @@ fn main() -> ExitCode {
         Command::Demo { port, database } => demo::run(port, &database),
         Command::Test => test::run(),
         Command::Bench => bench::run_bench(),
+        Command::Dist => dist::run(),
     };
     match result {
         Ok(code) => code,

@@ -2,23 +2,46 @@ use std::path::Path;
 
 use axum::extract::Request;
 use axum::handler::HandlerWithoutStateExt;
-use axum::http::header::CACHE_CONTROL;
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, VARY};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::services::ServeDir;
 
-/// The built widget (`dist/`): the loader at `/embed.js`, the glue and the wasm (served as
+/// The built widget: the loader at `/embed.js`, the glue and the wasm (served as
 /// `application/wasm`, which streaming compilation requires) and the demo page at `/`.
+/// From the `--assets` folder when one is named; else from the files this binary carries
+/// (a build with `COLLOQUY_EMBED_DIST`, as `cargo xtask dist` makes); else from `./dist`.
 ///
 /// - Any origin may fetch them: they are public, and the glue module and the wasm are
 ///   fetched in CORS mode by pages on other sites. Who may use the API is decided there.
-/// - Compressed (brotli or gzip) for clients that accept it.
+/// - Compressed (brotli or gzip) for clients that accept it; the carried files were
+///   compressed at build time at the best levels.
 /// - Cached by how they are named: see [`cache_control`].
-pub fn service(folder: &Path) -> Router {
+pub fn service(folder: Option<&Path>) -> Router {
+    let files = match folder {
+        Some(folder) => folder_service(folder),
+        None if !EMBEDDED.is_empty() => Router::new().fallback(embedded),
+        None => folder_service(Path::new("dist")),
+    };
+    files
+        .layer(axum::middleware::from_fn(cache_control))
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([Method::GET, Method::HEAD]),
+        )
+}
+
+/// Whether this binary carries the widget's files.
+pub fn carries_widget() -> bool {
+    !EMBEDDED.is_empty()
+}
+
+fn folder_service(folder: &Path) -> Router {
     let built = folder.join("index.html").is_file();
     let missing = move || async move {
         let text = if built {
@@ -30,13 +53,81 @@ pub fn service(folder: &Path) -> Router {
     };
     Router::new()
         .fallback_service(ServeDir::new(folder).fallback(missing.into_service()))
-        .layer(axum::middleware::from_fn(cache_control))
         .layer(CompressionLayer::new())
-        .layer(
-            CorsLayer::new()
-                .allow_origin(Any)
-                .allow_methods([Method::GET, Method::HEAD]),
-        )
+}
+
+/// One file of the widget carried in the binary, raw and compressed.
+struct EmbeddedFile {
+    path: &'static str,
+    raw: &'static [u8],
+    gzip: &'static [u8],
+    brotli: &'static [u8],
+}
+
+/// Written by `build.rs`: empty unless the build named the widget's folder.
+static EMBEDDED: &[EmbeddedFile] = include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+
+async fn embedded(method: Method, request_headers: HeaderMap, request: Request) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let path = match request.uri().path() {
+        "/" => "/index.html",
+        path => path,
+    };
+    let Some(file) = EMBEDDED.iter().find(|file| file.path == path) else {
+        return (StatusCode::NOT_FOUND, "Not found.").into_response();
+    };
+    let accepts = |coding: &str| accepts_encoding(&request_headers, coding);
+    let (body, encoding) = if accepts("br") {
+        (file.brotli, Some("br"))
+    } else if accepts("gzip") {
+        (file.gzip, Some("gzip"))
+    } else {
+        (file.raw, None)
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type(path)));
+    headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
+    if let Some(encoding) = encoding {
+        headers.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    (headers, body).into_response()
+}
+
+/// Whether `Accept-Encoding` allows `coding` (present, and not with `q=0`).
+fn accepts_encoding(headers: &HeaderMap, coding: &str) -> bool {
+    headers
+        .get_all(ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let name = parts.next().unwrap_or_default();
+            let refused = parts.any(|parameter| {
+                parameter
+                    .strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            name.eq_ignore_ascii_case(coding) && !refused
+        })
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit_once('.').map(|(_, extension)| extension) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css; charset=utf-8",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
+        Some("txt") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
 }
 
 /// The loader's address never changes, so it is cached briefly (a new release reaches
@@ -62,4 +153,27 @@ async fn cache_control(request: Request, next: Next) -> Response {
             .insert(CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings_are_read_with_their_weights() {
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT_ENCODING, "gzip, deflate, br;q=0".parse().unwrap());
+        assert!(accepts_encoding(&headers, "gzip"));
+        assert!(!accepts_encoding(&headers, "br"));
+        headers.insert(ACCEPT_ENCODING, "BR;q=0.8".parse().unwrap());
+        assert!(accepts_encoding(&headers, "br"));
+        assert!(!accepts_encoding(&HeaderMap::new(), "gzip"));
+    }
+
+    #[test]
+    fn the_wasm_is_typed_for_streaming_compilation() {
+        assert_eq!(content_type("/colloquy_bg.wasm"), "application/wasm");
+        assert!(content_type("/embed.js").starts_with("text/javascript"));
+        assert!(content_type("/index.html").starts_with("text/html"));
+    }
 }

@@ -4,11 +4,11 @@
 //! first replays what came after that id; without either, only what happens from now on
 //! is sent. Comment lines keep idle connections open through proxies.
 
-use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use colloquy_core::messages::API_ENGLISH;
@@ -16,7 +16,7 @@ use colloquy_core::model::{CommentEvent, ErrorBody};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
-use tokio_stream::{Stream, StreamExt};
+use tokio_stream::StreamExt;
 
 use super::extract::{ResumeAfter, ThreadKey};
 use super::ApiError;
@@ -49,7 +49,7 @@ pub(super) async fn thread_events(
     State(state): State<AppState>,
     ThreadKey(thread): ThreadKey,
     ResumeAfter(after): ResumeAfter,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+) -> Result<impl IntoResponse, ApiError> {
     let subscription = state
         .live
         .subscribe(&thread)
@@ -71,8 +71,13 @@ pub(super) async fn thread_events(
         sender,
     ));
     let first = tokio_stream::once(Event::default().retry(RECONNECT_AFTER));
-    let stream = first.chain(ReceiverStream::new(receiver)).map(Ok);
-    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(state.heartbeat)))
+    let stream = first
+        .chain(ReceiverStream::new(receiver))
+        .map(Ok::<_, std::convert::Infallible>);
+    let events = Sse::new(stream).keep_alive(KeepAlive::new().interval(state.heartbeat));
+    // nginx buffers proxied answers unless told not to; a buffered stream would arrive in
+    // lumps, or never.
+    Ok(([("x-accel-buffering", "no")], events))
 }
 
 /// Sends the backlog after `after`, then every batch of the thread's feed, each event once,

@@ -1,7 +1,7 @@
 //! The router: one `router()` per resource under `/api/v1`, the widget's files and the demo
 //! page beside them, and the layers every answer passes through.
 
-mod assets;
+pub mod assets;
 mod comments;
 mod config;
 mod edits;
@@ -43,7 +43,7 @@ pub fn router(state: AppState) -> Router {
         ));
     Router::new()
         .nest("/api/v1", api)
-        .fallback_service(assets::service(&state.assets))
+        .fallback_service(assets::service(state.assets.as_deref()))
         .with_state(state)
         // A bug must cost one request a JSON 500, never the process or a torn connection.
         .layer(CatchPanicLayer::custom(panic_response))

@@ -226,7 +226,7 @@ impl Place {
     /// The test configuration (no posting limit, port 0) on this place.
     pub fn config(&self) -> Config {
         let mut config = Config::for_tests(self.database.clone());
-        config.assets = self.dir.path().join("dist");
+        config.assets = Some(self.dir.path().join("dist"));
         config
     }
 

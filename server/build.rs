@@ -1,0 +1,78 @@
+//! Carries the built widget inside the server binary when `COLLOQUY_EMBED_DIST` names its
+//! folder (`cargo xtask dist` and `cargo xtask test` set it): every file is compressed
+//! here, once, with brotli and gzip at their best levels, so the server sends bytes it
+//! never has to compress. Without the variable the binary embeds nothing and serves the
+//! `--assets` folder.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    println!("cargo:rerun-if-env-changed=COLLOQUY_EMBED_DIST");
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let mut table = String::from("&[\n");
+    if let Some(dist) = std::env::var_os("COLLOQUY_EMBED_DIST").map(PathBuf::from) {
+        let mut files = Vec::new();
+        collect(&dist, &dist, &mut files);
+        files.sort();
+        assert!(
+            files.iter().any(|(path, _)| path == "/embed.js"),
+            "COLLOQUY_EMBED_DIST={} holds no embed.js: build the widget first",
+            dist.display()
+        );
+        for (index, (path, file)) in files.iter().enumerate() {
+            println!("cargo:rerun-if-changed={}", file.display());
+            let raw = std::fs::read(file).expect("read a widget file");
+            let stored = |suffix: &str, bytes: &[u8]| {
+                let target = out.join(format!("asset-{index}.{suffix}"));
+                std::fs::write(&target, bytes).expect("write into OUT_DIR");
+                target
+            };
+            let raw_file = stored("raw", &raw);
+            let gzip_file = stored("gz", &gzip(&raw));
+            let brotli_file = stored("br", &brotli(&raw));
+            table.push_str(&format!(
+                "    EmbeddedFile {{ path: {path:?}, raw: include_bytes!({raw_file:?}), gzip: include_bytes!({gzip_file:?}), brotli: include_bytes!({brotli_file:?}) }},\n"
+            ));
+        }
+    }
+    table.push(']');
+    std::fs::write(out.join("embedded.rs"), table).expect("write embedded.rs");
+}
+
+/// Every file under `folder`, with its URL path (`/colloquy.js`).
+fn collect(root: &Path, folder: &Path, files: &mut Vec<(String, PathBuf)>) {
+    println!("cargo:rerun-if-changed={}", folder.display());
+    let entries = std::fs::read_dir(folder)
+        .unwrap_or_else(|e| panic!("cannot read COLLOQUY_EMBED_DIST {}: {e}", folder.display()));
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(root, &path, files);
+        } else if let Ok(relative) = path.strip_prefix(root) {
+            let url = relative
+                .components()
+                .map(|part| part.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            files.push((format!("/{url}"), path));
+        }
+    }
+}
+
+fn gzip(raw: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(raw).expect("gzip in memory");
+    encoder.finish().expect("gzip in memory")
+}
+
+fn brotli(raw: &[u8]) -> Vec<u8> {
+    let mut compressed = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &raw[..], &mut compressed, &params).expect("brotli in memory");
+    compressed
+}
