@@ -3,48 +3,36 @@
 //! connection instead of answering, as a flaky mobile network does.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 
+use crate::loopback::Loopback;
+
+/// Dropping it stops the proxy.
 pub struct FaultProxy {
     pub origin: String,
     /// The bodies of the comment posts that passed through, in order.
     pub posts: Arc<Mutex<Vec<String>>>,
-    stopping: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    _server: Loopback,
 }
 
 impl FaultProxy {
     /// Proxies to `upstream` (`host:port`), dropping the responses of the first
     /// `responses_to_drop` POSTs to a comments URL.
     pub fn start(upstream: &str, responses_to_drop: usize) -> FaultProxy {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
-        let origin = format!("http://{}", listener.local_addr().unwrap());
         let posts: Arc<Mutex<Vec<String>>> = Arc::default();
-        let stopping = Arc::new(AtomicBool::new(false));
-        let to_drop = Arc::new(AtomicUsize::new(responses_to_drop));
-        let thread = {
-            let (posts, stopping, upstream) =
-                (posts.clone(), stopping.clone(), upstream.to_owned());
-            std::thread::spawn(move || {
-                for client in listener.incoming() {
-                    if stopping.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let Ok(client) = client else { continue };
-                    let (posts, to_drop, upstream) =
-                        (posts.clone(), to_drop.clone(), upstream.clone());
-                    std::thread::spawn(move || relay(client, &upstream, &posts, &to_drop));
-                }
+        let to_drop = AtomicUsize::new(responses_to_drop);
+        let server = {
+            let (posts, upstream) = (posts.clone(), upstream.to_owned());
+            Loopback::start("the fault proxy", move |client| {
+                relay(client, &upstream, &posts, &to_drop)
             })
         };
         FaultProxy {
-            origin,
+            origin: server.origin(),
             posts,
-            stopping,
-            thread: Some(thread),
+            _server: server,
         }
     }
 }
@@ -103,14 +91,4 @@ fn relay(client: TcpStream, upstream: &str, posts: &Mutex<Vec<String>>, to_drop:
     }
     let mut client = &client;
     client.write_all(&response).ok();
-}
-
-impl Drop for FaultProxy {
-    fn drop(&mut self) {
-        self.stopping.store(true, Ordering::SeqCst);
-        TcpStream::connect(self.origin.trim_start_matches("http://")).ok();
-        if let Some(thread) = self.thread.take() {
-            thread.join().ok();
-        }
-    }
 }

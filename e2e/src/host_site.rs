@@ -4,10 +4,10 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+
+use crate::loopback::Loopback;
 
 #[derive(Clone, Default)]
 struct Page {
@@ -15,39 +15,24 @@ struct Page {
     csp: Option<String>,
 }
 
-/// Dropping it stops the server thread.
+/// Dropping it stops the server.
 pub struct HostSite {
     pub origin: String,
     pages: Arc<Mutex<HashMap<String, Page>>>,
-    stopping: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    _server: Loopback,
 }
 
 impl HostSite {
     pub fn start() -> HostSite {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a host-site port");
-        let origin = format!("http://{}", listener.local_addr().unwrap());
         let pages: Arc<Mutex<HashMap<String, Page>>> = Arc::default();
-        let stopping = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let (pages, stopping) = (pages.clone(), stopping.clone());
-            std::thread::spawn(move || {
-                for stream in listener.incoming() {
-                    if stopping.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    if let Ok(stream) = stream {
-                        let pages = pages.clone();
-                        std::thread::spawn(move || answer(stream, &pages));
-                    }
-                }
-            })
+        let server = {
+            let pages = pages.clone();
+            Loopback::start("a host site", move |stream| answer(stream, &pages))
         };
         HostSite {
-            origin,
+            origin: server.origin(),
             pages,
-            stopping,
-            thread: Some(thread),
+            _server: server,
         }
     }
 
@@ -97,15 +82,4 @@ fn answer(stream: TcpStream, pages: &Mutex<HashMap<String, Page>>) {
         None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into(),
     };
     stream.write_all(response.as_bytes()).ok();
-}
-
-impl Drop for HostSite {
-    fn drop(&mut self) {
-        self.stopping.store(true, Ordering::SeqCst);
-        // Wake the accept loop so it sees the flag.
-        TcpStream::connect(self.origin.trim_start_matches("http://")).ok();
-        if let Some(thread) = self.thread.take() {
-            thread.join().ok();
-        }
-    }
 }

@@ -1,6 +1,7 @@
 //! What the end-to-end journeys stand on: the real `colloquy-server` binary started on a
-//! loopback port, and a small W3C WebDriver client driving Debian's Chromium through
-//! ChromeDriver. Every wait is a deadline on a condition; nothing sleeps.
+//! loopback port, host sites on origins of their own, and Debian's Chromium driven through
+//! ChromeDriver (with `fantoccini`, behind a synchronous facade). Every wait is a deadline on
+//! a condition; nothing sleeps.
 
 /// Reading a child process's output with a deadline.
 pub mod child_output;
@@ -10,7 +11,11 @@ pub mod corpus;
 pub mod fault_proxy;
 /// Site owners' pages on an origin of their own.
 pub mod host_site;
+/// A TCP server on a loopback port, stopped on drop.
+pub mod loopback;
 /// Starting and stopping the real server binary.
 pub mod server;
-/// A minimal W3C WebDriver client.
+/// Server, host site and browser together, and the steps journeys share.
+pub mod stage;
+/// Chromium through ChromeDriver, synchronously.
 pub mod webdriver;

@@ -25,11 +25,23 @@ pub fn widget_dist() -> PathBuf {
     dist
 }
 
+/// The base URL (`http://host:port`, without the closing slash) in the line the server
+/// prints once it listens (`Colloquy is listening on http://127.0.0.1:40123/`), or None if
+/// `line` is not that line.
+pub fn listening_base(line: &str) -> Option<String> {
+    let (_, after) = line.split_once("listening on ")?;
+    let url = after.split_whitespace().next()?;
+    let base = url.trim_end_matches('/');
+    (base.starts_with("http://") && base.len() > "http://".len()).then(|| base.to_owned())
+}
+
 /// A running server process on 127.0.0.1 with a free port. Dropping it kills it.
 pub struct Server {
     pub base: String,
     child: Option<Child>,
     log: Arc<(Mutex<Vec<String>>, Condvar)>,
+    database: PathBuf,
+    args: Vec<String>,
 }
 
 impl Server {
@@ -64,22 +76,35 @@ impl Server {
             });
         }
         let stdout = child.stdout.take().expect("server stdout");
-        let line = first_line_containing(stdout, "listening on", "server", Duration::from_secs(30))
-            .unwrap_or_else(|e| {
-                child.kill().ok();
-                panic!("{e}")
+        let base = first_line_containing(stdout, "listening on", "server", Duration::from_secs(30))
+            .and_then(|line| {
+                listening_base(&line).ok_or_else(|| format!("no address in the server's {line:?}"))
             });
-        let base = line
-            .split_whitespace()
-            .find(|word| word.starts_with("http://"))
-            .expect("an address in the server's first line")
-            .trim_end_matches('/')
-            .to_owned();
+        let base = match base {
+            Ok(base) => base,
+            Err(message) => {
+                child.kill().ok();
+                child.wait().ok();
+                panic!("{message}")
+            }
+        };
         Server {
             base,
             child: Some(child),
             log,
+            database: database.to_owned(),
+            args: extra_args.iter().map(|a| a.to_string()).collect(),
         }
+    }
+
+    /// Stops the server as [`Server::stop`] does and starts it again on the same database
+    /// with the same arguments (on a new port: [`Server::base`] changes).
+    pub fn restart(&mut self) {
+        if let Some(child) = self.child.take() {
+            terminate(child);
+        }
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        *self = Server::start(&self.database, &args);
     }
 
     /// Waits until the server has logged a line containing every one of `parts`.

@@ -1,17 +1,28 @@
-//! Just enough of the W3C WebDriver protocol for the journeys, spoken to ChromeDriver over
-//! loopback HTTP: sessions, navigation, scripts, elements (including those inside the
-//! widget's shadow root), clicks and typing.
+//! Chromium driven through ChromeDriver with the `fantoccini` WebDriver client.
+//!
+//! This module is a synchronous facade, and deliberately thin. The journeys read as a
+//! reader's steps, one after the other, and the bench measures between such steps; both are
+//! plain blocking code, while fantoccini is async. So [`Browser`] owns a current-thread tokio
+//! runtime and blocks on it for each call, which also drives fantoccini's session task and
+//! its HTTP connections to ChromeDriver (loopback only) for the length of that call. Nothing
+//! runs in the background between calls, and every call either succeeds or panics with what
+//! it was doing, as a test step should.
+//!
+//! The facade also owns the ChromeDriver process: it starts it on a free port, and kills
+//! that very process (by its id) when the [`Browser`] is dropped.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use fantoccini::elements::{Element as Node, ShadowRoot};
+use fantoccini::error::CmdError;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
+use tokio::runtime::Runtime;
 
 use crate::child_output::first_line_containing;
-
-const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
-const SHADOW_KEY: &str = "shadow-6066-11e4-a52e-4f735466cecf";
 
 /// The flags Chromium needs here: headless, runnable as root in a container, and silent
 /// towards the network (this machine only reaches loopback).
@@ -27,24 +38,53 @@ const CHROMIUM_ARGS: [&str; 9] = [
     "--window-size=1024,900",
 ];
 
+/// How long a script may run in the page before ChromeDriver gives up on it.
+const SCRIPT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The longest single look a [`Browser::wait_for`] takes inside the page; a longer wait is
+/// several looks, each well inside [`SCRIPT_TIMEOUT`].
+const LOOK: Duration = Duration::from_secs(20);
+
+/// How long closing the session may take on drop before ChromeDriver is killed anyway.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(30);
+
 fn chromedriver_path() -> PathBuf {
     std::env::var_os("CHROMEDRIVER")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("chromedriver"))
 }
 
-/// ChromeDriver and one browser session. Dropping it ends both.
+/// ChromeDriver and one browser session on it. Dropping it closes the session and kills
+/// ChromeDriver.
 pub struct Browser {
-    driver: Child,
-    base: String,
-    session: String,
-    agent: ureq::Agent,
+    runtime: Runtime,
+    client: Client,
+    // Dropped after the session is closed (fields drop after `Drop::drop`, in this order).
+    _driver: Driver,
     _profile: tempfile::TempDir,
 }
 
-/// A reference to an element (or a shadow root) in the page.
+/// The ChromeDriver process this facade started. Dropping it kills that process, by its id,
+/// whatever else failed: a panic while starting or closing the session cannot leave it
+/// running.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+/// An element of the page, or a shadow root (what [`Browser::shadow_root`] returns).
 #[derive(Clone, Debug)]
-pub struct Element(pub String);
+pub struct Element(Target);
+
+#[derive(Clone, Debug)]
+enum Target {
+    Node(Node),
+    Shadow(ShadowRoot),
+}
 
 impl Browser {
     pub fn start() -> Browser {
@@ -53,126 +93,92 @@ impl Browser {
 
     /// A browser with extra Chromium flags (the bench asks for precise memory figures).
     pub fn start_with(extra_args: &[&str]) -> Browser {
-        let mut driver = Command::new(chromedriver_path())
-            .arg("--port=0")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver (install chromium-driver, or run `cargo xtask test`)");
-        let stdout = driver.stdout.take().expect("chromedriver stdout");
-        let line = first_line_containing(
-            stdout,
+        let mut driver = Driver(
+            Command::new(chromedriver_path())
+                .arg("--port=0")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start chromedriver (install chromium-driver, or run `cargo xtask test`)"),
+        );
+        let greeting = driver.0.stdout.take().expect("chromedriver's stdout");
+        let port = first_line_containing(
+            greeting,
             "started successfully on port",
             "chromedriver",
             Duration::from_secs(30),
         )
-        .unwrap_or_else(|e| {
-            driver.kill().ok();
-            panic!("{e}")
+        .and_then(|line| {
+            line.trim_end()
+                .trim_end_matches('.')
+                .rsplit(' ')
+                .next()
+                .and_then(|port| port.parse::<u16>().ok())
+                .ok_or_else(|| format!("no port in chromedriver's greeting {line:?}"))
         });
-        let port: u16 = line
-            .trim_end_matches('.')
-            .rsplit(' ')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .expect("a port in chromedriver's greeting");
-        let base = format!("http://127.0.0.1:{port}");
-        let agent = ureq::AgentBuilder::new()
-            .timeout(Duration::from_secs(120))
-            .build();
+        let port = port.unwrap_or_else(|message| panic!("{message}"));
+
         let profile = tempfile::tempdir().expect("a profile folder");
         let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| a.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.path().display()));
         args.extend(extra_args.iter().map(|a| a.to_string()));
-        let mut browser = Browser {
-            driver,
-            base,
-            session: String::new(),
-            agent,
-            _profile: profile,
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": { "args": args },
+            "timeouts": {
+                "script": SCRIPT_TIMEOUT.as_millis() as u64,
+                "pageLoad": 60_000,
+                "implicit": 0,
+            },
+        });
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!("the capabilities are a JSON object")
         };
-        let created = browser.call(
-            "POST",
-            "/session",
-            Some(json!({"capabilities": {"alwaysMatch": {
-                "browserName": "chrome",
-                "goog:chromeOptions": {"args": args},
-                "timeouts": {"script": 60_000, "pageLoad": 60_000, "implicit": 0},
-            }}})),
+
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime for the WebDriver client");
+        let url = format!("http://127.0.0.1:{port}");
+        let connected = runtime.block_on(
+            ClientBuilder::new(HttpConnector::new())
+                .capabilities(capabilities)
+                .connect(&url),
         );
-        browser.session = created["sessionId"]
-            .as_str()
-            .expect("a session id")
-            .to_owned();
-        browser
+        let client = connected.unwrap_or_else(|error| {
+            panic!("no Chromium session from chromedriver at {url}: {error}")
+        });
+        Browser {
+            runtime,
+            client,
+            _driver: driver,
+            _profile: profile,
+        }
     }
 
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}{path}", self.base);
-        let request = self.agent.request(method, &url);
-        let result = match body {
-            Some(body) => request.send_json(body),
-            None => request.call(),
-        };
-        let response = match result {
-            Ok(response) => response,
-            Err(ureq::Error::Status(code, response)) => {
-                let text = response.into_string().unwrap_or_default();
-                panic!("WebDriver {method} {path} answered {code}: {text}");
-            }
-            Err(error) => panic!("WebDriver {method} {path} failed: {error}"),
-        };
-        let mut value: Value = response.into_json().expect("WebDriver JSON");
-        value["value"].take()
-    }
-
-    fn session_call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        self.call(method, &format!("/session/{}{path}", self.session), body)
+    /// Runs one WebDriver command to completion; a failure panics with `what`.
+    fn run<T>(
+        &self,
+        what: &str,
+        command: impl std::future::Future<Output = Result<T, CmdError>>,
+    ) -> T {
+        self.runtime
+            .block_on(command)
+            .unwrap_or_else(|error| panic!("WebDriver could not {what}: {error}"))
     }
 
     pub fn goto(&self, url: &str) {
-        self.session_call("POST", "/url", Some(json!({ "url": url })));
+        self.run(&format!("open {url}"), self.client.goto(url));
     }
 
     pub fn refresh(&self) {
-        self.session_call("POST", "/refresh", Some(json!({})));
+        self.run("reload the page", self.client.refresh());
     }
 
-    /// Runs `script` (a function body; `arguments` holds `args`) and returns its value.
+    /// Runs `script` (a function body; `arguments` holds the items of `args`, a JSON array)
+    /// and returns its value.
     pub fn execute(&self, script: &str, args: Value) -> Value {
-        self.session_call(
-            "POST",
-            "/execute/sync",
-            Some(json!({ "script": script, "args": args })),
-        )
-    }
-
-    /// Waits until `condition` (a JS expression) is truthy in the page and returns its
-    /// value; panics with `what` after `timeout`. The polling happens in the browser.
-    pub fn wait_for(&self, what: &str, condition: &str, timeout: Duration) -> Value {
-        let script = format!(
-            "const done = arguments[arguments.length - 1];
-             const deadline = Date.now() + {ms};
-             const poll = () => {{
-               let value = null;
-               try {{ value = (() => ({condition}))(); }} catch (e) {{ value = null; }}
-               if (value) return done(value);
-               if (Date.now() > deadline) return done(null);
-               setTimeout(poll, 20);
-             }};
-             poll();",
-            ms = timeout.as_millis(),
-        );
-        let value = self.session_call(
-            "POST",
-            "/execute/async",
-            Some(json!({ "script": script, "args": [] })),
-        );
-        assert!(
-            !value.is_null(),
-            "timed out after {timeout:?} waiting for {what} ({condition})"
-        );
-        value
+        self.run("run a script", self.client.execute(script, arguments(args)))
     }
 
     /// Runs an asynchronous script: it finishes by calling its last argument.
@@ -180,76 +186,119 @@ impl Browser {
         self.execute_async_with(script, json!([]))
     }
 
-    /// [`Browser::execute_async`] with arguments.
+    /// [`Browser::execute_async`] with arguments (a JSON array).
     pub fn execute_async_with(&self, script: &str, args: Value) -> Value {
-        self.session_call(
-            "POST",
-            "/execute/async",
-            Some(json!({ "script": script, "args": args })),
+        self.run(
+            "run an asynchronous script",
+            self.client.execute_async(script, arguments(args)),
         )
     }
 
+    /// Waits until `condition` (a JS expression) is truthy in the page and returns its
+    /// value; panics with `what` once `timeout` has passed. The page itself re-evaluates the
+    /// condition at every turn of its event loop timer (every 20 ms) until the deadline, in
+    /// looks of at most [`LOOK`]; a look that fails (the page was being replaced) is
+    /// followed by another until the deadline.
+    pub fn wait_for(&self, what: &str, condition: &str, timeout: Duration) -> Value {
+        let deadline = Instant::now() + timeout;
+        let mut last_error = None;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let look = left.min(LOOK);
+            let script = format!(
+                "const done = arguments[arguments.length - 1];
+                 const until = Date.now() + {ms};
+                 const check = () => {{
+                   let value = null;
+                   try {{ value = (() => ({condition}))(); }} catch (e) {{ value = null; }}
+                   if (value) return done(value);
+                   if (Date.now() >= until) return done(null);
+                   setTimeout(check, 20);
+                 }};
+                 check();",
+                ms = look.as_millis(),
+            );
+            match self
+                .runtime
+                .block_on(self.client.execute_async(&script, Vec::new()))
+            {
+                Ok(value) if !value.is_null() => return value,
+                Ok(_) => {}
+                Err(error) => last_error = Some(error.to_string()),
+            }
+            if Instant::now() >= deadline {
+                let why = last_error
+                    .map(|e| format!("; the last look failed: {e}"))
+                    .unwrap_or_default();
+                panic!("timed out after {timeout:?} waiting for {what} ({condition}){why}");
+            }
+        }
+    }
+
+    /// The first element of the page that matches `css`.
     pub fn find(&self, css: &str) -> Element {
-        let found = self.session_call(
-            "POST",
-            "/element",
-            Some(json!({"using": "css selector", "value": css})),
+        let node = self.run(
+            &format!("find {css:?}"),
+            self.client.find(Locator::Css(css)),
         );
-        Element(found[ELEMENT_KEY].as_str().expect("an element").to_owned())
+        Element(Target::Node(node))
     }
 
+    /// The shadow root that `host` carries.
     pub fn shadow_root(&self, host: &Element) -> Element {
-        let found = self.session_call("GET", &format!("/element/{}/shadow", host.0), None);
-        Element(
-            found[SHADOW_KEY]
-                .as_str()
-                .expect("a shadow root")
-                .to_owned(),
-        )
+        let shadow = self.run("reach a shadow root", node(host).shadow_root());
+        Element(Target::Shadow(shadow))
     }
 
-    /// Finds `css` inside a shadow root, with WebDriver's shadow-root lookup.
+    /// The first element inside `shadow` (from [`Browser::shadow_root`]) that matches `css`.
     pub fn find_in_shadow(&self, shadow: &Element, css: &str) -> Element {
-        let found = self.session_call(
-            "POST",
-            &format!("/shadow/{}/element", shadow.0),
-            Some(json!({"using": "css selector", "value": css})),
+        let Target::Shadow(root) = &shadow.0 else {
+            panic!("find_in_shadow({css:?}) was given an element, not a shadow root")
+        };
+        let node = self.run(
+            &format!("find {css:?} in a shadow root"),
+            root.find(Locator::Css(css)),
         );
-        Element(found[ELEMENT_KEY].as_str().expect("an element").to_owned())
+        Element(Target::Node(node))
     }
 
     pub fn click(&self, element: &Element) {
-        self.session_call(
-            "POST",
-            &format!("/element/{}/click", element.0),
-            Some(json!({})),
-        );
+        self.run("click", node(element).click());
     }
 
     /// Types `text` into `element` key by key, as a reader would.
     pub fn type_text(&self, element: &Element, text: &str) {
-        self.session_call(
-            "POST",
-            &format!("/element/{}/value", element.0),
-            Some(json!({ "text": text })),
-        );
+        self.run("type", node(element).send_keys(text));
     }
 
+    /// The element's rendered text.
     pub fn text(&self, element: &Element) -> String {
-        self.session_call("GET", &format!("/element/{}/text", element.0), None)
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        self.run("read an element's text", node(element).text())
+    }
+}
+
+/// The element behind `element`; a shadow root cannot be clicked, typed into or read.
+fn node(element: &Element) -> &Node {
+    match &element.0 {
+        Target::Node(node) => node,
+        Target::Shadow(_) => panic!("this needs an element, and was given a shadow root"),
+    }
+}
+
+/// A script's `arguments`: the items of a JSON array (anything else is one argument).
+fn arguments(args: Value) -> Vec<Value> {
+    match args {
+        Value::Array(items) => items,
+        Value::Null => Vec::new(),
+        single => vec![single],
     }
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        if !self.session.is_empty() {
-            let url = format!("{}/session/{}", self.base, self.session);
-            self.agent.delete(&url).call().ok();
-        }
-        self.driver.kill().ok();
-        self.driver.wait().ok();
+        // The timer is made inside the runtime: tokio's timers belong to one.
+        let client = self.client.clone();
+        let close = async move { tokio::time::timeout(CLOSE_TIMEOUT, client.close()).await };
+        self.runtime.block_on(close).ok();
     }
 }

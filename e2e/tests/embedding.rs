@@ -2,101 +2,10 @@
 //! loopback port) than the comment server, with hostile CSS, several threads, a single-page
 //! app, a strict Content-Security-Policy, a long page, a refused origin and a theme.
 
-use std::time::Duration;
-
+use colloquy_e2e::fault_proxy::FaultProxy;
 use colloquy_e2e::host_site::HostSite;
-use colloquy_e2e::server::Server;
-use colloquy_e2e::webdriver::{Browser, Element};
+use colloquy_e2e::stage::{Stage, WAIT};
 use serde_json::json;
-
-const WAIT: Duration = Duration::from_secs(30);
-
-struct Stage {
-    _folder: tempfile::TempDir,
-    server: Server,
-    /// An origin the server allows.
-    site: HostSite,
-    browser: Browser,
-}
-
-impl Stage {
-    fn start() -> Stage {
-        let folder = tempfile::tempdir().unwrap();
-        let site = HostSite::start();
-        let server = Server::start(
-            &folder.path().join("embedding.db"),
-            &["--allowed-origin", &site.origin],
-        );
-        Stage {
-            _folder: folder,
-            server,
-            site,
-            browser: Browser::start(),
-        }
-    }
-
-    /// A host page with the loader from the comment server and `body` in it.
-    fn page(&self, head: &str, body: &str) -> String {
-        format!(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Host</title>{head}</head>\
-             <body>{body}<script src=\"{}/embed.js\" async></script></body></html>",
-            self.server.base
-        )
-    }
-
-    fn open(&self, path: &str, head: &str, body: &str, csp: Option<String>) {
-        let url = self.site.page(path, self.page(head, body), csp);
-        self.browser.goto(&url);
-    }
-
-    /// Waits for the count heading of the widget mounted on `host` (a CSS selector).
-    fn wait_for_count(&self, host: &str, expected: &str) {
-        self.browser.wait_for(
-            &format!("'{expected}' in {host}"),
-            &format!(
-                "document.querySelector('{host}')?.shadowRoot?.querySelector('h2.count')?.textContent === '{expected}'"
-            ),
-            WAIT,
-        );
-    }
-
-    fn in_widget(&self, host: &str, css: &str) -> Element {
-        let host = self.browser.find(host);
-        let shadow = self.browser.shadow_root(&host);
-        self.browser.find_in_shadow(&shadow, css)
-    }
-
-    fn post_through(&self, host: &str, name: &str, body: &str) {
-        let form = "form.comment-form:not(.reply-form)";
-        for (field, value) in [
-            ("input[name=name]", name),
-            ("input[name=email]", "reader@private.example"),
-            ("textarea[name=body]", body),
-        ] {
-            let input = self.in_widget(host, &format!("{form} {field}"));
-            self.browser.type_text(&input, value);
-        }
-        self.browser
-            .click(&self.in_widget(host, &format!("{form} button.submit")));
-    }
-
-    /// Evaluates `expression` with `root` bound to the shadow root of `host`.
-    fn in_root(&self, host: &str, expression: &str) -> serde_json::Value {
-        self.browser.execute(
-            &format!(
-                "const root = document.querySelector('{host}').shadowRoot; return {expression};"
-            ),
-            json!([]),
-        )
-    }
-
-    fn total(&self, thread: &str) -> u64 {
-        self.server
-            .get_json(&format!("/api/v1/threads/{thread}/comments"))["total"]
-            .as_u64()
-            .unwrap()
-    }
-}
 
 const HOSTILE_CSS: &str = "<style>
   * { all: revert !important; font-size: 40px !important; color: red !important;
@@ -302,24 +211,25 @@ fn a_site_that_is_not_allowed_is_told_so_and_posts_nothing() {
     let stranger = HostSite::start();
     let url = stranger.page(
         "/stranger",
-        stage.page("", "<div data-colloquy data-thread=\"guarded\"></div>"),
+        stage.host_page("", "<div data-colloquy data-thread=\"guarded\"></div>"),
         None,
     );
     stage.browser.goto(&url);
-    let message = stage.browser.wait_for(
+    let host = "div[data-colloquy]";
+    let message = stage.wait_in_root(
+        host,
         "the refusal",
-        "document.querySelector('[data-colloquy]')?.shadowRoot?.querySelector('.status.failed p')?.textContent",
-        WAIT,
+        "root.querySelector('.status.failed p')?.textContent",
     );
     assert_eq!(
         message,
         "This site is not allowed to use this comment server."
     );
-    stage.post_through("div[data-colloquy]", "Eve", "Should not land");
-    stage.browser.wait_for(
+    stage.post_through(host, "Eve", "Should not land");
+    stage.wait_in_root(
+        host,
         "the form's failure",
-        "document.querySelector('[data-colloquy]').shadowRoot.querySelector('.feedback.failed')",
-        WAIT,
+        "root.querySelector('.feedback.failed')",
     );
     assert_eq!(stage.total("guarded"), 0);
     stage
@@ -410,10 +320,7 @@ fn a_widget_that_cannot_start_says_so_in_words() {
 #[test]
 fn a_retry_after_a_lost_response_stores_the_comment_once() {
     let stage = Stage::start();
-    let proxy = colloquy_e2e::fault_proxy::FaultProxy::start(
-        stage.server.base.trim_start_matches("http://"),
-        1,
-    );
+    let proxy = FaultProxy::start(stage.server.base.trim_start_matches("http://"), 1);
     stage.open(
         "/flaky",
         "",
@@ -426,10 +333,10 @@ fn a_retry_after_a_lost_response_stores_the_comment_once() {
     let host = "div[data-colloquy]";
     stage.wait_for_count(host, "No comments");
     stage.post_through(host, "Flaky Flo", "Sent over a bad connection.");
-    stage.browser.wait_for(
+    stage.wait_in_root(
+        host,
         "the failure and its Retry button",
-        "document.querySelector('[data-colloquy]').shadowRoot.querySelector('.feedback.failed button.retry')",
-        WAIT,
+        "root.querySelector('.feedback.failed button.retry')",
     );
     assert_eq!(stage.total("flaky"), 1, "the server did store it");
     stage

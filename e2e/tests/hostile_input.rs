@@ -6,9 +6,7 @@
 use std::time::Duration;
 
 use colloquy_e2e::corpus::{naughty_strings, own_vectors};
-use colloquy_e2e::host_site::HostSite;
-use colloquy_e2e::server::Server;
-use colloquy_e2e::webdriver::Browser;
+use colloquy_e2e::stage::Stage;
 use serde_json::{json, Value};
 
 const WAIT: Duration = Duration::from_secs(120);
@@ -88,13 +86,8 @@ fn hostile_strings_are_shown_as_text_and_never_run() {
     strings.extend(own_vectors());
     assert!(strings.len() >= 300, "{} strings", strings.len());
 
-    let folder = tempfile::tempdir().unwrap();
-    let site = HostSite::start();
-    let server = Server::start(
-        &folder.path().join("corpus.db"),
-        &["--allowed-origin", &site.origin],
-    );
-    let url = server.url("/api/v1/threads/corpus/comments");
+    let stage = Stage::start();
+    let url = stage.server.url("/api/v1/threads/corpus/comments");
     let (mut accepted, mut refused) = (0usize, 0usize);
     for (i, text) in strings.iter().enumerate() {
         let posts = [
@@ -122,14 +115,13 @@ fn hostile_strings_are_shown_as_text_and_never_run() {
         }
     }
 
-    let page = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>corpus</title>{HOOKS}</head>\
-         <body><div data-colloquy data-thread=\"corpus\" data-loading=\"eager\"></div>\
-         <script src=\"{}/embed.js\" async></script></body></html>",
-        server.base
+    stage.open(
+        "/corpus",
+        HOOKS,
+        "<div data-colloquy data-thread=\"corpus\" data-loading=\"eager\"></div>",
+        None,
     );
-    let browser = Browser::start();
-    browser.goto(&site.page("/corpus", page, None));
+    let browser = &stage.browser;
     browser.wait_for(
         "the whole corpus thread",
         &format!(

@@ -220,3 +220,66 @@ fn apt_install(packages: &[&str], what: &str) -> Result<(), String> {
         .env("DEBIAN_FRONTEND", "noninteractive");
     run(install, &line)
 }
+
+/// The PostgreSQL server the tests use, as an administrator's URL (the tests create a
+/// database per test and drop it). `COLLOQUY_TEST_POSTGRES` wins; else one that answers
+/// on 127.0.0.1:5432 with trust authentication (as this project's machines have); else
+/// Debian's `postgresql` is installed and started, and given a password for the tests.
+/// The PostgreSQL suites never skip: a server that cannot be had is an error here.
+pub fn ensure_postgres() -> Result<String, String> {
+    if let Ok(url) = std::env::var("COLLOQUY_TEST_POSTGRES") {
+        return Ok(url);
+    }
+    const TRUSTED: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+    if postgres_answers() {
+        return Ok(TRUSTED.to_owned());
+    }
+    if output_of("pg_lsclusters", &["--no-header"]).is_none() {
+        apt_install(&["postgresql"], "PostgreSQL (for the PostgreSQL test suites)")?;
+    }
+    say("starting PostgreSQL (pg_ctlcluster … start)");
+    let clusters = output_of("pg_lsclusters", &["--no-header"]).unwrap_or_default();
+    let (version, name) = clusters
+        .lines()
+        .find_map(|line| {
+            let mut fields = line.split_whitespace();
+            Some((fields.next()?.to_owned(), fields.next()?.to_owned()))
+        })
+        .ok_or("PostgreSQL is installed but has no cluster (pg_lsclusters lists none)")?;
+    let mut start = command("pg_ctlcluster");
+    start.args([&version, &name, "start"]);
+    run(start, "starting PostgreSQL")?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !postgres_answers() {
+        if std::time::Instant::now() > deadline {
+            return Err("PostgreSQL was started but does not answer on 127.0.0.1:5432".into());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    // Debian's default asks TCP clients for a password: give the tests one.
+    let mut password = command("su");
+    password.args([
+        "postgres",
+        "-c",
+        "psql -q -c \"ALTER USER postgres PASSWORD 'colloquy-tests'\"",
+    ]);
+    run(password, "setting the test password of PostgreSQL's postgres user")?;
+    Ok("postgres://postgres:colloquy-tests@127.0.0.1:5432/postgres".to_owned())
+}
+
+fn postgres_answers() -> bool {
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], 5432));
+    std::net::TcpStream::connect_timeout(&address, std::time::Duration::from_secs(2)).is_ok()
+}
+
+/// nginx, for the journey through a reverse proxy. Returns its command.
+pub fn ensure_nginx() -> Result<PathBuf, String> {
+    if output_of("sh", &["-c", "command -v nginx"]).is_none_or(|path| path.is_empty()) {
+        apt_install(&["nginx"], "nginx (for the reverse-proxy journey)")?;
+    }
+    // Debian's package starts a system nginx on port 80; the journey runs its own.
+    let path = output_of("sh", &["-c", "command -v nginx"])
+        .filter(|path| !path.is_empty())
+        .ok_or("nginx is not on PATH after installing it")?;
+    Ok(PathBuf::from(path))
+}

@@ -1,0 +1,180 @@
+//! What a browser journey stands on, set up in one call: the real server on a fresh database
+//! in a scratch folder, a host site on an origin of its own that the server allows, and a
+//! Chromium. Plus the steps the journeys share: opening pages, waiting for the thread's
+//! count, reaching into a widget's shadow root, and posting through its form.
+//!
+//! A widget is named by the CSS selector of its host element (`"[data-colloquy]"`, `"#app"`),
+//! so one page may hold several.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::host_site::HostSite;
+use crate::server::Server;
+use crate::webdriver::{Browser, Element};
+
+/// How long a journey waits for the widget to show what it expects.
+pub const WAIT: Duration = Duration::from_secs(30);
+
+/// The top-level comment form (reply forms carry the extra class).
+pub const MAIN_FORM: &str = "form.comment-form:not(.reply-form)";
+
+/// One comment as the widget shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shown {
+    pub id: i64,
+    pub parent: Option<i64>,
+    pub depth: usize,
+    /// The rendered text of its body.
+    pub body: String,
+}
+
+/// Dropping it stops the browser, the server and the host site, and removes the folder.
+pub struct Stage {
+    pub server: Server,
+    /// A site the server allows (`--allowed-origin`).
+    pub site: HostSite,
+    pub browser: Browser,
+    _folder: tempfile::TempDir,
+}
+
+impl Stage {
+    pub fn start() -> Stage {
+        Stage::start_with(&[])
+    }
+
+    /// A stage whose server gets `server_args` as well.
+    pub fn start_with(server_args: &[&str]) -> Stage {
+        let folder = tempfile::tempdir().expect("a scratch folder");
+        let site = HostSite::start();
+        let mut args = vec!["--allowed-origin", site.origin.as_str()];
+        args.extend_from_slice(server_args);
+        let server = Server::start(&folder.path().join("journey.db"), &args);
+        Stage {
+            server,
+            site,
+            browser: Browser::start(),
+            _folder: folder,
+        }
+    }
+
+    /// The demo page the server itself serves.
+    pub fn open_demo_page(&self) {
+        self.browser.goto(&self.server.url("/"));
+    }
+
+    /// A host page with `head` and `body`, and the loader from the comment server.
+    pub fn host_page(&self, head: &str, body: &str) -> String {
+        format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Host</title>{head}</head>\
+             <body>{body}<script src=\"{}/embed.js\" async></script></body></html>",
+            self.server.base
+        )
+    }
+
+    /// Serves [`Stage::host_page`] at `path` on the host site (with `csp` as its policy,
+    /// when given) and opens it.
+    pub fn open(&self, path: &str, head: &str, body: &str, csp: Option<String>) {
+        let url = self.site.page(path, self.host_page(head, body), csp);
+        self.browser.goto(&url);
+    }
+
+    /// Waits until `expression` (JS, with `root` bound to the shadow root of the widget on
+    /// `host`) is truthy, and returns its value.
+    pub fn wait_in_root(&self, host: &str, what: &str, expression: &str) -> Value {
+        let condition = format!(
+            "(() => {{ const root = document.querySelector({host})?.shadowRoot;
+                       return root ? ({expression}) : null; }})()",
+            host = js_string(host),
+        );
+        self.browser.wait_for(what, &condition, WAIT)
+    }
+
+    /// Waits for the count heading of the widget on `host` to read `expected`.
+    pub fn wait_for_count(&self, host: &str, expected: &str) {
+        self.wait_in_root(
+            host,
+            &format!("'{expected}' in {host}"),
+            &format!(
+                "root.querySelector('h2.count')?.textContent === {}",
+                js_string(expected)
+            ),
+        );
+    }
+
+    /// Evaluates `expression` (JS) with `root` bound to the shadow root of `host`.
+    pub fn in_root(&self, host: &str, expression: &str) -> Value {
+        let script = format!(
+            "const root = document.querySelector({host}).shadowRoot; return ({expression});",
+            host = js_string(host),
+        );
+        self.browser.execute(&script, json!([]))
+    }
+
+    /// The first element matching `css` inside the widget on `host`.
+    pub fn in_widget(&self, host: &str, css: &str) -> Element {
+        let host = self.browser.find(host);
+        let shadow = self.browser.shadow_root(&host);
+        self.browser.find_in_shadow(&shadow, css)
+    }
+
+    /// Types a name, an email and a comment into `form` (a selector inside the widget).
+    pub fn fill(&self, host: &str, form: &str, name: &str, email: &str, body: &str) {
+        for (field, value) in [
+            ("input[name=name]", name),
+            ("input[name=email]", email),
+            ("textarea[name=body]", body),
+        ] {
+            let input = self.in_widget(host, &format!("{form} {field}"));
+            self.browser.type_text(&input, value);
+        }
+    }
+
+    /// Clicks the submit button of `form`.
+    pub fn submit(&self, host: &str, form: &str) {
+        self.browser
+            .click(&self.in_widget(host, &format!("{form} button.submit")));
+    }
+
+    /// Posts a top-level comment through the widget's form, as a reader would.
+    pub fn post_through(&self, host: &str, name: &str, body: &str) {
+        self.fill(host, MAIN_FORM, name, "reader@private.example", body);
+        self.submit(host, MAIN_FORM);
+    }
+
+    /// Every comment the widget on `host` shows, in page order.
+    pub fn shape(&self, host: &str) -> Vec<Shown> {
+        let rows = self.in_root(
+            host,
+            "Array.from(root.querySelectorAll('li.comment')).map(li => [
+               Number(li.dataset.commentId),
+               li.dataset.parentId ? Number(li.dataset.parentId) : null,
+               Number(li.dataset.depth),
+               li.querySelector('.body').textContent])",
+        );
+        rows.as_array()
+            .expect("a list of comments")
+            .iter()
+            .map(|row| Shown {
+                id: row[0].as_i64().expect("a comment id"),
+                parent: row[1].as_i64(),
+                depth: row[2].as_u64().expect("a depth") as usize,
+                body: row[3].as_str().expect("a body").to_owned(),
+            })
+            .collect()
+    }
+
+    /// How many comments the server holds on `thread`, asked through its API.
+    pub fn total(&self, thread: &str) -> u64 {
+        let path = format!("/api/v1/threads/{}/comments", thread.replace('/', "%2F"));
+        self.server.get_json(&path)["total"]
+            .as_u64()
+            .expect("a total")
+    }
+}
+
+/// `text` as a JS string literal.
+fn js_string(text: &str) -> String {
+    Value::from(text).to_string()
+}
