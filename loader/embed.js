@@ -11,10 +11,11 @@
   if (window.Colloquy) return;
 
   var script = document.currentScript;
-  var src = script && script.src ? script.src : location.href;
-  // The wasm and its glue sit beside this file; the API defaults to the same server.
-  var assets = src.slice(0, src.lastIndexOf("/") + 1);
-  var defaultApi = new URL(src, location.href).origin;
+  var own = script && script.src;
+  // The wasm and its glue sit beside this file, and so does the API: a server deployed
+  // under a path (https://example.org/comments/embed.js) answers under it.
+  var assets = new URL(".", own || location.href).href;
+  var defaultApi = own ? assets.slice(0, -1) : location.origin;
   // Replaced at build time by a hash of the widget, so its files can be cached for a year.
   var build = "__COLLOQUY_BUILD__";
   var OPTIONS = ["thread", "api", "title", "theme", "lang", "sort"];

@@ -34,9 +34,27 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     /// Any other 4xx, with the server's explanation.
     Refused(u16, ErrorBody),
+    /// An answer below 500 that no Colloquy server gives: its body is not the JSON asked
+    /// for (an HTML page, another service's JSON). Usually a base URL that points at some
+    /// other web server; see [`ApiError::means_no_server`].
+    Foreign(u16),
 }
 
-/// Where the Colloquy server is: `data-api`, or the origin the loader came from.
+impl ApiError {
+    /// Whether this answer to `GET /api/v1/config`, which every Colloquy server has, says
+    /// that no Colloquy server is at the base URL: nothing answered, the path is unknown
+    /// there, or what answered is not ours. A Colloquy server's own refusals (403, 429)
+    /// and failures (5xx) do not count.
+    pub fn means_no_server(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Network | ApiError::Foreign(_) | ApiError::Refused(404, _)
+        )
+    }
+}
+
+/// Where the Colloquy server is: `data-api`, or the folder the loader came from. Either
+/// may include a path, for a server deployed under one (`https://example.org/comments`).
 ///
 /// Cheap to clone: it travels in the thread's context to every component that posts.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,26 +62,54 @@ pub struct Api {
     base: Rc<str>,
 }
 
+/// Where every endpoint lives below the base.
+const API_PATH: &str = "/api/v1";
+
 impl Api {
+    /// `base` is the URL the server answers under, without `/api/v1`: given with it (an
+    /// easy mistake, since every endpoint starts there), the suffix is dropped, so
+    /// `https://comments.example.org/api/v1/` means `https://comments.example.org`.
     pub fn new(base: &str) -> Self {
+        let mut base = base.trim().trim_end_matches('/');
+        let cut = base.len().saturating_sub(API_PATH.len());
+        if base
+            .get(cut..)
+            .is_some_and(|tail| tail.eq_ignore_ascii_case(API_PATH))
+        {
+            base = base[..cut].trim_end_matches('/');
+        }
         Self {
-            base: Rc::from(base.trim_end_matches('/')),
+            base: Rc::from(base),
         }
     }
 
-    /// The server's origin, as given.
+    /// The server's base URL, as understood (no trailing `/`, no `/api/v1`).
     pub fn base(&self) -> &str {
         &self.base
     }
 
-    fn thread_url(&self, thread: &str) -> String {
+    fn thread_path(&self, thread: &str) -> String {
         let key = String::from(js_sys::encode_uri_component(thread));
-        format!("{}/api/v1/threads/{key}/comments", self.base)
+        format!("{}{API_PATH}/threads/{key}", self.base)
+    }
+
+    fn thread_url(&self, thread: &str) -> String {
+        format!("{}/comments", self.thread_path(thread))
+    }
+
+    /// The thread's server-sent events, from the first one after event `after`.
+    pub fn events_url(&self, thread: &str, after: i64) -> String {
+        format!("{}/events?after={after}", self.thread_path(thread))
+    }
+
+    /// Where the server's configuration is asked for: the URL a reader is told about when
+    /// no Colloquy server answers there.
+    pub fn config_url(&self) -> String {
+        format!("{}{API_PATH}/config", self.base)
     }
 
     pub async fn config(&self) -> Result<PublicConfig, ApiError> {
-        self.send("GET", &format!("{}/api/v1/config", self.base), None)
-            .await
+        self.send("GET", &self.config_url(), None).await
     }
 
     pub async fn thread(&self, thread: &str, sort: Sort) -> Result<ThreadPage, ApiError> {
@@ -123,12 +169,9 @@ impl Api {
             return Err(ApiError::TooManyRequests(wait));
         }
         match status {
-            200..=299 => decode(&text).ok_or(ApiError::Server),
+            200..=299 => decode(&text).ok_or(ApiError::Foreign(status)),
             400..=499 => {
-                let body = decode(&text).unwrap_or_else(|| ErrorBody {
-                    message: format!("The comment server answered {status}."),
-                    errors: Vec::new(),
-                });
+                let body: ErrorBody = decode(&text).ok_or(ApiError::Foreign(status))?;
                 if status == 422 && !body.errors.is_empty() {
                     Err(ApiError::Validation(body.errors))
                 } else {
@@ -184,4 +227,60 @@ pub fn new_idempotency_key() -> String {
             .copy_from_slice(&((js_sys::Math::random() * 2f64.powi(52)) as u64).to_le_bytes());
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_base_may_have_a_path() {
+        let api = Api::new("https://example.org/comments/");
+        assert_eq!(api.base(), "https://example.org/comments");
+        assert_eq!(
+            api.config_url(),
+            "https://example.org/comments/api/v1/config"
+        );
+    }
+
+    #[test]
+    fn a_base_given_with_the_api_path_means_the_base() {
+        for given in [
+            "https://comments.example.org/api/v1",
+            "https://comments.example.org/api/v1/",
+            "https://comments.example.org//api/v1//",
+            "https://comments.example.org/API/V1",
+        ] {
+            let api = Api::new(given);
+            assert_eq!(api.base(), "https://comments.example.org", "{given}");
+            assert_eq!(
+                api.config_url(),
+                "https://comments.example.org/api/v1/config"
+            );
+        }
+        assert_eq!(
+            Api::new("https://example.org/comments/api/v1").base(),
+            "https://example.org/comments"
+        );
+        assert_eq!(
+            Api::new("https://example.org/api/v10").base(),
+            "https://example.org/api/v10",
+            "only the whole segment is dropped"
+        );
+    }
+
+    #[test]
+    fn only_answers_no_colloquy_server_gives_mean_no_server() {
+        let body = |message: &str| ErrorBody {
+            message: message.into(),
+            errors: Vec::new(),
+        };
+        assert!(ApiError::Network.means_no_server());
+        assert!(ApiError::Foreign(200).means_no_server());
+        assert!(ApiError::Foreign(404).means_no_server());
+        assert!(ApiError::Refused(404, body("There is no such API endpoint.")).means_no_server());
+        assert!(!ApiError::Refused(403, body("This site is not allowed.")).means_no_server());
+        assert!(!ApiError::Server.means_no_server());
+        assert!(!ApiError::TooManyRequests(3).means_no_server());
+    }
 }

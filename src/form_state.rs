@@ -63,6 +63,9 @@ pub enum Failure {
     Refused(String),
     /// Over the server's posting limit: try again in this many seconds.
     TooManyRequests(u64),
+    /// A refusal that did not come from a Colloquy server (a proxy's error page, say):
+    /// only its status is known.
+    Status(u16),
 }
 
 impl From<ApiError> for Failure {
@@ -72,6 +75,9 @@ impl From<ApiError> for Failure {
             ApiError::Server => Failure::Server,
             ApiError::TooManyRequests(seconds) => Failure::TooManyRequests(seconds),
             ApiError::Refused(_, body) => Failure::Refused(body.message),
+            // Something in front of the server (a proxy's error page, say) said no.
+            ApiError::Foreign(status @ 400..=499) => Failure::Status(status),
+            ApiError::Foreign(_) => Failure::Server,
             // The form puts field errors on their fields (see `FormAction::Failed`); anyone
             // else gets the server's sentences in one line.
             ApiError::Validation(errors) => Failure::Refused(
@@ -392,6 +398,8 @@ mod tests {
             (ApiError::Network, Failure::Network),
             (ApiError::Server, Failure::Server),
             (ApiError::TooManyRequests(7), Failure::TooManyRequests(7)),
+            (ApiError::Foreign(413), Failure::Status(413)),
+            (ApiError::Foreign(200), Failure::Server),
             (
                 ApiError::Refused(403, refused),
                 Failure::Refused("Comments are closed.".into()),

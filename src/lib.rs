@@ -11,7 +11,8 @@ pub mod components;
 pub mod context;
 /// The comment form's state and decisions: pure, tested without a browser.
 pub mod form_state;
-/// Reusable behaviour: drafts kept in localStorage, posting what the form decided to send.
+/// Reusable behaviour: drafts kept in localStorage, posting what the form decided to send,
+/// following the thread's live events.
 pub mod hooks;
 /// Dates in the reader's time zone and the thread's language.
 pub mod local_time;

@@ -47,6 +47,16 @@ pub struct Messages {
     pub reply_heading: fn(&str) -> String,
     pub reply_to: fn(&str) -> String,
     pub field_error: fn(Field, ErrorCode, &FormRules) -> String,
+    /// Read out (politely, never moving the focus) when a comment by someone else arrives
+    /// while the reader is on the page.
+    pub new_comment_by: fn(&str) -> String,
+    /// Read out instead when several have arrived together.
+    pub new_comments: fn(u64) -> String,
+    /// Shown, and logged, when the thread cannot be loaded and no Colloquy server answered
+    /// at the base URL: names the URL that was tried.
+    pub no_server_at: fn(&str) -> String,
+    /// Something in front of the server (a proxy's error page, say) refused a post.
+    pub server_answered: fn(u16) -> String,
 }
 
 pub static ENGLISH: Messages = Messages {
@@ -83,7 +93,27 @@ pub static ENGLISH: Messages = Messages {
     reply_heading: english_reply_heading,
     reply_to: english_reply_to,
     field_error: english_field_error,
+    new_comment_by: english_new_comment_by,
+    new_comments: english_new_comments,
+    no_server_at: english_no_server_at,
+    server_answered: english_server_answered,
 };
+
+fn english_new_comment_by(author: &str) -> String {
+    format!("New comment by {author}")
+}
+
+fn english_new_comments(count: u64) -> String {
+    format!("{count} new comments")
+}
+
+fn english_no_server_at(url: &str) -> String {
+    format!("No Colloquy comment server answered at {url}.")
+}
+
+fn english_server_answered(status: u16) -> String {
+    format!("The comment server answered {status}.")
+}
 
 /// The catalog for a language tag such as `en-GB`. Only English exists yet, so every tag
 /// gets [`ENGLISH`] (and the widget's words say `lang="en"`); the tag still chooses how

@@ -122,6 +122,13 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                 Failure::Server => messages.server_failed.to_owned(),
                 Failure::Refused(message) => format!("{} {message}", messages.rejected),
                 Failure::TooManyRequests(seconds) => (messages.too_many_requests)(*seconds),
+                Failure::Status(status) => {
+                    format!(
+                        "{} {}",
+                        messages.rejected,
+                        (messages.server_answered)(*status)
+                    )
+                }
             };
             html! {
                 <div class="feedback failed" role="alert">

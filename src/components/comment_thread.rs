@@ -10,7 +10,9 @@ use crate::shadow::isolated_root;
 pub struct CommentThreadProps {
     /// The thread key, for example the page's canonical path.
     pub thread: AttrValue,
-    /// The Colloquy server's origin, for example `https://comments.example.org`.
+    /// Where the Colloquy server answers: its origin, for example
+    /// `https://comments.example.org`, with the path it is deployed under if any
+    /// (`https://example.org/comments`). A trailing `/api/v1` is understood as the same.
     pub api: AttrValue,
     /// A BCP 47 language tag (`de`, `en-GB`) choosing the message catalog and the date
     /// format. Empty (the default) means English words and the browser's own date format.

@@ -4,4 +4,5 @@ pub mod comment_form;
 pub mod comment_thread;
 pub mod comment_view;
 pub mod form_field;
+pub mod news_announcer;
 pub mod thread_view;

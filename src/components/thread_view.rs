@@ -7,8 +7,10 @@ use yew::prelude::*;
 use super::comment_form::CommentForm;
 use super::comment_thread::CommentThreadProps;
 use super::comment_view::CommentView;
+use super::news_announcer::NewsAnnouncer;
 use crate::api::{Api, ApiError};
 use crate::context::ThreadContext;
+use crate::hooks::use_live_updates;
 use crate::state::{Load, ThreadAction, ThreadState};
 
 /// The thread itself, drawn wherever its parent puts it: the count, the comments with their
@@ -17,10 +19,15 @@ use crate::state::{Load, ThreadAction, ThreadState};
 ///
 /// It brings no isolation of its own: [`mount`](crate::mount::mount) renders it as an app
 /// inside the shadow root it made, and the public `CommentThread` portals it into one.
+///
+/// Once loaded, the thread follows the server's live events while it is on screen
+/// ([`use_live_updates`]): new comments take the place the sort gives them, and screen
+/// readers hear of them politely; the focus and the scroll position are left alone.
 #[component]
 pub fn ThreadView(props: &CommentThreadProps) -> Html {
     let state = use_reducer(ThreadState::default);
     let reloads = use_state(|| 0u32);
+    let section = use_node_ref();
     let context = ThreadContext::new(
         Api::new(&props.api),
         props.thread.clone(),
@@ -30,14 +37,20 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     let messages = context.messages;
 
     {
+        // Asked again with every retry: the reason the thread failed may have gone.
         let dispatcher = state.dispatcher();
-        use_effect_with(context.api.clone(), move |api| {
+        use_effect_with((context.api.clone(), *reloads), move |(api, _)| {
             let api = api.clone();
             spawn_local(async move {
-                // Without the server's rules the form keeps core's defaults; the server
-                // still has the final word on every post.
-                if let Ok(config) = api.config().await {
-                    dispatcher.dispatch(ThreadAction::RulesLoaded(config.rules));
+                match api.config().await {
+                    Ok(config) => dispatcher.dispatch(ThreadAction::RulesLoaded(config.rules)),
+                    // Only worth telling the reader if the thread fails as well (see the
+                    // status below); until then the form keeps core's defaults, and the
+                    // server still has the final word on every post.
+                    Err(error) if error.means_no_server() => {
+                        dispatcher.dispatch(ThreadAction::NoServer(api.config_url()));
+                    }
+                    Err(_) => {}
                 }
             });
         });
@@ -69,6 +82,21 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         );
     }
 
+    use_live_updates(&section, &context.api, &state);
+
+    // A thread that fails where no Colloquy server answered is most likely a wrong base
+    // URL (`data-api`): say which URL was tried, in the widget and to the site owner's
+    // console.
+    let no_server = match (&state.load, &state.no_server_at) {
+        (Load::Failed(_), Some(url)) => Some((messages.no_server_at)(url)),
+        _ => None,
+    };
+    use_effect_with(no_server.clone(), |no_server| {
+        if let Some(message) = no_server {
+            web_sys::console::error_1(&format!("Colloquy: {message}").into());
+        }
+    });
+
     let retry = {
         let reloads = reloads.clone();
         Callback::from(move |_: MouseEvent| reloads.set(*reloads + 1))
@@ -77,12 +105,13 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     let on_posted = actions.reform(ThreadAction::Posted);
     let on_reply = actions.reform(ThreadAction::OpenReply);
     let on_cancel_reply = actions.reform(|()| ThreadAction::CloseReply);
+    let on_announced = actions.reform(|()| ThreadAction::NewsAnnounced);
 
     let status = match &state.load {
         Load::Loading => html! { <p class="status" role="status">{messages.loading}</p> },
         Load::Failed(message) => html! {
             <div class="status failed" role="alert">
-                <p>{*message}</p>
+                <p>{no_server.unwrap_or_else(|| (*message).to_owned())}</p>
                 <button part="button" type="button" class="retry" onclick={retry}>{messages.retry}</button>
             </div>
         },
@@ -134,8 +163,9 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     };
     html! {
         <ContextProvider<ThreadContext> {context}>
-            <section class={classes!("colloquy", props.theme.class())} part="thread" lang={messages.lang}>
+            <section class={classes!("colloquy", props.theme.class())} part="thread" lang={messages.lang} ref={section}>
                 <h2 class="count" part="count">{heading}</h2>
+                <NewsAnnouncer news={state.news.clone()} {on_announced} />
                 {status}
                 if !state.comments.is_empty() {
                     <ol class="comments">{for comments}</ol>

@@ -8,6 +8,22 @@ use web_sys::{
 
 #[wasm_bindgen(inline_js = r#"
 const stub = { calls: [], routes: new Map(), held: [] };
+// The server's event streams: a stand-in EventSource that records every stream opened and
+// lets a test deliver events, as the browser would, each in a task of its own.
+const live = { sources: [] };
+class StubEventSource extends EventTarget {
+  constructor(url) {
+    super();
+    this.url = String(url);
+    this.readyState = 0;
+    live.sources.push(this);
+  }
+  close() { this.readyState = 2; }
+}
+StubEventSource.CONNECTING = 0;
+StubEventSource.OPEN = 1;
+StubEventSource.CLOSED = 2;
+const isOpen = (source) => source.readyState !== 2;
 function route(method, path, answer) {
   const key = method + " " + path;
   if (!stub.routes.has(key)) stub.routes.set(key, []);
@@ -16,6 +32,9 @@ function route(method, path, answer) {
 export function stub_fetch() {
   stub.calls = []; stub.routes = new Map(); stub.held = [];
   localStorage.clear();
+  live.sources = [];
+  globalThis.EventSource = StubEventSource;
+  set_visibility("visible");
   globalThis.fetch = async (request) => {
     const method = request.method;
     const path = new URL(request.url).pathname;
@@ -44,6 +63,40 @@ export function stub_release(status, body) {
 }
 export function stub_bodies(method) {
   return stub.calls.filter((c) => c.method === method).map((c) => c.body || c.path);
+}
+export function live_streams() { return live.sources.filter(isOpen).map((s) => s.url); }
+export function live_streams_opened() { return live.sources.length; }
+export function live_send(id, data) {
+  const source = live.sources.filter(isOpen).at(-1);
+  if (!source) throw new Error("no open event stream to send to");
+  setTimeout(() => {
+    if (!isOpen(source)) return; // closed meanwhile: a real EventSource drops it too
+    source.readyState = 1;
+    source.dispatchEvent(new MessageEvent("comment", { data, lastEventId: String(id) }));
+  }, 0);
+}
+export function live_refuse() {
+  const source = live.sources.filter(isOpen).at(-1);
+  source.readyState = 2;
+  source.dispatchEvent(new Event("error"));
+}
+export function set_visibility(state) {
+  Object.defineProperty(document, "visibilityState", { value: state, configurable: true });
+  document.dispatchEvent(new Event("visibilitychange"));
+}
+const consoleErrors = { original: null, seen: [] };
+export function record_console_errors() {
+  consoleErrors.seen = [];
+  consoleErrors.original = console.error;
+  console.error = (...args) => {
+    consoleErrors.seen.push(args.map(String).join(" "));
+    consoleErrors.original.apply(console, args);
+  };
+}
+export function recorded_console_errors() {
+  if (consoleErrors.original) console.error = consoleErrors.original;
+  consoleErrors.original = null;
+  return consoleErrors.seen;
 }
 export function draft_keys() {
   return Object.keys(localStorage).filter((k) => k.startsWith("colloquy:draft:"));
@@ -79,6 +132,20 @@ extern "C" {
     pub fn stub_hold(method: &str, path: &str);
     pub fn stub_release(status: u16, body: &str);
     pub fn stub_bodies(method: &str) -> Vec<String>;
+    /// The URL of every event stream the widget holds open.
+    pub fn live_streams() -> Vec<String>;
+    /// How many event streams the widget has opened since `stub_fetch`.
+    pub fn live_streams_opened() -> u32;
+    /// Delivers a `comment` event with this id and JSON data on the latest open stream.
+    pub fn live_send(id: i64, data: &str);
+    /// The latest open stream fails for good, as a 403 or 503 makes an EventSource do.
+    pub fn live_refuse();
+    /// Pretends the tab is `visible` or `hidden`, and says so as the browser would.
+    pub fn set_visibility(state: &str);
+    /// Starts keeping what goes to `console.error` (it still goes there too).
+    pub fn record_console_errors();
+    /// What went to `console.error` since `record_console_errors`, which stops keeping it.
+    pub fn recorded_console_errors() -> Vec<String>;
     pub fn draft_keys() -> Vec<String>;
     /// `getComputedStyle(element)[property]`, as the reader's browser resolved it.
     pub fn computed_style(element: &Element, property: &str) -> String;
@@ -111,7 +178,21 @@ pub fn comment_json(
 }
 
 pub fn page_json(thread: &str, comments: Vec<serde_json::Value>) -> String {
-    serde_json::json!({"thread": thread, "total": comments.len(), "comments": comments}).to_string()
+    page_json_at(thread, comments, 0)
+}
+
+/// A page read when the thread's latest live event was `last_event_id`.
+pub fn page_json_at(thread: &str, comments: Vec<serde_json::Value>, last_event_id: i64) -> String {
+    serde_json::json!({
+        "thread": thread, "total": comments.len(), "comments": comments,
+        "last_event_id": last_event_id,
+    })
+    .to_string()
+}
+
+/// The `data` of a live event: `kind` is `created` or `edited`.
+pub fn event_json(kind: &str, comment: serde_json::Value) -> String {
+    serde_json::json!({"kind": kind, "comment": comment}).to_string()
 }
 
 /// The server's answer to a stored post of `comment`.

@@ -17,7 +17,11 @@ mod dates;
 mod drafts;
 /// Checking, posting, failing and retrying.
 mod form;
+/// Live updates: new and edited comments arriving while the thread is on screen.
+mod live;
 /// The loader's entry points: `mount`, `update`, `unmount` and their options.
 mod mount;
+/// Where the server is: a base URL with a path, and one where no Colloquy server answers.
+mod servers;
 /// Showing a thread: count, nesting, replies, load failures.
 mod thread;

@@ -27,13 +27,11 @@ pub fn service(folder: Option<&Path>) -> Router {
         None if !EMBEDDED.is_empty() => Router::new().fallback(embedded),
         None => folder_service(Path::new("dist")),
     };
-    files
-        .layer(axum::middleware::from_fn(cache_control))
-        .layer(
-            CorsLayer::new()
-                .allow_origin(Any)
-                .allow_methods([Method::GET, Method::HEAD]),
-        )
+    files.layer(axum::middleware::from_fn(cache_control)).layer(
+        CorsLayer::new()
+            .allow_origin(Any)
+            .allow_methods([Method::GET, Method::HEAD]),
+    )
 }
 
 /// Whether this binary carries the widget's files.

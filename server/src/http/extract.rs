@@ -122,8 +122,9 @@ impl<S: Send + Sync> FromRequestParts<S> for EditToken {
     }
 }
 
-/// Where a live reader resumes: `?after=<id>`, else the `Last-Event-ID` header the
-/// browser's `EventSource` sends when it reconnects; `None` when neither is given.
+/// Where a live reader resumes: the later of `?after=<id>` and the `Last-Event-ID` header
+/// (the browser's `EventSource` reconnects to the URL it was opened with, old `after` and
+/// all, and sends the id it saw last in the header); `None` when neither is given.
 pub struct ResumeAfter(pub Option<i64>);
 
 impl<S: Send + Sync> FromRequestParts<S> for ResumeAfter {
@@ -140,18 +141,17 @@ impl<S: Send + Sync> FromRequestParts<S> for ResumeAfter {
         let header = parts
             .headers
             .get("last-event-id")
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
-        match raw.after.or(header) {
-            None => Ok(ResumeAfter(None)),
-            Some(text) => text
-                .trim()
+            .map(|value| value.to_str().unwrap_or("not text").to_owned());
+        let parse = |text: String| {
+            text.trim()
                 .parse::<i64>()
                 .ok()
                 .filter(|id| *id >= 0)
-                .map(|id| ResumeAfter(Some(id)))
-                .ok_or_else(|| ApiError::BadRequest(API_ENGLISH.bad_event_id.into())),
-        }
+                .ok_or_else(|| ApiError::BadRequest(API_ENGLISH.bad_event_id.into()))
+        };
+        let after = raw.after.map(parse).transpose()?;
+        let seen = header.map(parse).transpose()?;
+        Ok(ResumeAfter(after.max(seen)))
     }
 }
 

@@ -113,17 +113,17 @@ async fn streams_are_bounded_kept_alive_and_checked(engine: Engine) {
 
     // Its place is free again once the reader has gone.
     let deadline = tokio::time::Instant::now() + SOON;
-    loop {
+    let open = loop {
         let again = server.get("/api/v1/threads/t/events").await;
         if again.status() == StatusCode::OK {
-            break;
+            break again;
         }
         assert!(
             tokio::time::Instant::now() < deadline,
             "the place was never freed"
         );
         tokio::task::yield_now().await;
-    }
+    };
     for bad in ["-1", "x", "1.5"] {
         let response = server
             .get(&format!("/api/v1/threads/u/events?after={bad}"))
@@ -132,7 +132,6 @@ async fn streams_are_bounded_kept_alive_and_checked(engine: Engine) {
         error_body(response).await;
     }
     // Stopping the server ends open streams instead of waiting for them.
-    let open = EventStream::open(&server, "/api/v1/threads/v/events", None).await;
     tokio::time::timeout(Duration::from_secs(5), server.stop())
         .await
         .expect("shutdown finished with a stream open");

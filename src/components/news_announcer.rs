@@ -1,0 +1,76 @@
+use wasm_bindgen::prelude::*;
+use yew::prelude::*;
+
+use crate::context::use_thread_context;
+
+/// How long the news stay in the live region before it is emptied for the next ones: long
+/// enough for a screen reader that is busy reading to come to them.
+const ANNOUNCED_AFTER_MS: i32 = 10_000;
+
+#[derive(Properties, PartialEq)]
+pub struct NewsAnnouncerProps {
+    /// Comments by others that arrived live, as (id, author): see
+    /// [`ThreadState::news`](crate::state::ThreadState::news).
+    pub news: Vec<(i64, String)>,
+    /// Called once the news have been shown long enough.
+    pub on_announced: Callback<()>,
+}
+
+/// A visually hidden polite live region telling screen readers that comments arrived
+/// ("New comment by Ada", or how many when several came together). It is always in the
+/// page, so that only its words change, which is what screen readers announce; it never
+/// takes the focus. Sighted readers see the comments themselves appear.
+#[component]
+pub fn NewsAnnouncer(props: &NewsAnnouncerProps) -> Html {
+    {
+        let on_announced = props.on_announced.clone();
+        // Every change restarts the wait, so news that keep coming are counted together.
+        use_effect_with(props.news.clone(), move |news| {
+            let timer = (!news.is_empty()).then(|| Timer::start(ANNOUNCED_AFTER_MS, on_announced));
+            move || drop(timer)
+        });
+    }
+    let messages = use_thread_context().messages;
+    let text = match props.news.as_slice() {
+        [] => String::new(),
+        [(_, author)] => (messages.new_comment_by)(author),
+        several => (messages.new_comments)(several.len() as u64),
+    };
+    html! {
+        <div class="news visually-hidden" role="status" aria-live="polite" aria-atomic="true">
+            {text}
+        </div>
+    }
+}
+
+/// A `setTimeout` that is cleared when dropped, so an unmounted thread leaves none behind.
+struct Timer {
+    id: Option<i32>,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Timer {
+    fn start(ms: i32, then: Callback<()>) -> Self {
+        let callback = Closure::<dyn FnMut()>::new(move || then.emit(()));
+        let id = web_sys::window().and_then(|window| {
+            window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    callback.as_ref().unchecked_ref(),
+                    ms,
+                )
+                .ok()
+        });
+        Self {
+            id,
+            _callback: callback,
+        }
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        if let (Some(id), Some(window)) = (self.id, web_sys::window()) {
+            window.clear_timeout_with_handle(id);
+        }
+    }
+}
