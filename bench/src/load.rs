@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::stats::{quantile, Summary};
 
@@ -20,8 +20,11 @@ struct LoadResult {
     errors: usize,
 }
 
-/// Several timed runs of one load, summarised like every other timing.
-pub struct LoadSummary {
+/// One row of the server table: several timed runs of one load at one concurrency,
+/// summarised like every other timing; requests and errors are the sums over the runs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LoadRow {
+    pub concurrency: usize,
     pub per_second: Summary,
     pub p50_ms: Summary,
     pub p99_ms: Summary,
@@ -29,24 +32,16 @@ pub struct LoadSummary {
     pub errors: usize,
 }
 
-impl LoadSummary {
-    pub fn json(&self) -> Value {
-        json!({
-            "per_second": self.per_second.json(), "p50_ms": self.p50_ms.json(),
-            "p99_ms": self.p99_ms.json(), "requests": self.requests, "errors": self.errors,
-        })
-    }
-}
-
 /// `runs` runs of `each`, one after the other.
-pub fn repeated(runs: usize, concurrency: usize, each: Duration, request: Request) -> LoadSummary {
+pub fn repeated(runs: usize, concurrency: usize, each: Duration, request: Request) -> LoadRow {
     let sequence = Arc::new(AtomicU64::new(0));
     let results: Vec<LoadResult> = (0..runs)
         .map(|_| run(concurrency, each, request.clone(), sequence.clone()))
         .collect();
     let figure =
         |pick: fn(&LoadResult) -> f64| Summary::of(&results.iter().map(pick).collect::<Vec<f64>>());
-    LoadSummary {
+    LoadRow {
+        concurrency,
         per_second: figure(|r| r.per_second),
         p50_ms: figure(|r| r.p50_ms),
         p99_ms: figure(|r| r.p99_ms),

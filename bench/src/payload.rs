@@ -5,10 +5,11 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 use wasmparser::{KnownCustom, Name, Parser, Payload, TypeRef};
 
-#[derive(Clone, Copy, Debug, Default)]
+/// One file (or several added up): raw, gzip -9 and brotli (quality 11), in bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Sizes {
     pub raw: usize,
     pub gzip: usize,
@@ -39,17 +40,111 @@ impl Sizes {
             brotli: self.brotli + other.brotli,
         }
     }
-
-    pub fn json(&self) -> Value {
-        json!({"raw": self.raw, "gzip": self.gzip, "brotli": self.brotli})
-    }
 }
 
 pub fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("reading {path:?}: {e}"))
 }
 
+/// What a reader downloads, file by file.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PayloadSizes {
+    pub loader: Sizes,
+    pub wasm: Sizes,
+    pub js_glue: Sizes,
+    /// The stylesheet, compiled into the wasm: counted there, shown for what it weighs.
+    pub css_inside_wasm: Sizes,
+    /// wasm + JS glue.
+    pub widget_total: Sizes,
+}
+
+impl PayloadSizes {
+    /// The loader, the wasm and its JS glue from `dist`, and the stylesheet at `css`.
+    pub fn measure(dist: &Path, css: &Path) -> PayloadSizes {
+        let wasm = Sizes::of(&read(&dist.join("colloquy_bg.wasm")));
+        let js_glue = Sizes::of(&read(&dist.join("colloquy.js")));
+        PayloadSizes {
+            loader: Sizes::of(&read(&dist.join("embed.js"))),
+            wasm,
+            js_glue,
+            css_inside_wasm: Sizes::of(&read(css)),
+            widget_total: wasm.add(js_glue),
+        }
+    }
+}
+
+/// One entry of `variants.json`, which xtask writes beside the builds of the size steps.
+#[derive(Debug, Deserialize)]
+pub struct Variant {
+    pub id: String,
+    pub description: String,
+    /// The id of the step this one is measured against; empty for the first.
+    pub compared_to: String,
+}
+
+/// One size step: one build setting changed, and what that did to wasm + JS glue.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SizeStep {
+    pub id: String,
+    pub description: String,
+    pub compared_to: Option<String>,
+    pub sizes: Sizes,
+    /// Gzipped bytes saved against `compared_to`; negative when the step costs bytes.
+    pub gzip_saved: Option<i64>,
+}
+
+/// Every size step xtask built into `dir`: `variants.json` lists them in order, each in a
+/// folder named by its id with its `colloquy_bg.wasm` and `colloquy.js`.
+pub fn size_steps(dir: &Path) -> Vec<SizeStep> {
+    let listing: Vec<Variant> =
+        serde_json::from_slice(&read(&dir.join("variants.json"))).expect("variants.json");
+    let measured = listing
+        .into_iter()
+        .map(|variant| {
+            let folder = dir.join(&variant.id);
+            let sizes = Sizes::of(&read(&folder.join("colloquy_bg.wasm")))
+                .add(Sizes::of(&read(&folder.join("colloquy.js"))));
+            (variant, sizes)
+        })
+        .collect();
+    compare_steps(measured)
+}
+
+/// Each measured step with what it saved against the step it names.
+pub fn compare_steps(measured: Vec<(Variant, Sizes)>) -> Vec<SizeStep> {
+    let gzip_of = |id: &str| {
+        measured
+            .iter()
+            .find(|(variant, _)| variant.id == id)
+            .map(|(_, sizes)| sizes.gzip as i64)
+    };
+    let saved: Vec<Option<i64>> = measured
+        .iter()
+        .map(|(variant, sizes)| gzip_of(&variant.compared_to).map(|base| base - sizes.gzip as i64))
+        .collect();
+    measured
+        .into_iter()
+        .zip(saved)
+        .map(|((variant, sizes), gzip_saved)| SizeStep {
+            compared_to: Some(variant.compared_to).filter(|base| !base.is_empty()),
+            id: variant.id,
+            description: variant.description,
+            sizes,
+            gzip_saved,
+        })
+        .collect()
+}
+
+/// Where the wasm's bytes are: its largest items, and the total they are shares of.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SizeMap {
+    /// All function bodies and data segments of the named build, in bytes.
+    pub total_bytes: usize,
+    pub largest: Vec<Item>,
+}
+
 /// One row of the size map.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Item {
     pub name: String,
     pub bytes: usize,
@@ -59,7 +154,7 @@ pub struct Item {
 /// total of all code and data. Names come
 /// from the `name` section, which only the un-optimised build keeps; its sizes are within a
 /// few percent of the shipped file's and show where the bytes are.
-pub fn largest_items(wasm: &[u8], count: usize) -> (Vec<Item>, usize) {
+pub fn size_map(wasm: &[u8], count: usize) -> SizeMap {
     let mut imported_functions = 0u32;
     let mut bodies: Vec<(u32, usize)> = Vec::new();
     let mut names: HashMap<u32, String> = HashMap::new();
@@ -112,10 +207,13 @@ pub fn largest_items(wasm: &[u8], count: usize) -> (Vec<Item>, usize) {
         name: "data segments (strings, tables, the stylesheet)".into(),
         bytes: data,
     });
-    let total = items.iter().map(|item| item.bytes).sum();
+    let total_bytes = items.iter().map(|item| item.bytes).sum();
     items.sort_by_key(|item| std::cmp::Reverse(item.bytes));
     items.truncate(count);
-    (items, total)
+    SizeMap {
+        total_bytes,
+        largest: items,
+    }
 }
 
 #[cfg(test)]
@@ -127,5 +225,87 @@ mod tests {
         let sizes = Sizes::of(&b"colloquy ".repeat(1000));
         assert_eq!(sizes.raw, 9000);
         assert!(sizes.gzip < 200 && sizes.brotli < 200, "{sizes:?}");
+    }
+
+    fn variant(id: &str, compared_to: &str) -> Variant {
+        Variant {
+            id: id.into(),
+            description: format!("step {id}"),
+            compared_to: compared_to.into(),
+        }
+    }
+
+    fn gzip(gzip: usize) -> Sizes {
+        Sizes {
+            raw: gzip * 3,
+            gzip,
+            brotli: gzip - 1,
+        }
+    }
+
+    #[test]
+    fn each_step_is_compared_with_the_one_it_names() {
+        let steps = compare_steps(vec![
+            (variant("a", ""), gzip(1000)),
+            (variant("b", "a"), gzip(900)),
+            (variant("c", "b"), gzip(950)),
+            (variant("d", "a"), gzip(800)),
+            (variant("e", "gone"), gzip(700)),
+        ]);
+        let saved: Vec<(Option<&str>, Option<i64>)> = steps
+            .iter()
+            .map(|s| (s.compared_to.as_deref(), s.gzip_saved))
+            .collect();
+        assert_eq!(
+            saved,
+            [
+                (None, None),
+                (Some("a"), Some(100)),
+                (Some("b"), Some(-50)),
+                (Some("a"), Some(200)),
+                (Some("gone"), None),
+            ]
+        );
+        assert_eq!(steps[2].description, "step c");
+    }
+
+    #[test]
+    fn the_size_map_of_a_module_counts_its_bodies_and_data() {
+        // A hand-assembled module: one imported function, two bodies (the second larger),
+        // one 5-byte data segment, and a name section naming the second body.
+        let module: Vec<u8> = [
+            &b"\0asm\x01\0\0\0"[..],
+            // type section: one type, () -> ()
+            &[1, 4, 1, 0x60, 0, 0],
+            // import section: "m" "f" func type 0
+            &[2, 7, 1, 1, b'm', 1, b'f', 0, 0],
+            // function section: two functions of type 0
+            &[3, 3, 2, 0, 0],
+            // memory section: one memory, minimum 1 page (data needs a memory)
+            &[5, 3, 1, 0, 1],
+            // code section: a 2-byte body (no locals, end) and a 4-byte one (nop nop end)
+            &[10, 9, 2, 2, 0, 0x0b, 4, 0, 1, 1, 0x0b],
+            // data section: one active segment at offset 0 with "hello"
+            &[11, 11, 1, 0, 0x41, 0, 0x0b, 5, b'h', b'e', b'l', b'l', b'o'],
+            // custom "name" section, function names subsection: index 2 is "big"
+            &[
+                0, 13, 4, b'n', b'a', b'm', b'e', 1, 6, 1, 2, 3, b'b', b'i', b'g',
+            ],
+        ]
+        .concat();
+        let map = size_map(&module, 2);
+        assert_eq!(map.total_bytes, 2 + 4 + 5, "both bodies and the data");
+        let rows: Vec<(&str, usize)> = map
+            .largest
+            .iter()
+            .map(|item| (item.name.as_str(), item.bytes))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("data segments (strings, tables, the stylesheet)", 5),
+                ("big", 4),
+            ]
+        );
     }
 }

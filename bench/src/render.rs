@@ -8,29 +8,48 @@ use std::time::Duration;
 use colloquy_e2e::host_site::HostSite;
 use colloquy_e2e::server::Server;
 use colloquy_e2e::webdriver::Browser;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use crate::stats::Summary;
 
-pub struct RenderFigures {
+/// One row of the rendering table: one thread size, every figure summarised over the runs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RenderRow {
     pub comments: usize,
-    pub first_visible_ms: Summary,
-    pub all_in_dom_ms: Summary,
+    pub navigation_to_first_comment_ms: Summary,
+    pub navigation_to_all_comments_ms: Summary,
     pub data_to_rendered_ms: Summary,
     pub js_heap_mb: Summary,
     pub dom_nodes: Summary,
 }
 
-impl RenderFigures {
-    pub fn json(&self) -> Value {
-        json!({
-            "comments": self.comments,
-            "navigation_to_first_comment_ms": self.first_visible_ms.json(),
-            "navigation_to_all_comments_ms": self.all_in_dom_ms.json(),
-            "data_to_rendered_ms": self.data_to_rendered_ms.json(),
-            "js_heap_mb": self.js_heap_mb.json(),
-            "dom_nodes": self.dom_nodes.json(),
-        })
+/// What [`COLLECT`] returns from one run; `null` (no such mark, no `performance.memory`)
+/// becomes `None` and leaves that run out of the figure's summary.
+#[derive(Debug, Deserialize)]
+struct Sample {
+    first_ms: Option<f64>,
+    all_ms: Option<f64>,
+    data_mark_ms: Option<f64>,
+    js_heap_bytes: Option<f64>,
+    dom_nodes: Option<f64>,
+}
+
+impl RenderRow {
+    /// The row for `comments` comments from each run's sample.
+    fn from_samples(comments: usize, samples: &[Sample]) -> RenderRow {
+        let summary = |figure: fn(&Sample) -> Option<f64>| {
+            let values: Vec<f64> = samples.iter().filter_map(figure).collect();
+            Summary::of(&values)
+        };
+        RenderRow {
+            comments,
+            navigation_to_first_comment_ms: summary(|s| s.first_ms),
+            navigation_to_all_comments_ms: summary(|s| s.all_ms),
+            data_to_rendered_ms: summary(|s| Some(s.all_ms? - s.data_mark_ms?)),
+            js_heap_mb: summary(|s| s.js_heap_bytes.map(|bytes| bytes / 1_048_576.0)),
+            dom_nodes: summary(|s| s.dom_nodes),
+        }
     }
 }
 
@@ -60,9 +79,13 @@ fn page(server: &Server, thread: &str, expected: usize) -> String {
 const COLLECT: &str = "
   const mark = (name) => { const m = performance.getEntriesByName(name)[0]; return m ? m.startTime : null; };
   const root = document.querySelector('[data-colloquy]').shadowRoot;
-  return [window.benchFirst, window.benchAll, mark('colloquy:data'), null,
-          performance.memory ? performance.memory.usedJSHeapSize : null,
-          document.querySelectorAll('*').length + root.querySelectorAll('*').length];";
+  return {
+    first_ms: window.benchFirst === undefined ? null : window.benchFirst,
+    all_ms: window.benchAll === undefined ? null : window.benchAll,
+    data_mark_ms: mark('colloquy:data'),
+    js_heap_bytes: performance.memory ? performance.memory.usedJSHeapSize : null,
+    dom_nodes: document.querySelectorAll('*').length + root.querySelectorAll('*').length,
+  };";
 
 /// Opens the thread `runs` times and summarises each figure.
 pub fn measure(
@@ -72,9 +95,9 @@ pub fn measure(
     thread: &str,
     comments: usize,
     runs: usize,
-) -> RenderFigures {
+) -> RenderRow {
     let url = site.page(&format!("/{thread}"), page(server, thread, comments), None);
-    let mut samples: [Vec<f64>; 5] = Default::default();
+    let mut samples = Vec::with_capacity(runs);
     for run in 0..runs {
         eprintln!("bench:   {comments} comments, run {}/{runs}", run + 1);
         browser.goto(&url);
@@ -83,20 +106,33 @@ pub fn measure(
             "window.benchAll !== undefined",
             Duration::from_secs(300),
         );
-        let values = browser.execute(COLLECT, json!([]));
-        let number = |i: usize| values[i].as_f64().unwrap_or(f64::NAN);
-        samples[0].push(number(0));
-        samples[1].push(number(1));
-        samples[2].push(number(1) - number(2));
-        samples[3].push(number(4) / 1_048_576.0);
-        samples[4].push(number(5));
+        let sample: Sample = serde_json::from_value(browser.execute(COLLECT, json!([])))
+            .expect("the page's figures");
+        samples.push(sample);
     }
-    RenderFigures {
-        comments,
-        first_visible_ms: Summary::of(&samples[0]),
-        all_in_dom_ms: Summary::of(&samples[1]),
-        data_to_rendered_ms: Summary::of(&samples[2]),
-        js_heap_mb: Summary::of(&samples[3]),
-        dom_nodes: Summary::of(&samples[4]),
+    RenderRow::from_samples(comments, &samples)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_without_a_figure_are_left_out_of_its_summary() {
+        let samples: Vec<Sample> = serde_json::from_value(json!([
+            {"first_ms": 40.0, "all_ms": 50.0, "data_mark_ms": 30.0,
+             "js_heap_bytes": 2_097_152.0, "dom_nodes": 100},
+            {"first_ms": 60.0, "all_ms": 90.0, "data_mark_ms": null,
+             "js_heap_bytes": null, "dom_nodes": 120},
+        ]))
+        .expect("samples");
+        let row = RenderRow::from_samples(7, &samples);
+        assert_eq!(row.comments, 7);
+        assert_eq!(row.navigation_to_first_comment_ms.median, 50.0);
+        assert_eq!(row.navigation_to_all_comments_ms.max, 90.0);
+        assert_eq!(row.data_to_rendered_ms.median, 20.0);
+        assert_eq!(row.data_to_rendered_ms.runs, 1);
+        assert_eq!((row.js_heap_mb.median, row.js_heap_mb.runs), (2.0, 1));
+        assert_eq!(row.dom_nodes.min, 100.0);
     }
 }

@@ -4,8 +4,12 @@
 
 use std::path::Path;
 
+use colloquy_core::validation::ValidComment;
+use colloquy_server::storage::sqlite::SqliteStore;
+use colloquy_server::storage::{Inserted, Store};
+use colloquy_server::tokens::token_hash;
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::ConnectOptions;
+use sqlx::{ConnectOptions, Connection};
 
 /// A small, fast, deterministic generator (xorshift64*): no `rand` needed for a bench.
 pub struct Random(u64);
@@ -112,52 +116,61 @@ pub fn shape(count: usize, random: &mut Random) -> Vec<Option<usize>> {
         .collect()
 }
 
-/// Writes a thread of `count` comments straight into the database (created and migrated by
-/// the server's own store first), in one transaction: seeding is not what is measured.
-pub async fn seed_thread(database: &Path, thread: &str, count: usize, seed: u64) {
-    colloquy_server::storage::sqlite::SqliteStore::open(database)
-        .await
-        .expect("create the database");
+/// Stores a thread of `count` comments through the server's own store, as the demo seeds
+/// its thread: one `insert_comment` each (no duplicate check), with the edit token the
+/// server would have handed out, so every figure measures the rows the server writes. Each
+/// insert is its own durable transaction; seeding is not what is measured.
+pub async fn seed_thread(store: &SqliteStore, thread: &str, count: usize, seed: u64) {
+    let secret = store.installation_secret().await.expect("the secret");
+    let mut random = Random::new(seed);
+    let parents = shape(count, &mut random);
+    let start_ms = 1_767_225_600_000_i64; // 2026-01-01
+    let mut ids: Vec<i64> = Vec::with_capacity(count);
+    for (index, parent) in parents.into_iter().enumerate() {
+        let comment = ValidComment {
+            parent_id: parent.map(|p| ids[p]),
+            name: format!("Reader {}", random.below(500)),
+            email: Some(format!("reader{index}@private.example")),
+            website: (random.below(4) == 0).then(|| format!("https://reader{index}.example.org")),
+            body: body(&mut random),
+            idempotency_key: format!("bench-{index}"),
+        };
+        let token = secret.edit_token(thread, &comment.idempotency_key);
+        let created_at_ms = start_ms + index as i64 * 60_000;
+        let stored = store
+            .insert_comment(thread, &comment, created_at_ms, &token_hash(&token), None)
+            .await
+            .expect("store a comment");
+        match stored {
+            Inserted::New(stored) => ids.push(stored.id),
+            other => panic!("seeding {thread} into a fresh database stored nothing: {other:?}"),
+        }
+    }
+}
+
+/// The bytes the database at `path` takes on disk once its write-ahead log is folded into
+/// the file, so the data is counted once. The checkpoint is the one statement the bench
+/// runs itself: it writes no rows, and the store has no call for it.
+pub async fn database_bytes(path: &Path) -> u64 {
     let mut connection = SqliteConnectOptions::new()
-        .filename(database)
+        .filename(path)
         .connect()
         .await
         .expect("open the database");
-    let mut random = Random::new(seed);
-    let parents = shape(count, &mut random);
-    let mut transaction = sqlx::Connection::begin(&mut connection)
-        .await
-        .expect("begin");
-    let first_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM comments")
-        .fetch_one(&mut *transaction)
-        .await
-        .expect("next id");
-    let start_ms = 1_767_225_600_000_i64; // 2026-01-01
-    for (index, parent) in parents.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO comments (id, thread_key, parent_id, author, email, website, body, \
-             created_at_ms, edit_token_hash, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(first_id + index as i64)
-        .bind(thread)
-        .bind(parent.map(|p| first_id + p as i64))
-        .bind(format!("Reader {}", random.below(500)))
-        .bind(format!("reader{index}@private.example"))
-        .bind((random.below(4) == 0).then(|| format!("https://reader{index}.example.org")))
-        .bind(body(&mut random))
-        .bind(start_ms + index as i64 * 60_000)
-        .bind("0".repeat(64))
-        .bind(format!("bench-{index}"))
-        .execute(&mut *transaction)
-        .await
-        .expect("insert a comment");
-    }
-    transaction.commit().await.expect("commit");
-    // Fold the write-ahead log into the file, so its size is the data's, counted once.
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-        .execute(&mut connection)
+    let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+        .fetch_one(&mut connection)
         .await
         .expect("checkpoint");
+    assert_eq!(
+        busy, 0,
+        "the checkpoint of {path:?} was blocked by a reader"
+    );
+    connection.close().await.expect("close the database");
+    ["", "-wal"]
+        .iter()
+        .filter_map(|suffix| std::fs::metadata(format!("{}{suffix}", path.display())).ok())
+        .map(|metadata| metadata.len())
+        .sum()
 }
 
 #[cfg(test)]
@@ -180,5 +193,36 @@ mod tests {
         }
         assert!(depth.iter().any(|&d| d >= 5), "some conversations go deep");
         assert_ne!(body(&mut random), body(&mut random));
+    }
+
+    #[test]
+    fn a_seeded_thread_is_stored_as_shaped_and_counted_on_disk() {
+        let folder = tempfile::tempdir().expect("a folder");
+        let path = folder.path().join("seed.db");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let (stored, bytes) = runtime.block_on(async {
+            let store = SqliteStore::open(&path).await.expect("the store");
+            seed_thread(&store, "small", 60, 5).await;
+            let stored = store.thread_comments("small").await.expect("the thread");
+            // Measured with the store still open, as the bench does.
+            (stored, database_bytes(&path).await)
+        });
+        let expected = shape(60, &mut Random::new(5));
+        assert_eq!(stored.len(), 60);
+        let index_of = |id: i64| stored.iter().position(|c| c.id == id);
+        let parents: Vec<Option<usize>> = stored
+            .iter()
+            .map(|c| {
+                c.parent_id
+                    .map(|id| index_of(id).expect("a parent in the thread"))
+            })
+            .collect();
+        assert_eq!(parents, expected, "replies hang where the shape put them");
+        let wal = std::fs::metadata(path.with_extension("db-wal")).map_or(0, |m| m.len());
+        assert_eq!(wal, 0, "the log is folded into the file");
+        assert!(bytes >= 4096 * 3, "{bytes} bytes: the file holds the rows");
     }
 }

@@ -1,11 +1,15 @@
 //! Summaries of repeated measurements: the median, with the extremes beside it.
 
-use serde_json::{json, Value};
+use serde::{Serialize, Serializer};
 
-#[derive(Clone, Copy, Debug)]
+/// The median of the runs that produced a number, their extremes, and how many they were.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Summary {
+    #[serde(serialize_with = "rounded")]
     pub median: f64,
+    #[serde(serialize_with = "rounded")]
     pub min: f64,
+    #[serde(serialize_with = "rounded")]
     pub max: f64,
     pub runs: usize,
 }
@@ -28,10 +32,6 @@ impl Summary {
         }
     }
 
-    pub fn json(&self) -> Value {
-        json!({"median": round(self.median), "min": round(self.min), "max": round(self.max), "runs": self.runs})
-    }
-
     /// `12.3 (10.1–15.0)`
     pub fn text(&self) -> String {
         format!("{:.1} ({:.1}–{:.1})", self.median, self.min, self.max)
@@ -48,8 +48,22 @@ pub fn quantile(samples: &mut [f64], q: f64) -> f64 {
     samples[rank - 1]
 }
 
+/// `value` to two decimals: the report's precision.
 pub fn round(value: f64) -> f64 {
     (value * 100.0).round() / 100.0
+}
+
+/// Serializes a figure to two decimals (`serialize_with`); a missing one (NaN) is `null`.
+pub fn rounded<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64(round(*value))
+}
+
+/// [`rounded`], for a figure that may not exist.
+pub fn rounded_option<S: Serializer>(
+    value: &Option<f64>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    value.map(round).serialize(serializer)
 }
 
 #[cfg(test)]
@@ -64,5 +78,15 @@ mod tests {
         let mut samples: Vec<f64> = (1..=100).map(f64::from).collect();
         assert_eq!(quantile(&mut samples, 0.5), 50.0);
         assert_eq!(quantile(&mut samples, 0.99), 99.0);
+    }
+
+    #[test]
+    fn summaries_serialize_to_two_decimals_and_gaps_to_null() {
+        let s = Summary::of(&[1.0 / 3.0, f64::NAN, 2.0 / 3.0]);
+        assert_eq!(s.runs, 2, "the run without a number is left out");
+        let json = serde_json::to_string(&s).expect("json");
+        assert_eq!(json, r#"{"median":0.5,"min":0.33,"max":0.67,"runs":2}"#);
+        let empty = serde_json::to_string(&Summary::of(&[])).expect("json");
+        assert_eq!(empty, r#"{"median":null,"min":null,"max":null,"runs":0}"#);
     }
 }

@@ -4,11 +4,13 @@
 mod bench;
 mod demo;
 mod dist;
+mod journeys;
 mod process;
 mod server;
 mod test;
 mod tools;
 mod widget;
+mod yew_example;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

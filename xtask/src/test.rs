@@ -5,17 +5,18 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, ExitCode, Stdio};
 
 use crate::process::command;
-use crate::{tools, widget, workspace_root};
+use crate::server::{self, Profile};
+use crate::{journeys, tools, widget, workspace_root, yew_example};
 
 #[derive(Default)]
-struct Tally {
+pub struct Tally {
     passed: u64,
     failed: u64,
     failures: Vec<String>,
 }
 
 impl Tally {
-    fn check(&mut self, name: &str, result: Result<(), String>) -> bool {
+    pub fn check(&mut self, name: &str, result: Result<(), String>) -> bool {
         match result {
             Ok(()) => {
                 self.passed += 1;
@@ -31,6 +32,20 @@ impl Tally {
         }
     }
 
+    /// A check that yields something the later steps need.
+    fn check_value<T>(&mut self, name: &str, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(value) => {
+                self.check(name, Ok(()));
+                Some(value)
+            }
+            Err(message) => {
+                self.check(name, Err(message));
+                None
+            }
+        }
+    }
+
     /// Runs a cargo test command, streaming its output and adding up its result lines.
     fn tests(&mut self, name: &str, mut cargo: Command) {
         println!("xtask: ▶ {name}");
@@ -42,18 +57,26 @@ impl Tally {
                 return;
             }
         };
-        let (mut passed, mut failed, mut results) = (0, 0, 0);
+        let mut output = String::new();
         if let Some(stdout) = child.stdout.take() {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 println!("{line}");
-                if let Some((p, f)) = parse_result_line(&line) {
-                    passed += p;
-                    failed += f;
-                    results += 1;
-                }
+                output.push_str(&line);
+                output.push('\n');
             }
         }
         let success = child.wait().map(|s| s.success()).unwrap_or(false);
+        self.add_run(name, &output, success);
+    }
+
+    /// Adds up the result lines of a finished test run.
+    pub fn add_run(&mut self, name: &str, output: &str, success: bool) {
+        let (mut passed, mut failed, mut results) = (0, 0, 0);
+        for (p, f) in output.lines().filter_map(parse_result_line) {
+            passed += p;
+            failed += f;
+            results += 1;
+        }
         self.passed += passed;
         self.failed += failed;
         if !success && failed == 0 {
@@ -92,6 +115,12 @@ fn cargo(args: &[&str]) -> Command {
     cargo
 }
 
+/// Where the PostgreSQL tests find their server (an administrator's URL).
+fn with_postgres(mut cargo: Command, postgres: &str) -> Command {
+    cargo.env("COLLOQUY_TEST_POSTGRES", postgres);
+    cargo
+}
+
 fn checked(cargo: Command) -> Result<(), String> {
     crate::process::run(cargo, "the command")
 }
@@ -101,6 +130,8 @@ pub fn run() -> Result<ExitCode, String> {
     let chromedriver = tools::ensure_chromium()?;
     let naughty_strings = tools::ensure_naughty_strings()?;
     let schemathesis = tools::ensure_schemathesis()?;
+    let postgres = tools::ensure_postgres()?;
+    let nginx = tools::ensure_nginx()?;
     let mut tally = Tally::default();
 
     tally.check(
@@ -134,16 +165,9 @@ pub fn run() -> Result<ExitCode, String> {
             "warnings",
         ])),
     );
-    tally.check(
-        "the Yew example builds for wasm32 (examples/yew_app.rs)",
-        checked(cargo(&[
-            "build",
-            "-p",
-            "colloquy",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--examples",
-        ])),
+    let example = tally.check_value(
+        "the Yew example, built for wasm32 and bound (examples/yew_app.rs)",
+        yew_example::bundle(),
     );
     let built = tally.check("release widget build (trunk)", widget::build());
     if built {
@@ -164,17 +188,38 @@ pub fn run() -> Result<ExitCode, String> {
     }
 
     tally.tests(
-        "native tests (core, server over HTTP, widget state, xtask)",
-        cargo(&[
-            "test",
-            "--workspace",
-            "--exclude",
-            "colloquy-e2e",
-            "--no-fail-fast",
-            "--",
-            // The email scan prints what it covered.
-            "--show-output",
-        ]),
+        "native tests (core, the server over HTTP on SQLite, widget state, xtask)",
+        with_postgres(
+            cargo(&[
+                "test",
+                "--workspace",
+                "--exclude",
+                "colloquy-e2e",
+                "--no-fail-fast",
+                "--",
+                "--skip",
+                "postgres::",
+                // The email scan prints what it covered.
+                "--show-output",
+            ]),
+            &postgres,
+        ),
+    );
+    tally.tests(
+        "the server over HTTP on PostgreSQL (the same suite, a database per test)",
+        with_postgres(
+            cargo(&[
+                "test",
+                "-p",
+                "colloquy-server",
+                "--test",
+                "api",
+                "--no-fail-fast",
+                "--",
+                "postgres::",
+            ]),
+            &postgres,
+        ),
     );
 
     let mut browser = cargo(&[
@@ -198,46 +243,38 @@ pub fn run() -> Result<ExitCode, String> {
         browser,
     );
 
-    let server_built = tally.check(
-        "server binary for the journeys (cargo build -p colloquy-server)",
-        checked(cargo(&["build", "-p", "colloquy-server"])),
-    );
-    if server_built {
-        tally.check(
-            "the API against its own OpenAPI document (schemathesis)",
-            run_schemathesis(&schemathesis),
-        );
-    }
-    if built && server_built {
-        // One journey at a time: each starts its own server and Chromium, and two cores
-        // are better spent on one browser than shared by several.
-        let mut e2e = cargo(&[
-            "test",
-            "-p",
-            "colloquy-e2e",
-            "--no-fail-fast",
-            "--",
-            "--test-threads=1",
-            // Shows what the journeys print about themselves (counts of what they checked).
-            "--show-output",
-        ]);
-        let server = workspace_root()
-            .join("target")
-            .join("debug")
-            .join("colloquy-server");
-        e2e.env("CHROMEDRIVER", &chromedriver)
-            .env("COLLOQUY_DIST", workspace_root().join("dist"))
-            .env("COLLOQUY_SERVER_BIN", server)
-            .env("COLLOQUY_BLNS", &naughty_strings);
-        tally.tests(
-            "end-to-end journeys (real server, release widget, Chromium)",
-            e2e,
-        );
+    // The journeys use the binary a site owner installs: the widget inside it.
+    let server = if built {
+        tally.check_value(
+            "server binary with the widget inside, for the journeys",
+            server::build_with_widget(Profile::Debug),
+        )
     } else {
-        tally.check(
-            "end-to-end journeys",
-            Err("not run: the widget or the server did not build".into()),
-        );
+        None
+    };
+    match (server, example) {
+        (Some(server), Some(example)) => {
+            let mut environment = vec![
+                ("CHROMEDRIVER", chromedriver.into_os_string()),
+                (
+                    "COLLOQUY_DIST",
+                    workspace_root().join("dist").into_os_string(),
+                ),
+                ("COLLOQUY_SERVER_BIN", server.into_os_string()),
+                ("COLLOQUY_BLNS", naughty_strings.into_os_string()),
+                ("COLLOQUY_SCHEMATHESIS", schemathesis.into_os_string()),
+                ("COLLOQUY_YEW_EXAMPLE", example.into_os_string()),
+                ("COLLOQUY_NGINX", nginx.into_os_string()),
+            ];
+            environment.push(("COLLOQUY_TEST_POSTGRES", postgres.clone().into()));
+            journeys::run_all(&mut tally, &environment);
+        }
+        _ => {
+            tally.check(
+                "end-to-end journeys",
+                Err("not run: the widget, the example or the server did not build".into()),
+            );
+        }
     }
 
     if !tally.failures.is_empty() {
@@ -249,65 +286,6 @@ pub fn run() -> Result<ExitCode, String> {
     } else {
         ExitCode::FAILURE
     })
-}
-
-/// Starts the server on a scratch database and lets schemathesis loose on every operation
-/// of `/api/v1/openapi.json`: no 5xx, and every answer in the documented status codes,
-/// content types and schemas. The seed is fixed so a failure can be replayed.
-fn run_schemathesis(schemathesis: &std::path::Path) -> Result<(), String> {
-    let folder = std::env::temp_dir().join(format!("colloquy-schemathesis-{}", std::process::id()));
-    std::fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
-    let server = workspace_root()
-        .join("target")
-        .join("debug")
-        .join("colloquy-server");
-    let mut child = std::process::Command::new(server)
-        .args(["--listen", "127.0.0.1:0", "--database"])
-        .arg(folder.join("schemathesis.db"))
-        .arg("--assets")
-        .arg(workspace_root().join("dist"))
-        // Fuzzing posts far more than a person; the limit has tests of its own.
-        .env("COLLOQUY_POSTS_PER_MINUTE", "0")
-        .env("COLLOQUY_LOG", "error")
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start the server: {e}"))?;
-    let mut first_line = String::new();
-    if let Some(stdout) = child.stdout.take() {
-        BufReader::new(stdout).read_line(&mut first_line).ok();
-    }
-    let result = match first_line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-    {
-        Some(base) => {
-            let mut run = command(&schemathesis.to_string_lossy());
-            // Its example database and reports go to the scratch folder, not the work tree.
-            run.current_dir(&folder)
-                .arg("run")
-                .arg(format!("{base}api/v1/openapi.json"))
-                .args([
-                    "--checks",
-                    "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
-                    "--max-examples",
-                    "25",
-                    // One worker: with several, Python 3.11 can trip over its own AST
-                    // recursion counter while hypothesis reads lambdas' source
-                    // ("SystemError: AST constructor recursion depth mismatch").
-                    "--workers",
-                    "1",
-                    "--seed",
-                    "20261125",
-                    "--no-color",
-                ]);
-            crate::process::run(run, "schemathesis")
-        }
-        None => Err(format!("the server did not start: {first_line:?}")),
-    };
-    child.kill().ok();
-    child.wait().ok();
-    std::fs::remove_dir_all(&folder).ok();
-    result
 }
 
 #[cfg(test)]

@@ -235,7 +235,10 @@ pub fn ensure_postgres() -> Result<String, String> {
         return Ok(TRUSTED.to_owned());
     }
     if output_of("pg_lsclusters", &["--no-header"]).is_none() {
-        apt_install(&["postgresql"], "PostgreSQL (for the PostgreSQL test suites)")?;
+        apt_install(
+            &["postgresql"],
+            "PostgreSQL (for the PostgreSQL test suites)",
+        )?;
     }
     say("starting PostgreSQL (pg_ctlcluster … start)");
     let clusters = output_of("pg_lsclusters", &["--no-header"]).unwrap_or_default();
@@ -263,7 +266,10 @@ pub fn ensure_postgres() -> Result<String, String> {
         "-c",
         "psql -q -c \"ALTER USER postgres PASSWORD 'colloquy-tests'\"",
     ]);
-    run(password, "setting the test password of PostgreSQL's postgres user")?;
+    run(
+        password,
+        "setting the test password of PostgreSQL's postgres user",
+    )?;
     Ok("postgres://postgres:colloquy-tests@127.0.0.1:5432/postgres".to_owned())
 }
 

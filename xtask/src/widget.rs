@@ -7,7 +7,7 @@ use crate::process::{command, run};
 use crate::workspace_root;
 
 /// The most the loader may weigh, gzipped: it is on every page that has a thread, read or not.
-pub const LOADER_GZIP_LIMIT: usize = 2048;
+pub const LOADER_GZIP_LIMIT: usize = crate::bench::budgets::LOADER_GZIP_BYTES;
 
 /// `trunk build --release --offline`: the optimised widget, the loader and the demo page.
 pub fn build() -> Result<(), String> {

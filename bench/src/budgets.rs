@@ -1,0 +1,23 @@
+//! The budgets, each stated once. `colloquy-bench` reports every one of them as met or
+//! missed; xtask includes this very file (`#[path]` in `xtask/src/bench.rs`) so that
+//! `cargo xtask test` fails on the loader against the same number the report uses. Plain
+//! constants only: both crates compile this file, and neither needs anything else from it.
+
+/// The most the loader (`dist/embed.js`) may weigh gzipped at level 9, in bytes. It is on
+/// every page that has a thread, whether anyone reads the thread or not, so it is the one
+/// budget that fails a test (`cargo xtask test`) as well as being reported by the bench.
+pub const LOADER_GZIP_BYTES: usize = 1536;
+
+/// The most the widget (wasm + JS glue, the CSS compiled into the wasm) may weigh gzipped,
+/// in bytes.
+pub const WIDGET_GZIP_BYTES: usize = 120 * 1024;
+
+/// The longest the 1,000-comment thread may take from its data's arrival (the widget's
+/// `colloquy:data` mark) to every comment in the DOM: the median over the runs, in ms.
+pub const RENDER_1000_DATA_TO_RENDERED_MS: f64 = 150.0;
+
+/// The fewest reads of the 1,000-comment thread per second at concurrency 16 (median).
+pub const READS_PER_SECOND_1000_COMMENTS: f64 = 500.0;
+
+/// The fewest durable writes per second at concurrency 8 (median).
+pub const DURABLE_WRITES_PER_SECOND: f64 = 1000.0;

@@ -1,0 +1,497 @@
+//! The report: one typed value holding every figure of a run, written twice from that one
+//! value, as `report.json` (serde) and as `REPORT.md` ([`Report::markdown`]).
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::budgets;
+use crate::load::LoadRow;
+use crate::payload::{PayloadSizes, SizeMap, SizeStep, Sizes};
+use crate::render::RenderRow;
+use crate::stats::{rounded, rounded_option, Summary};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub machine: Machine,
+    pub settings: Settings,
+    pub budgets: Vec<Budget>,
+    pub payload: PayloadSizes,
+    pub size_steps: Vec<SizeStep>,
+    pub size_map: SizeMap,
+    pub render: Vec<RenderRow>,
+    pub server: ServerFigures,
+}
+
+/// Where and when the bench ran.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Machine {
+    /// RFC 3339, UTC.
+    pub date: String,
+    pub cores: usize,
+    /// The bench program's own run time (not xtask's builds before it).
+    #[serde(serialize_with = "rounded")]
+    pub bench_seconds: f64,
+}
+
+/// How much each figure was measured.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Settings {
+    /// Runs behind every summary (rendering: page loads; server: timed load runs).
+    pub runs: usize,
+    /// The length of one timed load run; a server row is `runs` of them.
+    #[serde(serialize_with = "rounded")]
+    pub load_run_seconds: f64,
+}
+
+/// The server half: load rows, memory and what the data weighs on disk.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ServerFigures {
+    pub reads_1000_comments: Vec<LoadRow>,
+    pub durable_writes: Vec<LoadRow>,
+    /// The server's peak resident memory (VmHWM) over the whole run; `None` off Linux.
+    #[serde(serialize_with = "rounded_option")]
+    pub peak_rss_mb: Option<f64>,
+    pub sqlite_bytes_per_10000_comments: u64,
+}
+
+/// Which side of its limit a budget's value must stay on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    AtMost,
+    AtLeast,
+}
+
+/// One budget: a limit from [`crate::budgets`], the value this run measured, and whether it
+/// was met. A budget is reported, never enforced here.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Budget {
+    pub name: &'static str,
+    pub what: &'static str,
+    pub bound: Bound,
+    pub limit: f64,
+    /// `null` when the run produced no value (a missing thread size, say): missed.
+    #[serde(serialize_with = "rounded")]
+    pub value: f64,
+    pub met: bool,
+}
+
+impl Budget {
+    pub fn new(
+        name: &'static str,
+        what: &'static str,
+        bound: Bound,
+        limit: f64,
+        value: f64,
+    ) -> Budget {
+        let met = match bound {
+            Bound::AtMost => value <= limit,
+            Bound::AtLeast => value >= limit,
+        };
+        Budget {
+            name,
+            what,
+            bound,
+            limit,
+            value,
+            met,
+        }
+    }
+
+    /// Every budget, checked against this run's figures.
+    pub fn all(
+        payload: &PayloadSizes,
+        render: &[RenderRow],
+        server: &ServerFigures,
+    ) -> Vec<Budget> {
+        let render_1000 = render
+            .iter()
+            .find(|row| row.comments == 1_000)
+            .map_or(f64::NAN, |row| row.data_to_rendered_ms.median);
+        let at_concurrency = |rows: &[LoadRow], concurrency: usize| {
+            rows.iter()
+                .find(|row| row.concurrency == concurrency)
+                .map_or(f64::NAN, |row| row.per_second.median)
+        };
+        vec![
+            Budget::new(
+                "loader_gzip_bytes",
+                "loader, gzipped (bytes)",
+                Bound::AtMost,
+                budgets::LOADER_GZIP_BYTES as f64,
+                payload.loader.gzip as f64,
+            ),
+            Budget::new(
+                "widget_gzip_bytes",
+                "widget (wasm + JS glue, CSS inside), gzipped (bytes)",
+                Bound::AtMost,
+                budgets::WIDGET_GZIP_BYTES as f64,
+                payload.widget_total.gzip as f64,
+            ),
+            Budget::new(
+                "render_1000_data_to_rendered_ms",
+                "1,000-comment first view, data to rendered (median ms)",
+                Bound::AtMost,
+                budgets::RENDER_1000_DATA_TO_RENDERED_MS,
+                render_1000,
+            ),
+            Budget::new(
+                "reads_per_second_1000_comments",
+                "thread reads per second, 1,000 comments, concurrency 16",
+                Bound::AtLeast,
+                budgets::READS_PER_SECOND_1000_COMMENTS,
+                at_concurrency(&server.reads_1000_comments, 16),
+            ),
+            Budget::new(
+                "durable_writes_per_second",
+                "durable writes per second, concurrency 8",
+                Bound::AtLeast,
+                budgets::DURABLE_WRITES_PER_SECOND,
+                at_concurrency(&server.durable_writes, 8),
+            ),
+        ]
+    }
+}
+
+fn kb(bytes: usize) -> String {
+    format!("{:.1} KB", bytes as f64 / 1024.0)
+}
+
+fn size_row(md: &mut String, name: &str, sizes: &Sizes) {
+    let _ = writeln!(
+        md,
+        "| {name} | {} | {} | {} |",
+        sizes.raw, sizes.gzip, sizes.brotli
+    );
+}
+
+/// A value that may be missing (NaN), to one decimal.
+fn figure(value: f64) -> String {
+    if value.is_finite() {
+        format!("{value:.1}")
+    } else {
+        "—".to_owned()
+    }
+}
+
+/// `median (min–max)` of a count, without decimals.
+fn count_text(summary: &Summary) -> String {
+    format!(
+        "{:.0} ({:.0}–{:.0})",
+        summary.median, summary.min, summary.max
+    )
+}
+
+impl Report {
+    /// REPORT.md: the same figures as report.json, as tables.
+    pub fn markdown(&self) -> String {
+        let mut md = String::new();
+        self.write_summary(&mut md);
+        self.write_budgets(&mut md);
+        self.write_payload(&mut md);
+        self.write_size_steps(&mut md);
+        self.write_size_map(&mut md);
+        self.write_render(&mut md);
+        self.write_server(&mut md);
+        md
+    }
+
+    fn write_summary(&self, md: &mut String) {
+        let m = &self.machine;
+        let _ = writeln!(md, "# Colloquy bench report\n");
+        let _ = writeln!(
+            md,
+            "Measured by `cargo xtask bench` on {} with {} cores, in {:.0} s. Timings are the median of {} runs, with min–max beside them. Every figure below comes from that run; `report.json` holds the same figures.\n",
+            m.date, m.cores, m.bench_seconds, self.settings.runs
+        );
+    }
+
+    fn write_budgets(&self, md: &mut String) {
+        let _ = writeln!(
+            md,
+            "## Budgets\n\nReported, never enforced here; only the loader's also fails `cargo xtask test`. The limits are stated once, in `bench/src/budgets.rs`.\n\n| budget | limit | value | |\n|---|---:|---:|---|"
+        );
+        for b in &self.budgets {
+            let bound = match b.bound {
+                Bound::AtMost => "≤",
+                Bound::AtLeast => "≥",
+            };
+            let _ = writeln!(
+                md,
+                "| {} | {bound} {} | {} | {} |",
+                b.what,
+                b.limit,
+                figure(b.value),
+                if b.met { "met" } else { "**missed**" }
+            );
+        }
+    }
+
+    fn write_payload(&self, md: &mut String) {
+        let p = &self.payload;
+        let _ = writeln!(
+            md,
+            "\n## Payload (bytes)\n\n| file | raw | gzip -9 | brotli |\n|---|---:|---:|---:|"
+        );
+        size_row(md, "loader `embed.js`", &p.loader);
+        size_row(md, "wasm `colloquy_bg.wasm`", &p.wasm);
+        size_row(md, "JS glue `colloquy.js`", &p.js_glue);
+        size_row(
+            md,
+            "**widget total** (wasm + JS; the CSS is inside the wasm)",
+            &p.widget_total,
+        );
+        size_row(
+            md,
+            "(the stylesheet, counted inside the wasm)",
+            &p.css_inside_wasm,
+        );
+    }
+
+    fn write_size_steps(&self, md: &mut String) {
+        let _ = writeln!(md, "\n## What each size step saves (wasm + JS glue, bytes)\n\nEach row is built separately by the bench; \"saved\" compares its gzipped size with the row it names (negative: the step costs bytes).\n\n| step | raw | gzip -9 | brotli | gzip saved |\n|---|---:|---:|---:|---:|");
+        for step in &self.size_steps {
+            let saved = match (&step.compared_to, step.gzip_saved) {
+                (Some(base), Some(saved)) => format!("{saved} vs `{base}`"),
+                _ => "—".to_owned(),
+            };
+            let _ = writeln!(
+                md,
+                "| `{}`: {} | {} | {} | {} | {saved} |",
+                step.id, step.description, step.sizes.raw, step.sizes.gzip, step.sizes.brotli
+            );
+        }
+    }
+
+    fn write_size_map(&self, md: &mut String) {
+        let map = &self.size_map;
+        let _ = writeln!(md, "\n## The {} largest items in the wasm\n\nFrom the release build before wasm-opt, which keeps function names; shares are of its code and data ({}).\n\n| item | bytes | share |\n|---|---:|---:|", map.largest.len(), kb(map.total_bytes));
+        for item in &map.largest {
+            let name: String = item.name.chars().take(110).collect();
+            let _ = writeln!(
+                md,
+                "| `{}` | {} | {:.1} % |",
+                name.replace('|', "\\|"),
+                item.bytes,
+                item.bytes as f64 * 100.0 / map.total_bytes.max(1) as f64
+            );
+        }
+    }
+
+    fn write_render(&self, md: &mut String) {
+        let _ = writeln!(md, "\n## Rendering in headless Chromium (ms unless noted)\n\nFrom navigation start; the thread is served by the real server to a page on another origin. \"data → rendered\" runs from the widget's `colloquy:data` mark (the thread received and parsed) to the first animation frame with every comment in the DOM. The widget renders the whole thread at once, so the first view is every comment.\n\n| comments | first comment visible | all comments in the DOM | data → rendered | JS heap (MB) | DOM nodes |\n|---:|---:|---:|---:|---:|---:|");
+        for r in &self.render {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {} |",
+                r.comments,
+                r.navigation_to_first_comment_ms.text(),
+                r.navigation_to_all_comments_ms.text(),
+                r.data_to_rendered_ms.text(),
+                r.js_heap_mb.text(),
+                count_text(&r.dom_nodes)
+            );
+        }
+    }
+
+    fn write_server(&self, md: &mut String) {
+        let s = &self.server;
+        let _ = writeln!(md, "\n## Server (load from a second process over loopback)\n\nEach row is {} runs of {} s; figures are the median with min–max, requests and errors the sum.\n\n| what | concurrency | per second | p50 ms | p99 ms | requests | errors |\n|---|---:|---:|---:|---:|---:|---:|", self.settings.runs, self.settings.load_run_seconds);
+        for (label, rows) in [
+            ("read the 1,000-comment thread", &s.reads_1000_comments),
+            ("durable write (synchronous commit)", &s.durable_writes),
+        ] {
+            for row in rows {
+                let _ = writeln!(
+                    md,
+                    "| {label} | {} | {} | {} | {} | {} | {} |",
+                    row.concurrency,
+                    row.per_second.text(),
+                    row.p50_ms.text(),
+                    row.p99_ms.text(),
+                    row.requests,
+                    row.errors
+                );
+            }
+        }
+        let memory = s
+            .peak_rss_mb
+            .map_or("not measured".to_owned(), |mb| format!("{mb:.1} MB"));
+        let _ = writeln!(
+            md,
+            "\nPeak server memory (VmHWM, over rendering and load): {memory}. SQLite file for 10,000 comments: {} bytes ({}).",
+            s.sqlite_bytes_per_10000_comments,
+            kb(s.sqlite_bytes_per_10000_comments as usize)
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::payload::Item;
+
+    fn summary(median: f64) -> Summary {
+        Summary::of(&[median - 1.0, median, median + 1.0])
+    }
+
+    fn sizes(gzip: usize) -> Sizes {
+        Sizes {
+            raw: gzip * 4,
+            gzip,
+            brotli: gzip - 10,
+        }
+    }
+
+    fn load(concurrency: usize, per_second: f64) -> LoadRow {
+        LoadRow {
+            concurrency,
+            per_second: summary(per_second),
+            p50_ms: summary(2.0),
+            p99_ms: summary(9.0),
+            requests: 1234,
+            errors: 0,
+        }
+    }
+
+    /// A small report whose widget misses its budget and everything else meets its own.
+    fn small_report() -> Report {
+        let payload = PayloadSizes {
+            loader: sizes(1400),
+            wasm: sizes(200_000),
+            js_glue: sizes(8_000),
+            css_inside_wasm: sizes(1_800),
+            widget_total: sizes(208_000),
+        };
+        let render = vec![RenderRow {
+            comments: 1_000,
+            navigation_to_first_comment_ms: summary(140.0),
+            navigation_to_all_comments_ms: summary(141.0),
+            data_to_rendered_ms: summary(66.0),
+            js_heap_mb: summary(6.0),
+            dom_nodes: summary(11_489.0),
+        }];
+        let server = ServerFigures {
+            reads_1000_comments: vec![load(1, 3000.0), load(16, 6000.0)],
+            durable_writes: vec![load(1, 1900.0), load(8, 2200.0)],
+            peak_rss_mb: Some(29.734),
+            sqlite_bytes_per_10000_comments: 5_840_896,
+        };
+        Report {
+            machine: Machine {
+                date: "2026-11-25T19:39:10Z".into(),
+                cores: 2,
+                bench_seconds: 61.994,
+            },
+            settings: Settings {
+                runs: 5,
+                load_run_seconds: 2.0,
+            },
+            budgets: Budget::all(&payload, &render, &server),
+            payload,
+            size_steps: vec![SizeStep {
+                id: "z".into(),
+                description: "opt-level \"z\"".into(),
+                compared_to: Some("o3".into()),
+                sizes: sizes(300_000),
+                gzip_saved: Some(-12),
+            }],
+            size_map: SizeMap {
+                total_bytes: 1000,
+                largest: vec![Item {
+                    name: "a|b".into(),
+                    bytes: 250,
+                }],
+            },
+            render,
+            server,
+        }
+    }
+
+    #[test]
+    fn budgets_are_met_on_the_right_side_of_their_limits() {
+        assert!(Budget::new("a", "a", Bound::AtMost, 10.0, 10.0).met);
+        assert!(!Budget::new("a", "a", Bound::AtMost, 10.0, 10.5).met);
+        assert!(Budget::new("a", "a", Bound::AtLeast, 10.0, 10.0).met);
+        assert!(!Budget::new("a", "a", Bound::AtLeast, 10.0, 9.5).met);
+        assert!(!Budget::new("a", "a", Bound::AtMost, 10.0, f64::NAN).met);
+        assert!(!Budget::new("a", "a", Bound::AtLeast, 10.0, f64::NAN).met);
+    }
+
+    #[test]
+    fn budgets_read_the_right_rows() {
+        let report = small_report();
+        let values: Vec<(&str, f64, bool)> = report
+            .budgets
+            .iter()
+            .map(|b| (b.name, b.value, b.met))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                ("loader_gzip_bytes", 1400.0, true),
+                ("widget_gzip_bytes", 208_000.0, false),
+                ("render_1000_data_to_rendered_ms", 66.0, true),
+                ("reads_per_second_1000_comments", 6000.0, true),
+                ("durable_writes_per_second", 2200.0, true),
+            ]
+        );
+        let no_rows = Budget::all(
+            &report.payload,
+            &[],
+            &ServerFigures {
+                reads_1000_comments: vec![],
+                durable_writes: vec![load(1, 5000.0)],
+                ..report.server.clone()
+            },
+        );
+        assert!(
+            no_rows[2..].iter().all(|b| !b.met && b.value.is_nan()),
+            "a figure that was not measured misses its budget"
+        );
+    }
+
+    #[test]
+    fn the_markdown_shows_rows_and_budgets_and_marks_a_miss() {
+        let md = small_report().markdown();
+        assert!(md.starts_with("# Colloquy bench report\n"));
+        assert!(md.contains("on 2026-11-25T19:39:10Z with 2 cores, in 62 s"));
+        assert!(md.contains("| loader, gzipped (bytes) | ≤ 1536 | 1400.0 | met |"));
+        assert!(md.contains(
+            "| widget (wasm + JS glue, CSS inside), gzipped (bytes) | ≤ 122880 | 208000.0 | **missed** |"
+        ));
+        assert!(md.contains("| durable writes per second, concurrency 8 | ≥ 1000 | 2200.0 | met |"));
+        assert_eq!(md.matches("**missed**").count(), 1);
+        assert!(md.contains("| loader `embed.js` | 5600 | 1400 | 1390 |"));
+        assert!(md.contains("| `z`: opt-level \"z\" | 1200000 | 300000 | 299990 | -12 vs `o3` |"));
+        assert!(md.contains("## The 1 largest items"));
+        assert!(md.contains("| `a\\|b` | 250 | 25.0 % |"));
+        assert!(md.contains(
+            "| 1000 | 140.0 (139.0–141.0) | 141.0 (140.0–142.0) | 66.0 (65.0–67.0) | 6.0 (5.0–7.0) | 11489 (11488–11490) |"
+        ));
+        assert!(md.contains("Each row is 5 runs of 2 s;"));
+        assert!(md.contains(
+            "| durable write (synchronous commit) | 8 | 2200.0 (2199.0–2201.0) | 2.0 (1.0–3.0) | 9.0 (8.0–10.0) | 1234 | 0 |"
+        ));
+        assert!(md.contains("VmHWM, over rendering and load): 29.7 MB. SQLite file for 10,000 comments: 5840896 bytes (5704.0 KB)."));
+    }
+
+    #[test]
+    fn the_json_is_the_same_report() {
+        let text = serde_json::to_string(&small_report()).expect("json");
+        assert!(
+            text.contains(
+                r#""machine":{"date":"2026-11-25T19:39:10Z","cores":2,"bench_seconds":61.99}"#
+            ),
+            "{text}"
+        );
+        assert!(text.contains(r#"{"name":"widget_gzip_bytes","what":"widget (wasm + JS glue, CSS inside), gzipped (bytes)","bound":"at_most","limit":122880.0,"value":208000.0,"met":false}"#), "{text}");
+        assert!(text.contains(r#""peak_rss_mb":29.73"#), "{text}");
+        assert!(text.contains(r#""size_steps":[{"id":"z","description":"opt-level \"z\"","compared_to":"o3","sizes":{"raw":1200000,"gzip":300000,"brotli":299990},"gzip_saved":-12}]"#), "{text}");
+        assert!(
+            text.contains(r#""durable_writes":[{"concurrency":1,"#),
+            "{text}"
+        );
+    }
+}
