@@ -3,6 +3,7 @@
 //! and one conformance suite (the server's tests) runs against both.
 
 pub mod postgres;
+mod queries;
 pub mod sqlite;
 
 use std::fmt;

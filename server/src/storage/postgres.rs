@@ -2,18 +2,15 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use colloquy_core::model::{Comment, EventKind};
+use colloquy_core::model::Comment;
 use colloquy_core::validation::ValidComment;
 use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 
-use super::{
-    kind_text, secret_from_bytes, ChangeHandler, CommentRow, EditFacts, EventRow, Inserted, Store,
-    StoreError, StoredEvent, EVENT_COLUMNS, PUBLIC_COLUMNS,
-};
-use crate::clock::now_ms;
+use super::queries::postgres as queries;
+use super::{ChangeHandler, EditFacts, Inserted, Store, StoreError, StoredEvent};
 use crate::rate_limit::{seconds_until, WINDOW_MS};
-use crate::tokens::{sha256_hex, ServerSecret};
+use crate::tokens::ServerSecret;
 
 /// PostgreSQL, for several server processes on one database. Every guarantee of the SQLite
 /// store holds here too: an acknowledged comment is committed (PostgreSQL's default
@@ -50,18 +47,6 @@ impl PgStore {
             .await?;
         Ok(transaction)
     }
-
-    async fn find_by_key(&self, thread: &str, key: &str) -> Result<Option<Comment>, StoreError> {
-        let sql = format!(
-            "SELECT {PUBLIC_COLUMNS} FROM comments WHERE thread_key = $1 AND idempotency_key = $2"
-        );
-        let row: Option<CommentRow> = sqlx::query_as(&sql)
-            .bind(thread)
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(Comment::from))
-    }
 }
 
 /// The `LISTEN`/`NOTIFY` channel on which processes announce changed threads.
@@ -74,24 +59,11 @@ const LOCK_CLIENT: &str = "colloquy:client:";
 #[async_trait]
 impl Store for PgStore {
     async fn thread_comments(&self, thread: &str) -> Result<Vec<Comment>, StoreError> {
-        let sql = format!(
-            "SELECT {PUBLIC_COLUMNS} FROM comments WHERE thread_key = $1 ORDER BY created_at_ms, id"
-        );
-        let rows: Vec<CommentRow> = sqlx::query_as(&sql)
-            .bind(thread)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.into_iter().map(Comment::from).collect())
+        queries::thread_comments(&self.pool, thread).await
     }
 
     async fn comment_in_thread(&self, thread: &str, id: i64) -> Result<bool, StoreError> {
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM comments WHERE thread_key = $1 AND id = $2")
-                .bind(thread)
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(found.is_some())
+        queries::comment_in_thread(&self.pool, thread, id).await
     }
 
     async fn insert_comment(
@@ -102,67 +74,24 @@ impl Store for PgStore {
         edit_token_hash: &str,
         duplicate_since_ms: Option<i64>,
     ) -> Result<Inserted, StoreError> {
-        let body_hash = sha256_hex(&comment.body);
-        let sql = format!(
-            "INSERT INTO comments (thread_key, parent_id, author, email, website, body, \
-             created_at_ms, edit_token_hash, idempotency_key, body_hash) \
-             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 \
-             WHERE $11::BIGINT IS NULL OR NOT EXISTS (SELECT 1 FROM comments \
-                 WHERE thread_key = $1 AND body_hash = $10 AND created_at_ms >= $11 \
-                 AND idempotency_key <> $9) \
-             ON CONFLICT (thread_key, idempotency_key) DO NOTHING \
-             RETURNING {PUBLIC_COLUMNS}"
-        );
         // Two posts of one body racing on two processes would each miss the other's row
         // under READ COMMITTED; holding the thread's lock until commit puts them in line.
         let mut transaction = self.locked(LOCK_THREAD, thread).await?;
-        let inserted: Option<CommentRow> = sqlx::query_as(&sql)
-            .bind(thread)
-            .bind(comment.parent_id)
-            .bind(&comment.name)
-            .bind(&comment.email)
-            .bind(&comment.website)
-            .bind(&comment.body)
-            .bind(created_at_ms)
-            .bind(edit_token_hash)
-            .bind(&comment.idempotency_key)
-            .bind(&body_hash)
-            .bind(duplicate_since_ms)
-            .fetch_optional(&mut *transaction)
-            .await?;
-        if let Some(row) = inserted {
-            record_event(
-                &mut transaction,
-                thread,
-                EventKind::Created,
-                row.id,
-                created_at_ms,
-            )
-            .await?;
-            transaction.commit().await?;
-            return Ok(Inserted::New(row.into()));
-        }
+        let stored = queries::insert_comment(
+            &mut transaction,
+            thread,
+            comment,
+            created_at_ms,
+            edit_token_hash,
+            duplicate_since_ms,
+        )
+        .await?;
         transaction.commit().await?;
-        match self.find_by_key(thread, &comment.idempotency_key).await? {
-            Some(existing) => Ok(Inserted::Replayed(existing)),
-            None => Ok(Inserted::Duplicate),
-        }
+        queries::outcome(&self.pool, stored, thread, &comment.idempotency_key).await
     }
 
     async fn edit_facts(&self, id: i64) -> Result<Option<EditFacts>, StoreError> {
-        let row: Option<(String, i64, String)> = sqlx::query_as(
-            "SELECT thread_key, created_at_ms, edit_token_hash FROM comments WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(
-            row.map(|(thread, created_at_ms, edit_token_hash)| EditFacts {
-                thread,
-                created_at_ms,
-                edit_token_hash,
-            }),
-        )
+        queries::edit_facts(&self.pool, id).await
     }
 
     async fn update_body(
@@ -171,32 +100,15 @@ impl Store for PgStore {
         id: i64,
         body: &str,
     ) -> Result<Option<Comment>, StoreError> {
-        let sql = format!(
-            "UPDATE comments SET body = $1, body_hash = $2 WHERE id = $3 AND thread_key = $4 \
-             RETURNING {PUBLIC_COLUMNS}"
-        );
+        // The thread's lock keeps its events committing in the order of their ids.
         let mut transaction = self.locked(LOCK_THREAD, thread).await?;
-        let row: Option<CommentRow> = sqlx::query_as(&sql)
-            .bind(body)
-            .bind(sha256_hex(body))
-            .bind(id)
-            .bind(thread)
-            .fetch_optional(&mut *transaction)
-            .await?;
-        if row.is_some() {
-            record_event(&mut transaction, thread, EventKind::Edited, id, now_ms()).await?;
-        }
+        let updated = queries::update_body(&mut transaction, thread, id, body).await?;
         transaction.commit().await?;
-        Ok(row.map(Comment::from))
+        Ok(updated)
     }
 
     async fn latest_event_id(&self, thread: &str) -> Result<i64, StoreError> {
-        let latest: Option<i64> =
-            sqlx::query_scalar("SELECT max(id) FROM events WHERE thread_key = $1")
-                .bind(thread)
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(latest.unwrap_or(0))
+        queries::latest_event_id(&self.pool, thread).await
     }
 
     async fn events_after(
@@ -205,32 +117,12 @@ impl Store for PgStore {
         after: i64,
         limit: i64,
     ) -> Result<Vec<StoredEvent>, StoreError> {
-        let sql = format!(
-            "SELECT {EVENT_COLUMNS} FROM events e JOIN comments c ON c.id = e.comment_id \
-             WHERE e.thread_key = $1 AND e.id > $2 ORDER BY e.id LIMIT $3"
-        );
-        let rows: Vec<EventRow> = sqlx::query_as(&sql)
-            .bind(thread)
-            .bind(after)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.into_iter().map(StoredEvent::from).collect())
+        queries::events_after(&self.pool, thread, after, limit).await
     }
 
     async fn installation_secret(&self) -> Result<ServerSecret, StoreError> {
-        let fresh = ServerSecret::random().map_err(|e| StoreError::Randomness(e.to_string()))?;
         // Two processes starting at once both try; the first row wins and both read it.
-        sqlx::query(
-            "INSERT INTO server_secret (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(fresh.0.as_slice())
-        .execute(&self.pool)
-        .await?;
-        let stored: Vec<u8> = sqlx::query_scalar("SELECT secret FROM server_secret WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await?;
-        secret_from_bytes(stored)
+        queries::installation_secret(&self.pool).await
     }
 
     async fn announce_change(&self, thread: &str) -> Result<(), StoreError> {
@@ -296,25 +188,4 @@ impl Store for PgStore {
         transaction.commit().await?;
         Ok(verdict)
     }
-}
-
-/// Adds an event to the thread's stream, inside the write that caused it (which holds the
-/// thread's lock, so events of a thread commit in the order of their ids).
-async fn record_event(
-    transaction: &mut Transaction<'_, Postgres>,
-    thread: &str,
-    kind: EventKind,
-    comment_id: i64,
-    at_ms: i64,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO events (thread_key, kind, comment_id, created_at_ms) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(thread)
-    .bind(kind_text(kind))
-    .bind(comment_id)
-    .bind(at_ms)
-    .execute(&mut **transaction)
-    .await?;
-    Ok(())
 }
