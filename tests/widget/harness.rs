@@ -202,13 +202,18 @@ pub fn created_json(comment: serde_json::Value) -> String {
 
 /// Installs the stand-in with the server's configuration and `thread` holding `comments`.
 pub fn serve(thread: &str, comments: Vec<serde_json::Value>) {
+    serve_at(thread, comments, 0);
+}
+
+/// [`serve`], with the thread read when its latest live event was `last_event_id`.
+pub fn serve_at(thread: &str, comments: Vec<serde_json::Value>, last_event_id: i64) {
     stub_fetch();
     stub_config();
     stub_respond(
         "GET",
         &thread_path(thread),
         200,
-        &page_json(thread, comments),
+        &page_json_at(thread, comments, last_event_id),
     );
 }
 

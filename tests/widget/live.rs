@@ -7,14 +7,7 @@ use crate::harness::*;
 /// Mounts `thread`, read when its latest event was `last_event_id`, and waits for the
 /// widget to open its event stream.
 async fn start_live(thread: &str, comments: Vec<serde_json::Value>, last_event_id: i64) -> Element {
-    stub_fetch();
-    stub_config();
-    stub_respond(
-        "GET",
-        &thread_path(thread),
-        200,
-        &page_json_at(thread, comments, last_event_id),
-    );
+    serve_at(thread, comments, last_event_id);
     let host = mount_widget(thread);
     loaded(&host).await;
     until("the event stream to open", || live_streams().len() == 1).await;
