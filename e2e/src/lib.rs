@@ -13,6 +13,12 @@ pub mod fault_proxy;
 pub mod host_site;
 /// A TCP server on a loopback port, stopped on drop.
 pub mod loopback;
+/// A real nginx in front of the server.
+pub mod nginx;
+/// A PostgreSQL database of a journey's own.
+pub mod postgres;
+/// Instruments a host page may carry.
+pub mod probes;
 /// Starting and stopping the real server binary.
 pub mod server;
 /// Server, host site and browser together, and the steps journeys share.

@@ -59,3 +59,11 @@ impl Drop for Loopback {
         }
     }
 }
+
+/// A loopback port that was free a moment ago: bound on port 0 and released at once, for a
+/// server that must be told its port (`--listen 127.0.0.1:PORT`), so that it can be
+/// restarted on the same one.
+pub fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
+    listener.local_addr().expect("the bound address").port()
+}

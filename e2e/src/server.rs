@@ -1,3 +1,4 @@
+use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -35,35 +36,118 @@ pub fn listening_base(line: &str) -> Option<String> {
     (base.starts_with("http://") && base.len() > "http://".len()).then(|| base.to_owned())
 }
 
-/// A running server process on 127.0.0.1 with a free port. Dropping it kills it.
-pub struct Server {
-    pub base: String,
-    child: Option<Child>,
-    log: Arc<(Mutex<Vec<String>>, Condvar)>,
-    database: PathBuf,
+/// Where a started server takes the widget's files from.
+#[derive(Clone, Debug)]
+pub enum Assets {
+    /// `--assets` with the release widget of [`widget_dist`] (what most journeys serve).
+    Dist,
+    /// `--assets` with another folder.
+    Folder(PathBuf),
+    /// No `--assets`: the files the binary carries (else `./dist` in its working folder),
+    /// as a site owner runs it.
+    Carried,
+}
+
+/// How a server is started: [`Server::start`]'s choices, each of which can be changed.
+/// Keep it to start the same server again ([`Server::restart`], or [`Launch::start`] once
+/// the first one is gone).
+#[derive(Clone, Debug)]
+pub struct Launch {
+    program: PathBuf,
+    /// A SQLite file or a `postgres://` URL.
+    database: OsString,
+    listen: String,
+    assets: Assets,
+    seed_demo: bool,
+    working_folder: Option<PathBuf>,
     args: Vec<String>,
 }
 
-impl Server {
-    /// Starts the server on `database`, serving the release widget, with the demo thread.
-    pub fn start(database: &Path, extra_args: &[&str]) -> Server {
-        let mut child = Command::new(server_binary())
+impl Launch {
+    /// [`server_binary`] on `database` (a SQLite file or a `postgres://` URL), listening on
+    /// a free loopback port, serving the release widget (`--assets`), with the demo thread.
+    pub fn new(database: impl AsRef<OsStr>) -> Launch {
+        Launch {
+            program: server_binary(),
+            database: database.as_ref().to_owned(),
+            listen: "127.0.0.1:0".into(),
+            assets: Assets::Dist,
+            seed_demo: true,
+            working_folder: None,
+            args: Vec::new(),
+        }
+    }
+
+    /// Another copy of the binary (a site owner's, in a folder of its own).
+    pub fn program(mut self, program: &Path) -> Launch {
+        self.program = program.to_owned();
+        self
+    }
+
+    /// `--listen`: an address with a fixed port, so that a restart keeps it.
+    pub fn listen(mut self, address: &str) -> Launch {
+        self.listen = address.to_owned();
+        self
+    }
+
+    pub fn assets(mut self, assets: Assets) -> Launch {
+        self.assets = assets;
+        self
+    }
+
+    /// Whether to pass `--seed-demo`.
+    pub fn seed_demo(mut self, seed: bool) -> Launch {
+        self.seed_demo = seed;
+        self
+    }
+
+    /// The process's working folder (by default this process's own).
+    pub fn working_folder(mut self, folder: &Path) -> Launch {
+        self.working_folder = Some(folder.to_owned());
+        self
+    }
+
+    /// More arguments, after the others (so a flag given here wins).
+    pub fn args(mut self, args: &[&str]) -> Launch {
+        self.args.extend(args.iter().map(|a| a.to_string()));
+        self
+    }
+
+    /// Starts the server and waits until it says where it listens.
+    pub fn start(self) -> Server {
+        let mut command = Command::new(&self.program);
+        command
             .arg("--listen")
-            .arg("127.0.0.1:0")
+            .arg(&self.listen)
             .arg("--database")
-            .arg(database)
-            .arg("--assets")
-            .arg(widget_dist())
-            .arg("--seed-demo")
-            .args(extra_args)
+            .arg(&self.database);
+        match &self.assets {
+            Assets::Dist => {
+                command.arg("--assets").arg(widget_dist());
+            }
+            Assets::Folder(folder) => {
+                command.arg("--assets").arg(folder);
+            }
+            Assets::Carried => {}
+        }
+        if self.seed_demo {
+            command.arg("--seed-demo");
+        }
+        if let Some(folder) = &self.working_folder {
+            command.current_dir(folder);
+        }
+        let mut child = command
+            .args(&self.args)
             .env("COLLOQUY_LOG", "warn,colloquy_server=info")
             // Journeys post many comments from one address; a journey about the limit
             // passes `--posts-per-minute`, which wins over this.
             .env("COLLOQUY_POSTS_PER_MINUTE", "0")
+            // Whatever this process was given, the flags above say where the assets are.
+            .env_remove("COLLOQUY_ASSETS")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("start colloquy-server");
+            .unwrap_or_else(|e| panic!("cannot start colloquy-server {:?}: {e}", self.program));
         let log: Arc<(Mutex<Vec<String>>, Condvar)> = Arc::default();
         if let Some(stderr) = child.stderr.take() {
             let log = log.clone();
@@ -92,19 +176,39 @@ impl Server {
             base,
             child: Some(child),
             log,
-            database: database.to_owned(),
-            args: extra_args.iter().map(|a| a.to_string()).collect(),
+            launch: self,
         }
+    }
+}
+
+/// A running server process on 127.0.0.1 with a free port. Dropping it kills it.
+pub struct Server {
+    pub base: String,
+    child: Option<Child>,
+    log: Arc<(Mutex<Vec<String>>, Condvar)>,
+    launch: Launch,
+}
+
+impl Server {
+    /// Starts the server on `database`, serving the release widget, with the demo thread
+    /// (see [`Launch`] for other choices).
+    pub fn start(database: &Path, extra_args: &[&str]) -> Server {
+        Launch::new(database).args(extra_args).start()
+    }
+
+    /// How this server was started.
+    pub fn launch(&self) -> &Launch {
+        &self.launch
     }
 
     /// Stops the server as [`Server::stop`] does and starts it again on the same database
-    /// with the same arguments (on a new port: [`Server::base`] changes).
+    /// with the same arguments (on a new port, so [`Server::base`] changes, unless it was
+    /// started with [`Launch::listen`] on a fixed one).
     pub fn restart(&mut self) {
         if let Some(child) = self.child.take() {
             terminate(child);
         }
-        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
-        *self = Server::start(&self.database, &args);
+        *self = self.launch.clone().start();
     }
 
     /// Waits until the server has logged a line containing every one of `parts`.
@@ -190,7 +294,7 @@ impl Drop for Server {
 }
 
 /// SIGTERM, then up to ten seconds for a graceful exit, then SIGKILL.
-fn terminate(mut child: Child) {
+pub(crate) fn terminate(mut child: Child) {
     let pid = child.id().to_string();
     let signalled = Command::new("kill").args(["-TERM", &pid]).status();
     if signalled.is_ok_and(|status| status.success()) {

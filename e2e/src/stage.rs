@@ -80,6 +80,67 @@ impl Stage {
         self.browser.goto(&url);
     }
 
+    /// The steps below, in this stage's browser.
+    pub fn reader(&self) -> Reader<'_> {
+        Reader(&self.browser)
+    }
+
+    /// Waits until `expression` (JS, with `root` bound to the shadow root of the widget on
+    /// `host`) is truthy, and returns its value.
+    pub fn wait_in_root(&self, host: &str, what: &str, expression: &str) -> Value {
+        self.reader().wait_in_root(host, what, expression)
+    }
+
+    /// Waits for the count heading of the widget on `host` to read `expected`.
+    pub fn wait_for_count(&self, host: &str, expected: &str) {
+        self.reader().wait_for_count(host, expected)
+    }
+
+    /// Evaluates `expression` (JS) with `root` bound to the shadow root of `host`.
+    pub fn in_root(&self, host: &str, expression: &str) -> Value {
+        self.reader().in_root(host, expression)
+    }
+
+    /// The first element matching `css` inside the widget on `host`.
+    pub fn in_widget(&self, host: &str, css: &str) -> Element {
+        self.reader().in_widget(host, css)
+    }
+
+    /// Types a name, an email and a comment into `form` (a selector inside the widget).
+    pub fn fill(&self, host: &str, form: &str, name: &str, email: &str, body: &str) {
+        self.reader().fill(host, form, name, email, body)
+    }
+
+    /// Clicks the submit button of `form`.
+    pub fn submit(&self, host: &str, form: &str) {
+        self.reader().submit(host, form)
+    }
+
+    /// Posts a top-level comment through the widget's form, as a reader would.
+    pub fn post_through(&self, host: &str, name: &str, body: &str) {
+        self.reader().post_through(host, name, body)
+    }
+
+    /// Every comment the widget on `host` shows, in page order.
+    pub fn shape(&self, host: &str) -> Vec<Shown> {
+        self.reader().shape(host)
+    }
+
+    /// How many comments the server holds on `thread`, asked through its API.
+    pub fn total(&self, thread: &str) -> u64 {
+        let path = format!("/api/v1/threads/{}/comments", thread.replace('/', "%2F"));
+        self.server.get_json(&path)["total"]
+            .as_u64()
+            .expect("a total")
+    }
+}
+
+/// The steps a reader takes in one browser, for journeys with several browsers (a
+/// [`Stage`] has one, and its steps are these).
+#[derive(Clone, Copy)]
+pub struct Reader<'a>(pub &'a Browser);
+
+impl Reader<'_> {
     /// Waits until `expression` (JS, with `root` bound to the shadow root of the widget on
     /// `host`) is truthy, and returns its value.
     pub fn wait_in_root(&self, host: &str, what: &str, expression: &str) -> Value {
@@ -88,7 +149,18 @@ impl Stage {
                        return root ? ({expression}) : null; }})()",
             host = js_string(host),
         );
-        self.browser.wait_for(what, &condition, WAIT)
+        self.0.try_wait_for(&condition, WAIT).unwrap_or_else(|why| {
+            // What the reader sees instead, to say why.
+            let shown = self.0.execute(
+                &format!(
+                    "const host = document.querySelector({host});
+                     return host ? (host.shadowRoot ?? host).textContent : 'no element ' + {host};",
+                    host = js_string(host),
+                ),
+                json!([]),
+            );
+            panic!("timed out after {WAIT:?} waiting for {what}{why}; the widget shows {shown}")
+        })
     }
 
     /// Waits for the count heading of the widget on `host` to read `expected`.
@@ -109,14 +181,14 @@ impl Stage {
             "const root = document.querySelector({host}).shadowRoot; return ({expression});",
             host = js_string(host),
         );
-        self.browser.execute(&script, json!([]))
+        self.0.execute(&script, json!([]))
     }
 
     /// The first element matching `css` inside the widget on `host`.
     pub fn in_widget(&self, host: &str, css: &str) -> Element {
-        let host = self.browser.find(host);
-        let shadow = self.browser.shadow_root(&host);
-        self.browser.find_in_shadow(&shadow, css)
+        let host = self.0.find(host);
+        let shadow = self.0.shadow_root(&host);
+        self.0.find_in_shadow(&shadow, css)
     }
 
     /// Types a name, an email and a comment into `form` (a selector inside the widget).
@@ -127,13 +199,13 @@ impl Stage {
             ("textarea[name=body]", body),
         ] {
             let input = self.in_widget(host, &format!("{form} {field}"));
-            self.browser.type_text(&input, value);
+            self.0.type_text(&input, value);
         }
     }
 
     /// Clicks the submit button of `form`.
     pub fn submit(&self, host: &str, form: &str) {
-        self.browser
+        self.0
             .click(&self.in_widget(host, &format!("{form} button.submit")));
     }
 
@@ -165,16 +237,21 @@ impl Stage {
             .collect()
     }
 
-    /// How many comments the server holds on `thread`, asked through its API.
-    pub fn total(&self, thread: &str) -> u64 {
-        let path = format!("/api/v1/threads/{}/comments", thread.replace('/', "%2F"));
-        self.server.get_json(&path)["total"]
-            .as_u64()
-            .expect("a total")
+    /// How many comments the widget on `host` shows whose body reads exactly `text`.
+    pub fn copies_of(&self, host: &str, text: &str) -> u64 {
+        self.in_root(
+            host,
+            &format!(
+                "[...root.querySelectorAll('li.comment .body')].filter(b => b.textContent.trim() === {}).length",
+                js_string(text)
+            ),
+        )
+        .as_u64()
+        .expect("a number of comments")
     }
 }
 
 /// `text` as a JS string literal.
-fn js_string(text: &str) -> String {
+pub fn js_string(text: &str) -> String {
     Value::from(text).to_string()
 }

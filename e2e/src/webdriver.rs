@@ -195,11 +195,19 @@ impl Browser {
     }
 
     /// Waits until `condition` (a JS expression) is truthy in the page and returns its
-    /// value; panics with `what` once `timeout` has passed. The page itself re-evaluates the
-    /// condition at every turn of its event loop timer (every 20 ms) until the deadline, in
-    /// looks of at most [`LOOK`]; a look that fails (the page was being replaced) is
-    /// followed by another until the deadline.
+    /// value; panics with `what` once `timeout` has passed. See [`Browser::try_wait_for`].
     pub fn wait_for(&self, what: &str, condition: &str, timeout: Duration) -> Value {
+        self.try_wait_for(condition, timeout).unwrap_or_else(|why| {
+            panic!("timed out after {timeout:?} waiting for {what} ({condition}){why}")
+        })
+    }
+
+    /// Waits until `condition` (a JS expression) is truthy in the page and returns its
+    /// value, or, once `timeout` has passed, says why not (empty, or the last failure). The
+    /// page itself re-evaluates the condition at every turn of its event loop timer (every
+    /// 20 ms) until the deadline, in looks of at most [`LOOK`]; a look that fails (the page
+    /// was being replaced) is followed by another until the deadline.
+    pub fn try_wait_for(&self, condition: &str, timeout: Duration) -> Result<Value, String> {
         let deadline = Instant::now() + timeout;
         let mut last_error = None;
         loop {
@@ -222,15 +230,14 @@ impl Browser {
                 .runtime
                 .block_on(self.client.execute_async(&script, Vec::new()))
             {
-                Ok(value) if !value.is_null() => return value,
+                Ok(value) if !value.is_null() => return Ok(value),
                 Ok(_) => {}
                 Err(error) => last_error = Some(error.to_string()),
             }
             if Instant::now() >= deadline {
-                let why = last_error
+                return Err(last_error
                     .map(|e| format!("; the last look failed: {e}"))
-                    .unwrap_or_default();
-                panic!("timed out after {timeout:?} waiting for {what} ({condition}){why}");
+                    .unwrap_or_default());
             }
         }
     }

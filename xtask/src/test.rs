@@ -243,11 +243,18 @@ pub fn run() -> Result<ExitCode, String> {
         browser,
     );
 
-    // The journeys use the binary a site owner installs: the widget inside it.
+    // The journeys use the binary a site owner installs: the widget inside it, copied
+    // aside so that no later build (of the server alone) changes it under them.
     let server = if built {
         tally.check_value(
             "server binary with the widget inside, for the journeys",
-            server::build_with_widget(Profile::Debug),
+            server::build_with_widget(Profile::Debug).and_then(|built| {
+                let copy = workspace_root().join("target").join("journeys");
+                std::fs::create_dir_all(&copy).map_err(|e| e.to_string())?;
+                let copy = copy.join("colloquy-server");
+                std::fs::copy(&built, &copy).map_err(|e| format!("copying the server: {e}"))?;
+                Ok(copy)
+            }),
         )
     } else {
         None
