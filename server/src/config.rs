@@ -24,7 +24,12 @@ pub struct Config {
     /// tables on first start) or a PostgreSQL server (postgres://user:password@host/name;
     /// the database must exist, its tables are created). Several servers may share one
     /// PostgreSQL database.
-    #[arg(long, env = "COLLOQUY_DATABASE", default_value = "colloquy.db")]
+    #[arg(
+        long,
+        env = "COLLOQUY_DATABASE",
+        default_value = "colloquy.db",
+        global = true
+    )]
     pub database: Database,
 
     /// Origins of other sites allowed to call the API from a browser (for example

@@ -1,6 +1,8 @@
 //! `colloquy-server`: the Colloquy API over a SQLite file, plus the widget's assets and the
 //! demo page. `main.rs` only boots; everything a test needs is reachable from here.
 
+/// The subcommands: import, export, backup, threads.
+pub mod cli;
 /// The wall clock in Unix milliseconds, in one place.
 pub mod clock;
 /// Command-line flags and environment fallbacks.
@@ -9,6 +11,8 @@ pub mod config;
 pub mod demo;
 /// The HTTP surface: one router per resource and the one error type they share.
 pub mod http;
+/// Reading other systems' comments (and our own export) in, and writing them out.
+pub mod import;
 /// Live updates: one feed per followed thread, fanned out to its readers.
 pub mod live;
 /// How often one client may post.

@@ -1,12 +1,13 @@
 use std::io::Write;
 
 use clap::Parser;
+use colloquy_server::cli::Cli;
 use colloquy_server::{AppState, Config};
 use tokio::net::TcpListener;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let config = Config::parse();
+    let Cli { config, command } = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("COLLOQUY_LOG")
@@ -14,7 +15,11 @@ async fn main() -> std::process::ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    match run(config).await {
+    let result = match command {
+        Some(command) => colloquy_server::cli::run(&config, command).await,
+        None => run(config).await,
+    };
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("colloquy-server: {message}");

@@ -7,6 +7,7 @@
 //! crawler walking thousands of thread keys once each cannot push the popular ones out.
 
 use std::sync::Mutex;
+use std::time::Duration;
 
 use axum::body::Bytes;
 use moka::sync::Cache;
@@ -14,6 +15,11 @@ use moka::sync::Cache;
 /// The bytes of pages kept by default: large enough for thousands of ordinary threads,
 /// small enough beside the server's other memory.
 pub const DEFAULT_CAPACITY_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How long a page is kept at most. Writes through any server drop pages at once; this
+/// bounds how long a change made by another program (an import into a SQLite file the
+/// server has open) takes to show.
+const TIME_TO_LIVE: Duration = Duration::from_secs(60);
 
 pub struct ThreadCache {
     pages: Cache<String, Bytes>,
@@ -35,6 +41,7 @@ impl ThreadCache {
             .weigher(|key: &String, page: &Bytes| {
                 u32::try_from(key.len() + page.len()).unwrap_or(u32::MAX)
             })
+            .time_to_live(TIME_TO_LIVE)
             .build();
         Self {
             pages,

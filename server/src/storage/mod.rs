@@ -8,7 +8,7 @@ pub mod sqlite;
 
 use std::fmt;
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -32,6 +32,42 @@ pub enum StoreError {
     /// from a secret nobody chose.
     #[error("the stored installation secret has {0} bytes instead of 32")]
     SecretLength(usize),
+    /// An operation the data does not allow, in words for the person who asked.
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// A comment with everything stored about it: what an export writes and an import reads.
+/// Comments are named by their key (the idempotency key, unique in its thread), so a
+/// parent is found again in another database, whatever ids it gets there.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FullComment {
+    pub thread: String,
+    pub key: String,
+    pub parent_key: Option<String>,
+    pub author: String,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub body: String,
+    pub created_at_ms: i64,
+}
+
+/// A transaction for an import: nothing it adds is visible, or kept, until
+/// [`ImportSession::commit`]; dropping it undoes everything.
+#[async_trait]
+pub trait ImportSession: Send {
+    /// Whether `thread` already has a comment under `key`.
+    async fn has(&mut self, thread: &str, key: &str) -> Result<bool, StoreError>;
+
+    /// Adds the comment unless its thread has one under its key already; answers whether
+    /// it was added. Its parent (by key) must be in the thread already, or it is stored
+    /// without one.
+    async fn add(&mut self, comment: &FullComment) -> Result<bool, StoreError>;
+
+    /// Keeps `title` for `thread` (a later one replaces it).
+    async fn set_title(&mut self, thread: &str, title: &str) -> Result<(), StoreError>;
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
 
 /// Where comments are kept, as `--database` names it: a PostgreSQL server
@@ -252,6 +288,30 @@ pub trait Store: Send + Sync + 'static {
     async fn listen_for_changes(&self, _heard: ChangeHandler) -> Result<(), StoreError> {
         Ok(())
     }
+
+    /// Begins an import; see [`ImportSession`].
+    async fn begin_import(&self) -> Result<Box<dyn ImportSession>, StoreError>;
+
+    /// Every thread that has comments or a title, sorted by key (byte order, the same on
+    /// both engines).
+    async fn thread_keys(&self) -> Result<Vec<String>, StoreError>;
+
+    /// The thread's title, if one is known.
+    async fn thread_title(&self, thread: &str) -> Result<Option<String>, StoreError>;
+
+    /// The thread's comments with everything stored (emails too: an export is the owner's
+    /// data), oldest first.
+    async fn export_thread(&self, thread: &str) -> Result<Vec<FullComment>, StoreError>;
+
+    /// The newest comments of every thread, newest first, with their thread's key.
+    async fn recent_comments(&self, limit: i64) -> Result<Vec<(String, Comment)>, StoreError>;
+
+    /// Moves every comment of `from` into `to` and answers how many. Unless `merge`, `to`
+    /// must have no comments; with it, the two may not share a comment key.
+    async fn move_thread(&self, from: &str, to: &str, merge: bool) -> Result<u64, StoreError>;
+
+    /// Writes a consistent copy of the database to `file` while it keeps serving.
+    async fn backup(&self, file: &Path) -> Result<(), StoreError>;
 
     /// Counts a post from `client` at `now_ms` against `per_minute` posts in any sixty
     /// seconds, or answers how many seconds until one is allowed (0 turns the limit off).

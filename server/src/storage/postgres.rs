@@ -1,4 +1,5 @@
 use std::net::IpAddr;
+use std::path::Path;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -8,7 +9,9 @@ use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 
 use super::queries::postgres as queries;
-use super::{ChangeHandler, EditFacts, Inserted, Store, StoreError, StoredEvent};
+use super::{
+    ChangeHandler, EditFacts, FullComment, ImportSession, Inserted, Store, StoreError, StoredEvent,
+};
 use crate::rate_limit::{seconds_until, WINDOW_MS};
 use crate::tokens::ServerSecret;
 
@@ -123,6 +126,48 @@ impl Store for PgStore {
     async fn installation_secret(&self) -> Result<ServerSecret, StoreError> {
         // Two processes starting at once both try; the first row wins and both read it.
         queries::installation_secret(&self.pool).await
+    }
+
+    async fn begin_import(&self) -> Result<Box<dyn ImportSession>, StoreError> {
+        Ok(Box::new(queries::Import(self.pool.begin().await?)))
+    }
+
+    async fn thread_keys(&self) -> Result<Vec<String>, StoreError> {
+        queries::thread_keys(&self.pool).await
+    }
+
+    async fn thread_title(&self, thread: &str) -> Result<Option<String>, StoreError> {
+        queries::thread_title(&self.pool, thread).await
+    }
+
+    async fn export_thread(&self, thread: &str) -> Result<Vec<FullComment>, StoreError> {
+        queries::export_thread(&self.pool, thread).await
+    }
+
+    async fn recent_comments(&self, limit: i64) -> Result<Vec<(String, Comment)>, StoreError> {
+        queries::recent_comments(&self.pool, limit).await
+    }
+
+    async fn move_thread(&self, from: &str, to: &str, merge: bool) -> Result<u64, StoreError> {
+        // Both threads' locks, in one order, so no post lands in either meanwhile.
+        let (first, second) = if from < to { (from, to) } else { (to, from) };
+        let mut transaction = self.locked(LOCK_THREAD, first).await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(format!("{LOCK_THREAD}{second}"))
+            .execute(&mut *transaction)
+            .await?;
+        let moved = queries::move_thread(&mut transaction, from, to, merge).await?;
+        transaction.commit().await?;
+        Ok(moved)
+    }
+
+    /// PostgreSQL's own tools do this better than a copy through the server could.
+    async fn backup(&self, _file: &Path) -> Result<(), StoreError> {
+        Err(StoreError::Refused(
+            "On PostgreSQL use its own tool while the servers run: pg_dump --format=custom \
+             --file=colloquy.dump <database URL> (restore with pg_restore)."
+                .to_owned(),
+        ))
     }
 
     async fn announce_change(&self, thread: &str) -> Result<(), StoreError> {

@@ -12,8 +12,8 @@ macro_rules! engine_queries {
 
         use crate::clock::now_ms;
         use crate::storage::{
-            kind_text, secret_from_bytes, CommentRow, EditFacts, EventRow, Inserted, StoreError,
-            StoredEvent, EVENT_COLUMNS, PUBLIC_COLUMNS,
+            kind_text, secret_from_bytes, CommentRow, EditFacts, EventRow, FullComment,
+            ImportSession, Inserted, StoreError, StoredEvent, EVENT_COLUMNS, PUBLIC_COLUMNS,
         };
         use crate::tokens::{sha256_hex, ServerSecret};
 
@@ -204,6 +204,215 @@ macro_rules! engine_queries {
                     .fetch_one(pool)
                     .await?;
             secret_from_bytes(stored)
+        }
+
+        /// An import's transaction. Imported comments record no live events (readers see
+        /// them on their next load) and carry an edit-token hash no token matches.
+        pub(crate) struct Import(pub(crate) Transaction<'static, Engine>);
+
+        /// What imported comments have in place of an edit token's hash.
+        const NO_EDIT_TOKEN: &str = "imported";
+
+        #[async_trait::async_trait]
+        impl ImportSession for Import {
+            async fn has(&mut self, thread: &str, key: &str) -> Result<bool, StoreError> {
+                let found: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM comments WHERE thread_key = $1 AND idempotency_key = $2",
+                )
+                .bind(thread)
+                .bind(key)
+                .fetch_optional(&mut *self.0)
+                .await?;
+                Ok(found.is_some())
+            }
+
+            async fn add(&mut self, comment: &FullComment) -> Result<bool, StoreError> {
+                let added: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO comments (thread_key, parent_id, author, email, website, body, \
+                     created_at_ms, edit_token_hash, idempotency_key, body_hash) \
+                     SELECT $1, (SELECT id FROM comments WHERE thread_key = $1 \
+                                 AND idempotency_key = $2), $3, $4, $5, $6, $7, $8, $9, $10 \
+                     ON CONFLICT (thread_key, idempotency_key) DO NOTHING RETURNING id",
+                )
+                .bind(&comment.thread)
+                .bind(&comment.parent_key)
+                .bind(&comment.author)
+                .bind(&comment.email)
+                .bind(&comment.website)
+                .bind(&comment.body)
+                .bind(comment.created_at_ms)
+                .bind(NO_EDIT_TOKEN)
+                .bind(&comment.key)
+                .bind(sha256_hex(&comment.body))
+                .fetch_optional(&mut *self.0)
+                .await?;
+                Ok(added.is_some())
+            }
+
+            async fn set_title(&mut self, thread: &str, title: &str) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO threads (key, title) VALUES ($1, $2) \
+                     ON CONFLICT (key) DO UPDATE SET title = excluded.title",
+                )
+                .bind(thread)
+                .bind(title)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
+            async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+                self.0.commit().await?;
+                Ok(())
+            }
+        }
+
+        pub(crate) async fn thread_keys(pool: &Pool<Engine>) -> Result<Vec<String>, StoreError> {
+            let mut keys: Vec<String> = sqlx::query_scalar(
+                "SELECT DISTINCT thread_key FROM comments UNION SELECT key FROM threads",
+            )
+            .fetch_all(pool)
+            .await?;
+            // Sorted here: the engines' collations differ, exports must not.
+            keys.sort();
+            keys.dedup();
+            Ok(keys)
+        }
+
+        pub(crate) async fn thread_title(
+            pool: &Pool<Engine>,
+            thread: &str,
+        ) -> Result<Option<String>, StoreError> {
+            let title: Option<Option<String>> =
+                sqlx::query_scalar("SELECT title FROM threads WHERE key = $1")
+                    .bind(thread)
+                    .fetch_optional(pool)
+                    .await?;
+            Ok(title.flatten())
+        }
+
+        pub(crate) async fn export_thread(
+            pool: &Pool<Engine>,
+            thread: &str,
+        ) -> Result<Vec<FullComment>, StoreError> {
+            type Row = (
+                String,
+                String,
+                Option<String>,
+                String,
+                Option<String>,
+                Option<String>,
+                String,
+                i64,
+            );
+            let rows: Vec<Row> = sqlx::query_as(
+                "SELECT c.thread_key, c.idempotency_key, p.idempotency_key, c.author, c.email, \
+                 c.website, c.body, c.created_at_ms FROM comments c \
+                 LEFT JOIN comments p ON p.id = c.parent_id \
+                 WHERE c.thread_key = $1 ORDER BY c.created_at_ms, c.id",
+            )
+            .bind(thread)
+            .fetch_all(pool)
+            .await?;
+            Ok(rows
+                .into_iter()
+                .map(
+                    |(thread, key, parent_key, author, email, website, body, created_at_ms)| {
+                        FullComment {
+                            thread,
+                            key,
+                            parent_key,
+                            author,
+                            email,
+                            website,
+                            body,
+                            created_at_ms,
+                        }
+                    },
+                )
+                .collect())
+        }
+
+        pub(crate) async fn recent_comments(
+            pool: &Pool<Engine>,
+            limit: i64,
+        ) -> Result<Vec<(String, Comment)>, StoreError> {
+            #[derive(sqlx::FromRow)]
+            struct Row {
+                thread_key: String,
+                #[sqlx(flatten)]
+                comment: CommentRow,
+            }
+            let sql = format!(
+                "SELECT thread_key, {PUBLIC_COLUMNS} FROM comments \
+                 ORDER BY created_at_ms DESC, id DESC LIMIT $1"
+            );
+            let rows: Vec<Row> = sqlx::query_as(&sql).bind(limit).fetch_all(pool).await?;
+            Ok(rows
+                .into_iter()
+                .map(|row| (row.thread_key, row.comment.into()))
+                .collect())
+        }
+
+        /// Moves `from`'s comments, events and title to `to` in `transaction`.
+        pub(crate) async fn move_thread(
+            transaction: &mut Transaction<'_, Engine>,
+            from: &str,
+            to: &str,
+            merge: bool,
+        ) -> Result<u64, StoreError> {
+            if from == to {
+                return Err(StoreError::Refused(format!("{from} is already {to}.")));
+            }
+            let waiting: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM comments WHERE thread_key = $1")
+                    .bind(to)
+                    .fetch_one(&mut **transaction)
+                    .await?;
+            if waiting > 0 && !merge {
+                return Err(StoreError::Refused(format!(
+                    "{to} already has {waiting} comments: merge the threads instead."
+                )));
+            }
+            let shared: Option<String> = sqlx::query_scalar(
+                "SELECT idempotency_key FROM comments WHERE thread_key = $1 \
+                 AND idempotency_key IN (SELECT idempotency_key FROM comments \
+                                         WHERE thread_key = $2) LIMIT 1",
+            )
+            .bind(from)
+            .bind(to)
+            .fetch_optional(&mut **transaction)
+            .await?;
+            if let Some(key) = shared {
+                return Err(StoreError::Refused(format!(
+                    "{from} and {to} both have a comment with the key {key}: \
+                     they look like copies of one thread, not two."
+                )));
+            }
+            let moved = sqlx::query("UPDATE comments SET thread_key = $2 WHERE thread_key = $1")
+                .bind(from)
+                .bind(to)
+                .execute(&mut **transaction)
+                .await?
+                .rows_affected();
+            sqlx::query("UPDATE events SET thread_key = $2 WHERE thread_key = $1")
+                .bind(from)
+                .bind(to)
+                .execute(&mut **transaction)
+                .await?;
+            sqlx::query(
+                "INSERT INTO threads (key, title) SELECT $2, title FROM threads WHERE key = $1 \
+                 ON CONFLICT (key) DO NOTHING",
+            )
+            .bind(from)
+            .bind(to)
+            .execute(&mut **transaction)
+            .await?;
+            sqlx::query("DELETE FROM threads WHERE key = $1")
+                .bind(from)
+                .execute(&mut **transaction)
+                .await?;
+            Ok(moved)
         }
 
         /// Adds an event to the thread's stream, inside the write that caused it.

@@ -11,7 +11,7 @@ use sqlx::sqlite::{
 };
 
 use super::queries::sqlite as queries;
-use super::{EditFacts, Inserted, Store, StoreError, StoredEvent};
+use super::{EditFacts, FullComment, ImportSession, Inserted, Store, StoreError, StoredEvent};
 use crate::rate_limit::RateLimiter;
 use crate::tokens::ServerSecret;
 
@@ -108,6 +108,50 @@ impl Store for SqliteStore {
 
     async fn installation_secret(&self) -> Result<ServerSecret, StoreError> {
         queries::installation_secret(&self.pool).await
+    }
+
+    async fn begin_import(&self) -> Result<Box<dyn ImportSession>, StoreError> {
+        Ok(Box::new(queries::Import(self.pool.begin().await?)))
+    }
+
+    async fn thread_keys(&self) -> Result<Vec<String>, StoreError> {
+        queries::thread_keys(&self.pool).await
+    }
+
+    async fn thread_title(&self, thread: &str) -> Result<Option<String>, StoreError> {
+        queries::thread_title(&self.pool, thread).await
+    }
+
+    async fn export_thread(&self, thread: &str) -> Result<Vec<FullComment>, StoreError> {
+        queries::export_thread(&self.pool, thread).await
+    }
+
+    async fn recent_comments(&self, limit: i64) -> Result<Vec<(String, Comment)>, StoreError> {
+        queries::recent_comments(&self.pool, limit).await
+    }
+
+    async fn move_thread(&self, from: &str, to: &str, merge: bool) -> Result<u64, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let moved = queries::move_thread(&mut transaction, from, to, merge).await?;
+        transaction.commit().await?;
+        Ok(moved)
+    }
+
+    /// `VACUUM INTO`: SQLite's consistent copy of a live database, taken in one read
+    /// transaction, so writers carry on (WAL) and the copy holds exactly what was committed
+    /// when it began.
+    async fn backup(&self, file: &Path) -> Result<(), StoreError> {
+        if file.exists() {
+            return Err(StoreError::Refused(format!(
+                "{} exists already; a backup never overwrites a file.",
+                file.display()
+            )));
+        }
+        sqlx::query("VACUUM INTO $1")
+            .bind(file.to_string_lossy().into_owned())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn claim_post_slot(

@@ -11,3 +11,4 @@ mod limits;
 mod origins_and_assets;
 mod privacy;
 mod several_servers;
+mod transfers;
