@@ -326,22 +326,12 @@ impl<R: BufRead> DisqusRecords<R> {
                 "no <thread dsq:id> says where it belongs",
             ));
         };
+        // Disqus's exports do hold posts of threads that are gone (or never had a link):
+        // they belong to no page, so they are left out and counted, not fatal.
         let thread = match self.threads.get(&thread_id) {
             Some(Some(key)) => key.clone(),
-            Some(None) => {
-                return Err(InputError::new(
-                    record,
-                    format!("its thread {thread_id} has no <link> to key it by"),
-                ))
-            }
-            None => {
-                return Err(InputError::new(
-                    record,
-                    format!(
-                        "it names thread {thread_id}, which the export does not have (before it)"
-                    ),
-                ))
-            }
+            Some(None) => return Ok(Record::Skipped("its Disqus thread has no link")),
+            None => return Ok(Record::Skipped("its Disqus thread is not in the export")),
         };
         let created_at_ms = parse_iso8601(&post.created_at).ok_or_else(|| {
             InputError::new(
@@ -572,27 +562,39 @@ mod tests {
     }
 
     #[test]
-    fn a_post_must_name_a_known_thread_with_a_link() {
-        let unknown = all(&format!(
+    fn posts_of_threads_that_are_gone_are_skipped_not_fatal() {
+        let skipped = |xml: String| -> Vec<&'static str> {
+            all(&xml)
+                .into_iter()
+                .map(|record| record.expect("no error"))
+                .filter_map(|record| match record {
+                    Record::Skipped(reason) => Some(reason),
+                    _ => None,
+                })
+                .collect()
+        };
+        let unknown = format!(
             "{HEAD}{}{}</disqus>",
             thread("1", "https://e.org/a/"),
             post("10", "1337", "")
-        ));
-        let e = error(&unknown);
-        assert_eq!(e.record, "post 10");
-        assert!(e.reason.contains("1337"), "{e}");
+        );
+        assert_eq!(
+            skipped(unknown),
+            vec!["its Disqus thread is not in the export"]
+        );
         // A thread without a link is fine until a post needs it.
         let linkless = format!("{HEAD}<thread dsq:id=\"3\"><id/></thread>\n");
         let records = all(&format!("{linkless}</disqus>"));
         assert!(records.is_empty(), "{records:?}");
-        let e = error(&all(&format!("{linkless}{}</disqus>", post("10", "3", ""))));
-        assert_eq!(e.record, "post 10");
-        assert!(e.reason.contains("<link>"), "{e}");
-        // Posts before their thread name a thread the reader does not know yet.
+        assert_eq!(
+            skipped(format!("{linkless}{}</disqus>", post("10", "3", ""))),
+            vec!["its Disqus thread has no link"]
+        );
+        // A post without any thread reference is malformed.
         let e = error(&all(&format!(
             "{HEAD}{}{}</disqus>",
-            post("10", "1", ""),
-            thread("1", "https://e.org/a/")
+            thread("1", "https://e.org/a/"),
+            post("10", "1", "").replace("<thread dsq:id=\"1\"/>", "")
         )));
         assert_eq!(e.record, "post 10");
     }

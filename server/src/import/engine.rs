@@ -256,6 +256,7 @@ pub async fn run(
             Record::Comment(comment) => {
                 run.comment(session.as_mut(), &mut summary, comment).await?;
             }
+            Record::Skipped(reason) => *summary.skipped.entry(reason).or_default() += 1,
         }
         on_record(&summary);
     }

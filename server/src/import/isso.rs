@@ -187,7 +187,7 @@ fn comment(
     Ok(Record::Comment(ImportedComment {
         thread,
         source_id: id.to_string(),
-        parent_source_id: parent.map(|p| p.to_string()),
+        parent_source_id: parent.filter(|p| *p != 0).map(|p| p.to_string()),
         author: author
             .as_deref()
             .and_then(non_empty)

@@ -21,6 +21,8 @@ pub enum Record {
         title: Option<String>,
     },
     Comment(ImportedComment),
+    /// A record the source holds that cannot come in, and why (counted in the summary).
+    Skipped(&'static str),
 }
 
 /// One comment as the source has it, its body already turned into Colloquy markdown.

@@ -1001,7 +1001,7 @@ mod tests {
         let first = wordpress::read(wxr.as_bytes(), wordpress::KeyFrom::Link)
             .find_map(|r| match r.unwrap() {
                 Record::Comment(c) => Some(c),
-                Record::Thread { .. } => None,
+                Record::Thread { .. } | Record::Skipped(_) => None,
             })
             .unwrap();
         assert_eq!(first.body, "a \\]\\]> b & *c*");

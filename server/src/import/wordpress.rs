@@ -39,7 +39,7 @@ use quick_xml::{Reader, XmlVersion};
 
 use super::{ImportedComment, InputError, Record, SourceStatus};
 
-/// Which URL of a post names its thread.
+/// Which URL of a post names its thread (when it is empty, the other one does).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum KeyFrom {
     /// `<link>`: the permalink as the site showed it when exported (`/2009/07/post/`).
@@ -50,7 +50,9 @@ pub enum KeyFrom {
     Guid,
 }
 
-/// Reads a WXR export as records; the iterator ends after the first error.
+/// Reads a WXR export (1.0 to 1.2) as records: each thread before its comments, comments
+/// in file order (WordPress writes them by id, so a parent usually comes first, but not
+/// always). The iterator ends after the first error.
 pub fn read<R: BufRead>(
     input: R,
     key_from: KeyFrom,
@@ -1878,6 +1880,7 @@ mod tests {
                     replies += usize::from(comment.parent_source_id.is_some());
                     assert!(!unescaped_angle(&comment.body), "{}", comment.body);
                 }
+                Record::Skipped(reason) => panic!("nothing is skipped here: {reason}"),
             }
         }
         assert_eq!(comments, COMMENTS);
