@@ -1,5 +1,5 @@
 //! Core's markdown nodes become Yew nodes here, element by element. Text is always a text
-//! node, so whatever a reader typed can never become markup (DESIGN.md rule 2).
+//! node, so whatever a reader typed can never become markup (ARCHITECTURE.md, rule 2).
 
 use colloquy_core::markdown::{parse_comment, Kind, Node};
 use yew::prelude::*;

@@ -1,4 +1,4 @@
-//! Mounting onto a page the widget does not own (DESIGN.md rule 3): each instance lives in
+//! Mounting onto a page the widget does not own (ARCHITECTURE.md, rule 3): each instance lives in
 //! an open shadow root with its own stylesheet (see `shadow.rs`), so host CSS cannot
 //! reach in and ours cannot leak out, and every failure is returned to the loader instead
 //! of thrown into the page. One wasm instance serves every mount point on the page.

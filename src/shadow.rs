@@ -1,4 +1,4 @@
-//! Isolation (DESIGN.md rule 3), wherever the widget is drawn: the thread lives in an open
+//! Isolation (ARCHITECTURE.md, rule 3), wherever the widget is drawn: the thread lives in an open
 //! shadow root with the widget's own stylesheet, so the host page's CSS cannot reach in and
 //! ours cannot leak out. [`mount`](crate::mount::mount) and the public
 //! [`CommentThread`](crate::CommentThread) both go through

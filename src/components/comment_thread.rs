@@ -84,7 +84,7 @@ enum Placement {
 /// # drop(section);
 /// ```
 ///
-/// It is self-contained, as the loader's widget is (DESIGN.md rule 3): it renders one host
+/// It is self-contained, as the loader's widget is (ARCHITECTURE.md, rule 3): it renders one host
 /// `<div class="colloquy-host">`, gives it an open shadow root holding the widget's
 /// stylesheet (adopted the way [`mount`](crate::mount::mount) adopts it, through the same
 /// function), and draws the thread into that root with [`yew::create_portal`]. So the

@@ -1,4 +1,4 @@
-//! Drafts (DESIGN.md rule 4): what a reader types is kept in the page's `localStorage` as
+//! Drafts (ARCHITECTURE.md, rule 4): what a reader types is kept in the page's `localStorage` as
 //! they type, one draft per server, thread and comment replied to, and given back after a
 //! reload, a crash or a failed post. Only the server accepting the comment clears it.
 //! Storage that is full or switched off only means no draft; the form works as before.
