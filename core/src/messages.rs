@@ -145,6 +145,12 @@ pub struct ApiMessages {
     pub fields_need_attention: &'static str,
     pub origin_refused: fn(&str) -> String,
     pub internal: &'static str,
+    /// A thread's feed, named after the thread (its title in quotes, or its key).
+    pub feed_of_thread: fn(&str) -> String,
+    /// The feed of every thread's recent comments.
+    pub feed_of_recent: &'static str,
+    /// One comment in a feed: its author on its thread.
+    pub feed_entry: fn(&str, &str) -> String,
 }
 
 pub static API_ENGLISH: ApiMessages = ApiMessages {
@@ -167,7 +173,18 @@ pub static API_ENGLISH: ApiMessages = ApiMessages {
     fields_need_attention: "Some fields need attention.",
     origin_refused: english_origin_refused,
     internal: "The comment server had a problem; nothing was changed. Please try again.",
+    feed_of_thread: english_feed_of_thread,
+    feed_of_recent: "Recent comments",
+    feed_entry: english_feed_entry,
 };
+
+fn english_feed_of_thread(thread: &str) -> String {
+    format!("Comments on {thread}")
+}
+
+fn english_feed_entry(author: &str, thread: &str) -> String {
+    format!("{author} on {thread}")
+}
 
 fn english_bad_json(detail: &str) -> String {
     format!("The request body is not valid JSON for this endpoint: {detail}")

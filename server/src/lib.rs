@@ -9,6 +9,8 @@ pub mod clock;
 pub mod config;
 /// The demo thread that `cargo xtask demo` shows.
 pub mod demo;
+/// Safe XHTML for feeds, written element by element from the markdown tree.
+pub mod feed_html;
 /// The HTTP surface: one router per resource and the one error type they share.
 pub mod http;
 /// Reading other systems' comments (and our own export) in, and writing them out.

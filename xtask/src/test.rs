@@ -115,9 +115,12 @@ fn cargo(args: &[&str]) -> Command {
     cargo
 }
 
-/// Where the PostgreSQL tests find their server (an administrator's URL).
-fn with_postgres(mut cargo: Command, postgres: &str) -> Command {
-    cargo.env("COLLOQUY_TEST_POSTGRES", postgres);
+/// What the server's tests need from outside: the PostgreSQL server (an administrator's
+/// URL) and a Python with feedparser, the real feed parser the feeds are checked with.
+fn with_peers(mut cargo: Command, postgres: &str, feedparser: &std::path::Path) -> Command {
+    cargo
+        .env("COLLOQUY_TEST_POSTGRES", postgres)
+        .env("COLLOQUY_FEEDPARSER_PYTHON", feedparser);
     cargo
 }
 
@@ -131,6 +134,7 @@ pub fn run() -> Result<ExitCode, String> {
     let naughty_strings = tools::ensure_naughty_strings()?;
     let schemathesis = tools::ensure_schemathesis()?;
     let postgres = tools::ensure_postgres()?;
+    let feedparser = tools::ensure_feedparser()?;
     let nginx = tools::ensure_nginx()?;
     let mut tally = Tally::default();
 
@@ -189,7 +193,7 @@ pub fn run() -> Result<ExitCode, String> {
 
     tally.tests(
         "native tests (core, the server over HTTP on SQLite, widget state, xtask)",
-        with_postgres(
+        with_peers(
             cargo(&[
                 "test",
                 "--workspace",
@@ -203,11 +207,12 @@ pub fn run() -> Result<ExitCode, String> {
                 "--show-output",
             ]),
             &postgres,
+            &feedparser,
         ),
     );
     tally.tests(
         "the server over HTTP on PostgreSQL (the same suite, a database per test)",
-        with_postgres(
+        with_peers(
             cargo(&[
                 "test",
                 "-p",
@@ -219,6 +224,7 @@ pub fn run() -> Result<ExitCode, String> {
                 "postgres::",
             ]),
             &postgres,
+            &feedparser,
         ),
     );
 

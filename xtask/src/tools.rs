@@ -289,3 +289,42 @@ pub fn ensure_nginx() -> Result<PathBuf, String> {
         .ok_or("nginx is not on PATH after installing it")?;
     Ok(PathBuf::from(path))
 }
+
+pub const FEEDPARSER_VERSION: &str = "6.0.14";
+
+/// feedparser (from PyPI), which the server's feed tests read the Atom feeds with,
+/// installed into schemathesis's virtual environment. Returns that environment's Python,
+/// for `COLLOQUY_FEEDPARSER_PYTHON`.
+pub fn ensure_feedparser() -> Result<PathBuf, String> {
+    ensure_schemathesis()?;
+    let python = tools_dir().join("venv").join("bin").join("python");
+    let python_text = python.to_string_lossy().into_owned();
+    let check = "import feedparser; print(feedparser.__version__)";
+    let found = output_of(&python_text, &["-c", check]).unwrap_or_default();
+    if found == FEEDPARSER_VERSION {
+        return Ok(python);
+    }
+    say(&format!(
+        "installing feedparser {FEEDPARSER_VERSION} with pip into {}",
+        tools_dir().join("venv").display()
+    ));
+    let mut install = command(
+        &tools_dir()
+            .join("venv")
+            .join("bin")
+            .join("pip")
+            .to_string_lossy(),
+    );
+    install.args([
+        "install",
+        "--quiet",
+        &format!("feedparser=={FEEDPARSER_VERSION}"),
+    ]);
+    run(install, "installing feedparser")?;
+    match output_of(&python_text, &["-c", check]) {
+        Some(version) if version == FEEDPARSER_VERSION => Ok(python),
+        other => Err(format!(
+            "feedparser {FEEDPARSER_VERSION} was installed, but {python_text} finds {other:?}"
+        )),
+    }
+}

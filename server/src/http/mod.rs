@@ -8,6 +8,7 @@ mod edits;
 mod error;
 mod events;
 mod extract;
+mod feeds;
 mod openapi;
 mod origins;
 
@@ -33,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .merge(comments::router())
         .merge(edits::router())
         .merge(events::router())
+        .merge(feeds::router())
         .merge(openapi::router())
         .fallback(|| async { ApiError::NotFound(API_ENGLISH.no_such_endpoint.into()) })
         .layer(DefaultBodyLimit::max(body_limit))

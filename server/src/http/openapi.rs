@@ -20,6 +20,8 @@ use crate::state::AppState;
         super::comments::create_comment,
         super::edits::edit_comment,
         super::events::thread_events,
+        super::feeds::thread_feed,
+        super::feeds::recent_feed,
     )
 )]
 struct ApiDoc;

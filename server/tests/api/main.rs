@@ -7,6 +7,7 @@ mod harness;
 mod comments;
 mod edits;
 mod events;
+mod feeds;
 mod limits;
 mod origins_and_assets;
 mod privacy;
