@@ -231,6 +231,10 @@ pub fn ensure_postgres() -> Result<String, String> {
         return Ok(url);
     }
     const TRUSTED: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+    // The journeys make and drop their databases with psql.
+    if output_of("psql", &["--version"]).is_none() {
+        apt_install(&["postgresql-client"], "psql (for the journeys' databases)")?;
+    }
     if postgres_answers() {
         return Ok(TRUSTED.to_owned());
     }
