@@ -21,3 +21,8 @@ pub const READS_PER_SECOND_1000_COMMENTS: f64 = 500.0;
 
 /// The fewest durable writes per second at concurrency 8 (median).
 pub const DURABLE_WRITES_PER_SECOND: f64 = 1000.0;
+
+/// The longest a live update may take to reach a crowd of readers: from sending a comment
+/// to the 99th percentile of 1,000 readers' streams delivering its event (the median post,
+/// in ms; a reader that never gets it misses the budget).
+pub const LIVE_DELIVERY_P99_MS: f64 = 1000.0;

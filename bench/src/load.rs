@@ -9,8 +9,9 @@ use serde::Serialize;
 
 use crate::stats::{quantile, Summary};
 
-/// One request; `true` when it succeeded. The number is unique across every run.
-pub type Request = Arc<dyn Fn(&ureq::Agent, u64) -> bool + Send + Sync>;
+/// One request from worker `w` (0..concurrency, so a load can be split across servers);
+/// `true` when it succeeded. The number `n` is unique across every run.
+pub type Request = Arc<dyn Fn(&ureq::Agent, usize, u64) -> bool + Send + Sync>;
 
 struct LoadResult {
     per_second: f64,
@@ -61,7 +62,7 @@ fn run(
     let started = Instant::now();
     let deadline = started + duration;
     let workers: Vec<_> = (0..concurrency)
-        .map(|_| {
+        .map(|worker| {
             let (request, sequence) = (request.clone(), sequence.clone());
             std::thread::spawn(move || {
                 let agent = ureq::AgentBuilder::new()
@@ -72,7 +73,7 @@ fn run(
                 while Instant::now() < deadline {
                     let n = sequence.fetch_add(1, Ordering::Relaxed);
                     let sent = Instant::now();
-                    if request(&agent, n) {
+                    if request(&agent, worker, n) {
                         latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
                     } else {
                         errors += 1;

@@ -1,20 +1,26 @@
 //! colloquy-bench: the measurements behind `cargo xtask bench`. xtask builds everything in
 //! release (the widget, its size variants, the server, this program) and runs it; it
 //! measures, gathers every figure into one [`report::Report`] and writes it as
-//! `bench/report.json` and `bench/REPORT.md`. Every request goes to 127.0.0.1, and every
-//! load phase is bounded in time.
+//! `bench/report.json` and `bench/REPORT.md`. `colloquy-bench soak --minutes N` (run by
+//! `cargo xtask soak`) is the long run instead ([`soak`]). Every request goes to
+//! 127.0.0.1, and every load phase is bounded in time.
 
 mod budgets;
+mod cluster;
+mod live;
 mod load;
 mod payload;
 mod render;
 mod report;
 mod seed;
+mod soak;
+mod sse;
 mod stats;
+mod system;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use colloquy_core::model::NewComment;
 use colloquy_e2e::host_site::HostSite;
@@ -22,10 +28,12 @@ use colloquy_e2e::server::Server;
 use colloquy_e2e::webdriver::Browser;
 use colloquy_server::storage::sqlite::SqliteStore;
 
+use cluster::Cluster;
+use live::LiveRow;
 use load::LoadRow;
 use payload::{PayloadSizes, SizeMap, SizeStep};
 use render::RenderRow;
-use report::{Budget, Machine, Report, ServerFigures, Settings};
+use report::{Budget, Machine, PostgresFigures, Report, ServerFigures, Settings};
 
 /// Thread sizes for the rendering figures, smallest first; the database's size on disk is
 /// measured with the last alone.
@@ -36,7 +44,15 @@ const RUNS: usize = 5;
 const LOAD_DURATION: Duration = Duration::from_secs(2);
 /// Rows in the wasm's size map.
 const SIZE_MAP_ITEMS: usize = 20;
-const STEPS: usize = 7;
+/// Server processes on the one PostgreSQL database.
+const PG_PROCESSES: usize = 2;
+/// Readers following one thread in the live-update rows, and the comments posted to them.
+const LIVE_SUBSCRIBERS: usize = 1_000;
+const LIVE_POSTS: usize = 5;
+const LIVE_THREAD: &str = "bench-live";
+/// The thread every read row reads, and the seed it is generated from on both engines.
+const READ_THREAD: &str = "bench-1000";
+const STEPS: usize = 10;
 
 /// Where xtask put what the bench measures, and where the report goes.
 struct Inputs {
@@ -71,8 +87,35 @@ fn step(number: usize, what: &str) {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None => bench(),
+        Some("soak") => match soak::parse_args(&args[1..]) {
+            Ok(minutes) => soak::run(minutes),
+            Err(message) => usage(&message),
+        },
+        Some(other) => usage(&format!("unknown command {other:?}")),
+    }
+}
+
+fn usage(message: &str) {
+    eprintln!("colloquy-bench: {message}\nusage: colloquy-bench            (the bench, as `cargo xtask bench` runs it)\n       colloquy-bench soak --minutes N");
+    std::process::exit(2);
+}
+
+/// The thread of `size` comments is generated from this seed, on either engine, so every
+/// run measures the same threads.
+fn seed_of(size: usize) -> u64 {
+    11 + THREAD_SIZES.iter().position(|&s| s == size).unwrap_or(0) as u64
+}
+
+fn bench() {
     let started = Instant::now();
     let inputs = Inputs::from_env();
+    let open_files = system::raise_open_file_limit();
+    eprintln!("bench: open-file limit {open_files} (inherited by the servers)");
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let busy_cores_before = system::busy_cores_now(cores);
     let payload = sizes(&inputs);
     let size_steps = size_steps(&inputs);
     let size_map = size_map(&inputs);
@@ -82,18 +125,24 @@ fn main() {
     let server = Server::start(&seeded.database, &["--allowed-origin", &site.origin]);
     let render = rendering(&site, &server);
     let server = load(server, seeded.bytes_per_10000_comments);
+    let mut live = vec![live_on_sqlite(&seeded.database)];
+    let cluster = postgres_cluster();
+    let postgres = load_postgres(&cluster);
+    live.push(live_on_postgres(cluster));
     let report = Report {
-        machine: machine(started),
+        machine: machine(started, cores, busy_cores_before),
         settings: Settings {
             runs: RUNS,
             load_run_seconds: LOAD_DURATION.as_secs_f64(),
         },
-        budgets: Budget::all(&payload, &render, &server),
+        budgets: Budget::all(&payload, &render, &server, &live),
         payload,
         size_steps,
         size_map,
         render,
         server,
+        postgres,
+        live,
     };
     write(&report, &inputs.out);
 }
@@ -135,16 +184,14 @@ fn seed(folder: &Path) -> Seeded {
         .build()
         .expect("a runtime");
     let database = folder.join("bench.db");
-    // Each thread size has its own fixed seed, so every run measures the same threads.
-    let seed_of = |index: usize| 11 + index as u64;
     let [smaller @ .., largest] = THREAD_SIZES;
     let bytes_per_10000_comments = runtime.block_on(async {
         let store = SqliteStore::open(&database).await.expect("the database");
         let thread = |size: usize| format!("bench-{size}");
-        seed::seed_thread(&store, &thread(largest), largest, seed_of(smaller.len())).await;
+        seed::seed_thread(&store, &thread(largest), largest, seed_of(largest)).await;
         let alone = seed::database_bytes(&database).await;
-        for (index, size) in smaller.into_iter().enumerate() {
-            seed::seed_thread(&store, &thread(size), size, seed_of(index)).await;
+        for size in smaller {
+            seed::seed_thread(&store, &thread(size), size, seed_of(size)).await;
         }
         alone
     });
@@ -177,31 +224,12 @@ fn load(server: Server, sqlite_bytes_per_10000_comments: u64) -> ServerFigures {
         6,
         "server: reads of the 1,000-comment thread and durable writes",
     );
-    let read_url = server.url("/api/v1/threads/bench-1000/comments");
-    let reads = [1, 16].map(|concurrency| {
-        let url = read_url.clone();
-        load_row("reads", concurrency, move |agent, _| {
-            agent
-                .get(&url)
-                .call()
-                .is_ok_and(|answer| answer.into_string().is_ok())
-        })
-    });
-    let write_url = server.url("/api/v1/threads/bench-writes/comments");
-    let writes = [1, 8].map(|concurrency| {
-        let url = write_url.clone();
-        load_row("writes", concurrency, move |agent, n| {
-            let comment = NewComment {
-                name: "Load".into(),
-                email: "load@private.example".into(),
-                body: format!("Write number {n} at concurrency {concurrency}."),
-                idempotency_key: format!("load-{concurrency}-{n}"),
-                ..NewComment::default()
-            };
-            agent.post(&url).send_json(comment).is_ok()
-        })
-    });
-    let peak_rss_mb = server.pid().and_then(peak_rss_mb);
+    let bases = [server.base.clone()];
+    let reads = [1, 16].map(|concurrency| read_row(&bases, concurrency));
+    let writes = [1, 8].map(|concurrency| write_row(&bases, concurrency, "sqlite"));
+    let peak_rss_mb = server
+        .pid()
+        .and_then(|pid| system::process_mb(pid, "VmHWM:"));
     server.stop();
     ServerFigures {
         reads_1000_comments: reads.into(),
@@ -211,36 +239,146 @@ fn load(server: Server, sqlite_bytes_per_10000_comments: u64) -> ServerFigures {
     }
 }
 
+/// Reads of the 1,000-comment thread, worker `w` asking `bases[w % n]`.
+fn read_row(bases: &[String], concurrency: usize) -> LoadRow {
+    let urls: Vec<String> = bases
+        .iter()
+        .map(|base| format!("{base}/api/v1/threads/{READ_THREAD}/comments"))
+        .collect();
+    load_row(
+        "reads",
+        bases.len(),
+        concurrency,
+        move |agent, worker, _| {
+            agent
+                .get(&urls[worker % urls.len()])
+                .call()
+                .is_ok_and(|answer| answer.into_string().is_ok())
+        },
+    )
+}
+
+/// Durable writes of new comments to one thread, worker `w` posting to `bases[w % n]`.
+fn write_row(bases: &[String], concurrency: usize, engine: &'static str) -> LoadRow {
+    let urls: Vec<String> = bases
+        .iter()
+        .map(|base| format!("{base}/api/v1/threads/bench-writes/comments"))
+        .collect();
+    load_row(
+        "writes",
+        bases.len(),
+        concurrency,
+        move |agent, worker, n| {
+            agent
+                .post(&urls[worker % urls.len()])
+                .send_json(load_comment(engine, concurrency, n))
+                .is_ok()
+        },
+    )
+}
+
+/// A new comment for the write load; its body and key are unique in the run.
+pub fn load_comment(label: &str, concurrency: usize, n: u64) -> NewComment {
+    NewComment {
+        name: "Load".into(),
+        email: "load@private.example".into(),
+        body: format!("Write number {n} at concurrency {concurrency} ({label})."),
+        idempotency_key: format!("load-{label}-{concurrency}-{n}"),
+        ..NewComment::default()
+    }
+}
+
 fn load_row(
     what: &str,
+    processes: usize,
     concurrency: usize,
-    request: impl Fn(&ureq::Agent, u64) -> bool + Send + Sync + 'static,
+    request: impl Fn(&ureq::Agent, usize, u64) -> bool + Send + Sync + 'static,
 ) -> LoadRow {
-    eprintln!("bench:   {what} at concurrency {concurrency} ({RUNS} runs of {LOAD_DURATION:?})");
+    eprintln!("bench:   {what} at concurrency {concurrency} on {processes} process(es) ({RUNS} runs of {LOAD_DURATION:?})");
     load::repeated(RUNS, concurrency, LOAD_DURATION, Arc::new(request))
 }
 
-/// The process's peak resident memory in MB, from `/proc` (Linux only).
-fn peak_rss_mb(pid: u32) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
+/// 1,000 readers of one thread on one SQLite server (started afresh on the bench's
+/// database, so its memory figure above is not changed by them).
+fn live_on_sqlite(database: &Path) -> LiveRow {
+    step(
+        7,
+        &format!("live updates on SQLite: {LIVE_SUBSCRIBERS} readers, {LIVE_POSTS} posts"),
+    );
+    let server = Server::start(database, &["--max-subscribers", cluster::MAX_SUBSCRIBERS]);
+    let row = live::measure(&live::Setup {
+        engine: report::SQLITE,
+        bases: std::slice::from_ref(&server.base),
+        thread: LIVE_THREAD,
+        subscribers: LIVE_SUBSCRIBERS,
+        posts: LIVE_POSTS,
+    });
+    server.stop();
+    row
 }
 
-fn machine(started: Instant) -> Machine {
-    let now_ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_millis() as i64);
+/// Two processes on a fresh PostgreSQL database holding the 1,000-comment thread.
+fn postgres_cluster() -> Cluster {
+    step(
+        8,
+        &format!("PostgreSQL: {PG_PROCESSES} processes on one database, reads and durable writes split across them"),
+    );
+    Cluster::start(
+        "bench",
+        &[(READ_THREAD, 1_000, seed_of(1_000))],
+        PG_PROCESSES,
+    )
+}
+
+/// The SQLite rows' loads, split across the processes (the smallest split: one worker
+/// on each).
+fn load_postgres(cluster: &Cluster) -> PostgresFigures {
+    let bases = cluster.bases();
+    let reads = [PG_PROCESSES, 16].map(|concurrency| read_row(&bases, concurrency));
+    let writes = [PG_PROCESSES, 8].map(|concurrency| write_row(&bases, concurrency, "postgres"));
+    PostgresFigures {
+        processes: PG_PROCESSES,
+        reads_1000_comments: reads.into(),
+        durable_writes: writes.into(),
+        peak_rss_mb: cluster.memory_mb("VmHWM:"),
+    }
+}
+
+/// 1,000 readers split across the processes, posts through the first; stops the cluster.
+fn live_on_postgres(cluster: Cluster) -> LiveRow {
+    step(
+        9,
+        &format!("live updates on PostgreSQL: {LIVE_SUBSCRIBERS} readers across {PG_PROCESSES} processes, {LIVE_POSTS} posts"),
+    );
+    let row = live::measure(&live::Setup {
+        engine: report::POSTGRESQL,
+        bases: &cluster.bases(),
+        thread: LIVE_THREAD,
+        subscribers: LIVE_SUBSCRIBERS,
+        posts: LIVE_POSTS,
+    });
+    cluster.stop();
+    row
+}
+
+/// Now as RFC 3339, UTC.
+pub fn now_text() -> String {
+    colloquy_core::time::format_rfc3339(colloquy_server::clock::now_ms())
+}
+
+fn machine(started: Instant, cores: usize, busy_cores_before: Option<f64>) -> Machine {
+    let bench_seconds = started.elapsed().as_secs_f64();
     Machine {
-        date: colloquy_core::time::format_rfc3339(now_ms),
-        cores: std::thread::available_parallelism().map_or(0, |n| n.get()),
-        bench_seconds: started.elapsed().as_secs_f64(),
+        date: now_text(),
+        cores,
+        bench_seconds,
+        busy_cores_before,
+        busy_cores_after: system::busy_cores_now(cores),
     }
 }
 
 fn write(report: &Report, out: &Path) {
-    step(7, "budgets and the report");
+    step(10, "budgets and the report");
     std::fs::create_dir_all(out).expect("the bench folder");
     let json = serde_json::to_string_pretty(report).expect("the report as JSON") + "\n";
     std::fs::write(out.join("report.json"), json).expect("write report.json");

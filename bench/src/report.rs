@@ -6,10 +6,11 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::budgets;
+use crate::live::LiveRow;
 use crate::load::LoadRow;
 use crate::payload::{PayloadSizes, SizeMap, SizeStep, Sizes};
 use crate::render::RenderRow;
-use crate::stats::{rounded, rounded_option, Summary};
+use crate::stats::{rounded, rounded_option, rounded_options, Summary};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
@@ -21,6 +22,8 @@ pub struct Report {
     pub size_map: SizeMap,
     pub render: Vec<RenderRow>,
     pub server: ServerFigures,
+    pub postgres: PostgresFigures,
+    pub live: Vec<LiveRow>,
 }
 
 /// Where and when the bench ran.
@@ -32,6 +35,12 @@ pub struct Machine {
     /// The bench program's own run time (not xtask's builds before it).
     #[serde(serialize_with = "rounded")]
     pub bench_seconds: f64,
+    /// Processors busy with other work during one idle second before the bench measured
+    /// anything, and after it had stopped every server (`None` off Linux).
+    #[serde(serialize_with = "rounded_option")]
+    pub busy_cores_before: Option<f64>,
+    #[serde(serialize_with = "rounded_option")]
+    pub busy_cores_after: Option<f64>,
 }
 
 /// How much each figure was measured.
@@ -53,6 +62,18 @@ pub struct ServerFigures {
     #[serde(serialize_with = "rounded_option")]
     pub peak_rss_mb: Option<f64>,
     pub sqlite_bytes_per_10000_comments: u64,
+}
+
+/// The same load on PostgreSQL: `processes` server processes on one database, each
+/// load's workers split evenly between them.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PostgresFigures {
+    pub processes: usize,
+    pub reads_1000_comments: Vec<LoadRow>,
+    pub durable_writes: Vec<LoadRow>,
+    /// Each process's peak resident memory (VmHWM); `null` off Linux.
+    #[serde(serialize_with = "rounded_options")]
+    pub peak_rss_mb: Vec<Option<f64>>,
 }
 
 /// Which side of its limit a budget's value must stay on.
@@ -104,6 +125,7 @@ impl Budget {
         payload: &PayloadSizes,
         render: &[RenderRow],
         server: &ServerFigures,
+        live: &[LiveRow],
     ) -> Vec<Budget> {
         let render_1000 = render
             .iter()
@@ -113,6 +135,11 @@ impl Budget {
             rows.iter()
                 .find(|row| row.concurrency == concurrency)
                 .map_or(f64::NAN, |row| row.per_second.median)
+        };
+        let live_p99 = |engine: &str| {
+            live.iter()
+                .find(|row| row.engine == engine)
+                .map_or(f64::NAN, LiveRow::budget_p99_ms)
         };
         vec![
             Budget::new(
@@ -150,9 +177,27 @@ impl Budget {
                 budgets::DURABLE_WRITES_PER_SECOND,
                 at_concurrency(&server.durable_writes, 8),
             ),
+            Budget::new(
+                "live_p99_ms_sqlite",
+                "live update reaching 1,000 readers on SQLite, p99 (median post, ms; all delivered)",
+                Bound::AtMost,
+                budgets::LIVE_DELIVERY_P99_MS,
+                live_p99(SQLITE),
+            ),
+            Budget::new(
+                "live_p99_ms_postgresql",
+                "live update reaching 1,000 readers on PostgreSQL, 2 processes, p99 (median post, ms; all delivered)",
+                Bound::AtMost,
+                budgets::LIVE_DELIVERY_P99_MS,
+                live_p99(POSTGRESQL),
+            ),
         ]
     }
 }
+
+/// The engines' names as the live rows carry them.
+pub const SQLITE: &str = "SQLite";
+pub const POSTGRESQL: &str = "PostgreSQL";
 
 fn kb(bytes: usize) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
@@ -194,6 +239,8 @@ impl Report {
         self.write_size_map(&mut md);
         self.write_render(&mut md);
         self.write_server(&mut md);
+        self.write_postgres(&mut md);
+        self.write_live(&mut md);
         md
     }
 
@@ -202,8 +249,12 @@ impl Report {
         let _ = writeln!(md, "# Colloquy bench report\n");
         let _ = writeln!(
             md,
-            "Measured by `cargo xtask bench` on {} with {} cores, in {:.0} s. Timings are the median of {} runs, with min–max beside them. Every figure below comes from that run; `report.json` holds the same figures.\n",
-            m.date, m.cores, m.bench_seconds, self.settings.runs
+            "Measured by `cargo xtask bench` on {} with {} cores{}, in {:.0} s. Timings are the median of {} runs, with min–max beside them. Every figure below comes from that run; `report.json` holds the same figures.\n",
+            m.date,
+            m.cores,
+            busy_text(m.busy_cores_before, m.busy_cores_after),
+            m.bench_seconds,
+            self.settings.runs
         );
     }
 
@@ -297,24 +348,8 @@ impl Report {
 
     fn write_server(&self, md: &mut String) {
         let s = &self.server;
-        let _ = writeln!(md, "\n## Server (load from a second process over loopback)\n\nEach row is {} runs of {} s; figures are the median with min–max, requests and errors the sum.\n\n| what | concurrency | per second | p50 ms | p99 ms | requests | errors |\n|---|---:|---:|---:|---:|---:|---:|", self.settings.runs, self.settings.load_run_seconds);
-        for (label, rows) in [
-            ("read the 1,000-comment thread", &s.reads_1000_comments),
-            ("durable write (synchronous commit)", &s.durable_writes),
-        ] {
-            for row in rows {
-                let _ = writeln!(
-                    md,
-                    "| {label} | {} | {} | {} | {} | {} | {} |",
-                    row.concurrency,
-                    row.per_second.text(),
-                    row.p50_ms.text(),
-                    row.p99_ms.text(),
-                    row.requests,
-                    row.errors
-                );
-            }
-        }
+        let _ = writeln!(md, "\n## Server on SQLite (load from a second process over loopback)\n\nEach row is {} runs of {} s; figures are the median with min–max, requests and errors the sum.\n", self.settings.runs, self.settings.load_run_seconds);
+        load_table(md, &s.reads_1000_comments, &s.durable_writes);
         let memory = s
             .peak_rss_mb
             .map_or("not measured".to_owned(), |mb| format!("{mb:.1} MB"));
@@ -325,11 +360,86 @@ impl Report {
             kb(s.sqlite_bytes_per_10000_comments as usize)
         );
     }
+
+    fn write_postgres(&self, md: &mut String) {
+        let p = &self.postgres;
+        let _ = writeln!(md, "\n## Server on PostgreSQL ({} processes on one database)\n\nThe same loads, each one's workers split evenly across the processes (concurrency counts them all); {} runs of {} s a row. The database was seeded with the 1,000-comment thread through the server's store.\n", p.processes, self.settings.runs, self.settings.load_run_seconds);
+        load_table(md, &p.reads_1000_comments, &p.durable_writes);
+        let memory: Vec<String> = p
+            .peak_rss_mb
+            .iter()
+            .map(|mb| mb.map_or("not measured".to_owned(), |mb| format!("{mb:.1} MB")))
+            .collect();
+        let _ = writeln!(
+            md,
+            "\nPeak memory of each process (VmHWM): {}.",
+            memory.join(", ")
+        );
+    }
+
+    fn write_live(&self, md: &mut String) {
+        let _ = writeln!(md, "\n## Live updates (readers following one thread's event stream)\n\nEach reader holds an open `GET /api/v1/threads/{{key}}/events` on a connection of its own, split evenly across the processes; comments are posted one at a time through the first process. A reader's delay runs from sending the post to its stream delivering that comment's event. p50 and p99 are over the readers of one post, then the median (min–max) over the posts; \"delivered\" counts events received within 10 s against readers × posts.\n\n| engine | processes | readers (open) | posts | delivered | repeated | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|---:|---:|");
+        for row in &self.live {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} ({}) | {} | {} of {} | {} | {} | {} |",
+                row.engine,
+                row.processes,
+                row.subscribers,
+                row.connected,
+                row.posts,
+                row.received,
+                row.expected,
+                row.repeated,
+                row.p50_ms.text(),
+                row.p99_ms.text()
+            );
+        }
+    }
+}
+
+/// `, with 1.2 of them busy with other work before the bench and 0.3 after` (nothing when
+/// it was not measured).
+pub fn busy_text(before: Option<f64>, after: Option<f64>) -> String {
+    match (before, after) {
+        (Some(before), Some(after)) => format!(
+            " ({before:.1} of them busy with other work just before the bench, {after:.1} just after{})",
+            if before.max(after) >= 0.5 {
+                ": the machine was shared, so timings may be slower than on an idle one"
+            } else {
+                ""
+            }
+        ),
+        _ => String::new(),
+    }
+}
+
+/// The load table: reads, then writes, one row per concurrency.
+fn load_table(md: &mut String, reads: &[LoadRow], writes: &[LoadRow]) {
+    let _ = writeln!(md, "| what | concurrency | per second | p50 ms | p99 ms | requests | errors |\n|---|---:|---:|---:|---:|---:|---:|");
+    for (label, rows) in [
+        ("read the 1,000-comment thread", reads),
+        ("durable write (synchronous commit)", writes),
+    ] {
+        for row in rows {
+            let _ = writeln!(
+                md,
+                "| {label} | {} | {} | {} | {} | {} | {} |",
+                row.concurrency,
+                row.per_second.text(),
+                row.p50_ms.text(),
+                row.p99_ms.text(),
+                row.requests,
+                row.errors
+            );
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::live::PostDelivery;
     use crate::payload::Item;
 
     fn summary(median: f64) -> Summary {
@@ -355,7 +465,17 @@ mod tests {
         }
     }
 
-    /// A small report whose widget misses its budget and everything else meets its own.
+    fn live(engine: &str, processes: usize, p99_ms: f64) -> LiveRow {
+        let post = PostDelivery {
+            received: 1000,
+            p50_ms: p99_ms / 3.0,
+            p99_ms,
+        };
+        LiveRow::from_posts(engine, processes, 1000, 1000, 0, &[post; 5])
+    }
+
+    /// A small report whose widget and PostgreSQL live updates miss their budgets and
+    /// everything else meets its own.
     fn small_report() -> Report {
         let payload = PayloadSizes {
             loader: sizes(1400),
@@ -378,17 +498,20 @@ mod tests {
             peak_rss_mb: Some(29.734),
             sqlite_bytes_per_10000_comments: 5_840_896,
         };
+        let live = vec![live(SQLITE, 1, 45.0), live(POSTGRESQL, 2, 1200.0)];
         Report {
             machine: Machine {
                 date: "2026-11-25T19:39:10Z".into(),
                 cores: 2,
                 bench_seconds: 61.994,
+                busy_cores_before: Some(0.04),
+                busy_cores_after: Some(0.1),
             },
             settings: Settings {
                 runs: 5,
                 load_run_seconds: 2.0,
             },
-            budgets: Budget::all(&payload, &render, &server),
+            budgets: Budget::all(&payload, &render, &server, &live),
             payload,
             size_steps: vec![SizeStep {
                 id: "z".into(),
@@ -406,6 +529,13 @@ mod tests {
             },
             render,
             server,
+            postgres: PostgresFigures {
+                processes: 2,
+                reads_1000_comments: vec![load(2, 1500.0), load(16, 3100.0)],
+                durable_writes: vec![load(2, 400.0), load(8, 950.0)],
+                peak_rss_mb: vec![Some(31.256), None],
+            },
+            live,
         }
     }
 
@@ -435,6 +565,8 @@ mod tests {
                 ("render_1000_data_to_rendered_ms", 66.0, true),
                 ("reads_per_second_1000_comments", 6000.0, true),
                 ("durable_writes_per_second", 2200.0, true),
+                ("live_p99_ms_sqlite", 45.0, true),
+                ("live_p99_ms_postgresql", 1200.0, false),
             ]
         );
         let no_rows = Budget::all(
@@ -445,6 +577,7 @@ mod tests {
                 durable_writes: vec![load(1, 5000.0)],
                 ..report.server.clone()
             },
+            &[],
         );
         assert!(
             no_rows[2..].iter().all(|b| !b.met && b.value.is_nan()),
@@ -456,13 +589,14 @@ mod tests {
     fn the_markdown_shows_rows_and_budgets_and_marks_a_miss() {
         let md = small_report().markdown();
         assert!(md.starts_with("# Colloquy bench report\n"));
-        assert!(md.contains("on 2026-11-25T19:39:10Z with 2 cores, in 62 s"));
+        assert!(md.contains("on 2026-11-25T19:39:10Z with 2 cores (0.0 of them busy with other work just before the bench, 0.1 just after), in 62 s"));
         assert!(md.contains("| loader, gzipped (bytes) | ≤ 1536 | 1400.0 | met |"));
         assert!(md.contains(
             "| widget (wasm + JS glue, CSS inside), gzipped (bytes) | ≤ 122880 | 208000.0 | **missed** |"
         ));
         assert!(md.contains("| durable writes per second, concurrency 8 | ≥ 1000 | 2200.0 | met |"));
-        assert_eq!(md.matches("**missed**").count(), 1);
+        assert_eq!(md.matches("**missed**").count(), 2);
+        assert!(md.contains("| live update reaching 1,000 readers on PostgreSQL, 2 processes, p99 (median post, ms; all delivered) | ≤ 1000 | 1200.0 | **missed** |"));
         assert!(md.contains("| loader `embed.js` | 5600 | 1400 | 1390 |"));
         assert!(md.contains("| `z`: opt-level \"z\" | 1200000 | 300000 | 299990 | -12 vs `o3` |"));
         assert!(md.contains("## The 1 largest items"));
@@ -475,6 +609,28 @@ mod tests {
             "| durable write (synchronous commit) | 8 | 2200.0 (2199.0–2201.0) | 2.0 (1.0–3.0) | 9.0 (8.0–10.0) | 1234 | 0 |"
         ));
         assert!(md.contains("VmHWM, over rendering and load): 29.7 MB. SQLite file for 10,000 comments: 5840896 bytes (5704.0 KB)."));
+        let postgres = &md[md
+            .find("## Server on PostgreSQL (2 processes on one database)")
+            .expect("the PostgreSQL section")..];
+        assert!(postgres.contains(
+            "| read the 1,000-comment thread | 16 | 3100.0 (3099.0–3101.0) | 2.0 (1.0–3.0) | 9.0 (8.0–10.0) | 1234 | 0 |"
+        ));
+        assert!(
+            postgres.contains("| durable write (synchronous commit) | 2 | 400.0 (399.0–401.0) |")
+        );
+        assert!(postgres.contains("Peak memory of each process (VmHWM): 31.3 MB, not measured."));
+        let live = &md[md.find("## Live updates").expect("the live section")..];
+        assert!(live.contains("| SQLite | 1 | 1000 (1000) | 5 | 5000 of 5000 | 0 | 15.0 (15.0–15.0) | 45.0 (45.0–45.0) |"));
+        assert!(live.contains("| PostgreSQL | 2 | 1000 (1000) | 5 | 5000 of 5000 | 0 | 400.0 (400.0–400.0) | 1200.0 (1200.0–1200.0) |"));
+    }
+
+    #[test]
+    fn a_busy_machine_is_said_to_be_shared() {
+        assert_eq!(busy_text(None, Some(1.0)), "");
+        assert!(!busy_text(Some(0.1), Some(0.2)).contains("shared"));
+        assert!(busy_text(Some(1.3), Some(0.2)).contains(
+            " (1.3 of them busy with other work just before the bench, 0.2 just after: the machine was shared"
+        ));
     }
 
     #[test]
@@ -482,7 +638,7 @@ mod tests {
         let text = serde_json::to_string(&small_report()).expect("json");
         assert!(
             text.contains(
-                r#""machine":{"date":"2026-11-25T19:39:10Z","cores":2,"bench_seconds":61.99}"#
+                r#""machine":{"date":"2026-11-25T19:39:10Z","cores":2,"bench_seconds":61.99,"busy_cores_before":0.04,"busy_cores_after":0.1}"#
             ),
             "{text}"
         );
@@ -493,5 +649,11 @@ mod tests {
             text.contains(r#""durable_writes":[{"concurrency":1,"#),
             "{text}"
         );
+        assert!(
+            text.contains(r#""postgres":{"processes":2,"reads_1000_comments":[{"concurrency":2,"#),
+            "{text}"
+        );
+        assert!(text.contains(r#""peak_rss_mb":[31.26,null]}"#), "{text}");
+        assert!(text.contains(r#""live":[{"engine":"SQLite","processes":1,"subscribers":1000,"connected":1000,"posts":5,"received":5000,"expected":5000,"repeated":0,"p50_ms":{"median":15.0,"#), "{text}");
     }
 }

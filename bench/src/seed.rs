@@ -5,7 +5,6 @@
 use std::path::Path;
 
 use colloquy_core::validation::ValidComment;
-use colloquy_server::storage::sqlite::SqliteStore;
 use colloquy_server::storage::{Inserted, Store};
 use colloquy_server::tokens::token_hash;
 use sqlx::sqlite::SqliteConnectOptions;
@@ -119,8 +118,9 @@ pub fn shape(count: usize, random: &mut Random) -> Vec<Option<usize>> {
 /// Stores a thread of `count` comments through the server's own store, as the demo seeds
 /// its thread: one `insert_comment` each (no duplicate check), with the edit token the
 /// server would have handed out, so every figure measures the rows the server writes. Each
-/// insert is its own durable transaction; seeding is not what is measured.
-pub async fn seed_thread(store: &SqliteStore, thread: &str, count: usize, seed: u64) {
+/// insert is its own durable transaction; seeding is not what is measured. Either engine's
+/// store will do.
+pub async fn seed_thread(store: &dyn Store, thread: &str, count: usize, seed: u64) {
     let secret = store.installation_secret().await.expect("the secret");
     let mut random = Random::new(seed);
     let parents = shape(count, &mut random);
@@ -176,6 +176,7 @@ pub async fn database_bytes(path: &Path) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use colloquy_server::storage::sqlite::SqliteStore;
 
     #[test]
     fn threads_have_the_intended_shape() {

@@ -66,6 +66,15 @@ pub fn rounded_option<S: Serializer>(
     value.map(round).serialize(serializer)
 }
 
+/// [`rounded_option`], for a list of figures.
+pub fn rounded_options<S: Serializer>(
+    values: &[Option<f64>],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let rounded: Vec<Option<f64>> = values.iter().map(|value| value.map(round)).collect();
+    rounded.serialize(serializer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

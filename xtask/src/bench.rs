@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: builds everything in release, builds the widget once per size
-//! setting so the report can say what each step saves, and runs `colloquy-bench`, which
-//! measures and writes bench/REPORT.md and bench/report.json.
+//! setting so the report can say what each step saves, makes sure PostgreSQL answers (the
+//! bench creates a database of its own there and drops it), and runs `colloquy-bench`,
+//! which measures and writes bench/REPORT.md and bench/report.json.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -137,9 +138,26 @@ fn build_variant(variant: &Variant, out: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Builds the server and the bench in release; returns the folder that holds them.
+pub fn build_release() -> Result<PathBuf, String> {
+    println!("xtask: building the server and the bench in release");
+    let mut build = command("cargo");
+    build.args([
+        "build",
+        "--release",
+        "-p",
+        "colloquy-server",
+        "-p",
+        "colloquy-bench",
+    ]);
+    run(build, "building the server and the bench")?;
+    Ok(workspace_root().join("target").join("release"))
+}
+
 pub fn run_bench() -> Result<ExitCode, String> {
     tools::ensure_build_tools()?;
     let chromedriver = tools::ensure_chromium()?;
+    let postgres = tools::ensure_postgres()?;
     widget::build()?;
 
     let variants = bench_dir().join("variants");
@@ -164,19 +182,7 @@ pub fn run_bench() -> Result<ExitCode, String> {
     )
     .map_err(|e| e.to_string())?;
 
-    println!("xtask: building the server and the bench in release");
-    let mut build = command("cargo");
-    build.args([
-        "build",
-        "--release",
-        "-p",
-        "colloquy-server",
-        "-p",
-        "colloquy-bench",
-    ]);
-    run(build, "building the server and the bench")?;
-
-    let release = workspace_root().join("target").join("release");
+    let release = build_release()?;
     let mut bench = command(&release.join("colloquy-bench").to_string_lossy());
     bench
         .env("COLLOQUY_DIST", workspace_root().join("dist"))
@@ -184,10 +190,14 @@ pub fn run_bench() -> Result<ExitCode, String> {
             "COLLOQUY_STYLES",
             workspace_root().join("styles").join("colloquy.css"),
         )
-        .env("COLLOQUY_SERVER_BIN", release.join("colloquy-server"))
+        .env(
+            "COLLOQUY_SERVER_BIN",
+            crate::server::binary(crate::server::Profile::Release),
+        )
         .env("COLLOQUY_BENCH_VARIANTS", &variants)
         .env("COLLOQUY_BENCH_NAMED_WASM", bench_dir().join("named.wasm"))
         .env("COLLOQUY_BENCH_OUT", workspace_root().join("bench"))
+        .env("COLLOQUY_TEST_POSTGRES", postgres)
         .env("CHROMEDRIVER", chromedriver);
     run(bench, "the bench")?;
     Ok(ExitCode::SUCCESS)

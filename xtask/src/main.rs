@@ -1,4 +1,4 @@
-//! `cargo xtask demo | test | bench | dist`: everything a newcomer runs. Each command first installs what
+//! `cargo xtask demo | test | bench | soak | dist`: everything a newcomer runs. Each command first installs what
 //! is missing (and says so), so a fresh machine with only the Rust toolchain works.
 
 mod bench;
@@ -7,6 +7,7 @@ mod dist;
 mod journeys;
 mod process;
 mod server;
+mod soak;
 mod test;
 mod tools;
 mod widget;
@@ -41,6 +42,11 @@ enum Command {
     Bench,
     /// Build the release server with the widget inside it, and its SHA-256 checksum.
     Dist,
+    /// Two servers on one PostgreSQL under mixed load near the measured peak for N minutes; write bench/SOAK.md.
+    Soak {
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+        minutes: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -49,6 +55,7 @@ fn main() -> ExitCode {
         Command::Test => test::run(),
         Command::Bench => bench::run_bench(),
         Command::Dist => dist::run(),
+        Command::Soak { minutes } => soak::run_soak(minutes),
     };
     match result {
         Ok(code) => code,
