@@ -18,7 +18,7 @@
 //!
 //! Decisions:
 //! - A post naming a thread that the file did not give before it, or a thread without a
-//!   `<link>`, is an [`InputError`]: the import would not know where the comment belongs.
+//!   `<link>`, belongs to no page: it comes out as [`Record::Skipped`] and is counted.
 //! - Status: `isDeleted` → Deleted, else `isSpam` → Spam, else `isApproved` false →
 //!   Pending, else Approved. A deleted post has lost its message (and often its author).
 //! - The author is `<name>`, else `<username>`, else "Anonymous"; the website is the
@@ -28,7 +28,8 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::BufRead;
 
 use super::wordpress::{
-    html_to_markdown, non_empty, parse_iso8601, url_path, XmlError, XmlEvent, XmlStream, ANONYMOUS,
+    html_to_markdown, next_record, non_empty, parse_iso8601, url_path, ExportReader, XmlError,
+    XmlStream, ANONYMOUS,
 };
 use super::{ImportedComment, InputError, Record, SourceStatus};
 
@@ -90,19 +91,7 @@ impl<R: BufRead> Iterator for DisqusRecords<R> {
     type Item = Result<Record, InputError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(record) = self.queue.pop_front() {
-                return Some(Ok(record));
-            }
-            if self.finished {
-                return None;
-            }
-            if let Err(error) = self.step() {
-                self.finished = true;
-                self.queue.clear();
-                return Some(Err(error));
-            }
-        }
+        next_record(self)
     }
 }
 
@@ -154,43 +143,28 @@ fn is_true(text: &str) -> bool {
     matches!(text.trim(), "true" | "1")
 }
 
-impl<R: BufRead> DisqusRecords<R> {
-    fn step(&mut self) -> Result<(), InputError> {
-        let event = self.xml.next().map_err(|e| self.located(e))?;
-        match event {
-            XmlEvent::Start(name) => self.start(name),
-            XmlEvent::Text(text) => {
-                if let Some((_, buffer)) = &mut self.capture {
-                    buffer.push_str(&text);
-                }
-                Ok(())
-            }
-            XmlEvent::End(name) => self.end(name),
-            XmlEvent::Eof => {
-                if self.xml.depth() == 0 && self.xml.saw_root() {
-                    self.finished = true;
-                    return Ok(());
-                }
-                let reason = match self.xml.open_elements() {
-                    open if open.is_empty() => "the file is empty: not a Disqus export".into(),
-                    open => format!("the file ends inside {open}: it is cut short"),
-                };
-                Err(self.located(XmlError {
-                    position: self.xml.position(),
-                    reason,
-                }))
-            }
-        }
+impl<R: BufRead> ExportReader<R> for DisqusRecords<R> {
+    const ROOT: &'static str = "disqus";
+    const NAME: &'static str = "a Disqus export";
+
+    fn xml(&mut self) -> &mut XmlStream<R> {
+        &mut self.xml
+    }
+
+    fn queue(&mut self) -> &mut VecDeque<Record> {
+        &mut self.queue
+    }
+
+    fn capture(&mut self) -> &mut Option<(usize, String)> {
+        &mut self.capture
+    }
+
+    fn finished(&mut self) -> &mut bool {
+        &mut self.finished
     }
 
     fn start(&mut self, name: String) -> Result<(), InputError> {
         let depth = self.xml.depth();
-        if depth == 1 && name != "disqus" {
-            return Err(InputError::new(
-                "byte 0",
-                format!("the document is a <{name}>, not a Disqus export (<disqus>)"),
-            ));
-        }
         let parent = self.xml.open_from_end(1);
         let grandparent = self.xml.open_from_end(2);
         match (grandparent, parent, name.as_str()) {
@@ -264,6 +238,12 @@ impl<R: BufRead> DisqusRecords<R> {
         Ok(())
     }
 
+    fn located(&self, error: XmlError) -> InputError {
+        self.locate(error)
+    }
+}
+
+impl<R: BufRead> DisqusRecords<R> {
     fn store(&mut self, container: &str, name: &str, text: String) {
         if let Some(thread) = &mut self.thread {
             match name {
@@ -367,7 +347,7 @@ impl<R: BufRead> DisqusRecords<R> {
         }))
     }
 
-    fn located(&self, error: XmlError) -> InputError {
+    fn locate(&self, error: XmlError) -> InputError {
         let record = if let Some(post) = &self.post {
             match &post.id {
                 Some(id) => format!("post {id}"),

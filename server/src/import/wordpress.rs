@@ -113,62 +113,32 @@ impl<R: BufRead> Iterator for WxrRecords<R> {
     type Item = Result<Record, InputError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(record) = self.queue.pop_front() {
-                return Some(Ok(record));
-            }
-            if self.finished {
-                return None;
-            }
-            if let Err(error) = self.step() {
-                self.finished = true;
-                self.queue.clear();
-                return Some(Err(error));
-            }
-        }
+        next_record(self)
     }
 }
 
-impl<R: BufRead> WxrRecords<R> {
-    /// Reads one XML event and acts on it.
-    fn step(&mut self) -> Result<(), InputError> {
-        let event = self.xml.next().map_err(|e| self.located(e))?;
-        match event {
-            XmlEvent::Start(name) => self.start(name),
-            XmlEvent::Text(text) => {
-                if let Some((_, buffer)) = &mut self.capture {
-                    buffer.push_str(&text);
-                }
-                Ok(())
-            }
-            XmlEvent::End(name) => self.end(name),
-            XmlEvent::Eof => {
-                if self.xml.depth() == 0 && self.xml.saw_root() {
-                    self.finished = true;
-                    return Ok(());
-                }
-                let open = self.xml.open_elements();
-                let reason = if open.is_empty() {
-                    "the file is empty: not a WordPress export".to_string()
-                } else {
-                    format!("the file ends inside {open}: it is cut short")
-                };
-                Err(self.located(XmlError {
-                    position: self.xml.position(),
-                    reason,
-                }))
-            }
-        }
+impl<R: BufRead> ExportReader<R> for WxrRecords<R> {
+    const ROOT: &'static str = "rss";
+    const NAME: &'static str = "a WordPress export";
+
+    fn xml(&mut self) -> &mut XmlStream<R> {
+        &mut self.xml
+    }
+
+    fn queue(&mut self) -> &mut VecDeque<Record> {
+        &mut self.queue
+    }
+
+    fn capture(&mut self) -> &mut Option<(usize, String)> {
+        &mut self.capture
+    }
+
+    fn finished(&mut self) -> &mut bool {
+        &mut self.finished
     }
 
     fn start(&mut self, name: String) -> Result<(), InputError> {
         let depth = self.xml.depth();
-        if depth == 1 && name != "rss" {
-            return Err(InputError::new(
-                "byte 0",
-                format!("the document is a <{name}>, not a WordPress export (<rss>)"),
-            ));
-        }
         let parent = self.xml.open_from_end(1);
         match (parent, name.as_str()) {
             (Some("channel"), "item") => {
@@ -231,6 +201,12 @@ impl<R: BufRead> WxrRecords<R> {
         Ok(())
     }
 
+    fn located(&self, error: XmlError) -> InputError {
+        self.locate(error)
+    }
+}
+
+impl<R: BufRead> WxrRecords<R> {
     fn store(&mut self, name: &str, text: String) {
         if let Some(comment) = &mut self.comment {
             let field = match name {
@@ -380,7 +356,7 @@ impl<R: BufRead> WxrRecords<R> {
     }
 
     /// An error made specific: the comment or item it is in, and where in the file.
-    fn located(&self, error: XmlError) -> InputError {
+    fn locate(&self, error: XmlError) -> InputError {
         let record = if let Some(id) = self
             .comment
             .as_ref()
@@ -413,6 +389,90 @@ pub(super) fn non_empty(text: &str) -> Option<String> {
 
 // ---------------------------------------------------------------------------------------
 // The XML underneath, shared with the Disqus reader.
+
+/// One export format read from an [`XmlStream`]: the reader keeps its own state and says
+/// what an opening and a closing element mean; [`next_record`] and [`step`] do the rest
+/// the same way for every format (hand out records, gather the text of the field being
+/// read, tell a whole document from one that is cut short).
+pub(super) trait ExportReader<R: BufRead> {
+    /// The root element, and the format's name in an error ("a WordPress export").
+    const ROOT: &'static str;
+    const NAME: &'static str;
+    fn xml(&mut self) -> &mut XmlStream<R>;
+    /// Records made but not yet handed out.
+    fn queue(&mut self) -> &mut VecDeque<Record>;
+    /// The text of the field being read, and the depth of its element.
+    fn capture(&mut self) -> &mut Option<(usize, String)>;
+    fn finished(&mut self) -> &mut bool;
+    fn start(&mut self, name: String) -> Result<(), InputError>;
+    fn end(&mut self, name: String) -> Result<(), InputError>;
+    /// An error made specific: the record it is in, and where in the file.
+    fn located(&self, error: XmlError) -> InputError;
+}
+
+/// The reader's next record; after an error, nothing more.
+pub(super) fn next_record<R: BufRead, F: ExportReader<R>>(
+    reader: &mut F,
+) -> Option<Result<Record, InputError>> {
+    loop {
+        if let Some(record) = reader.queue().pop_front() {
+            return Some(Ok(record));
+        }
+        if *reader.finished() {
+            return None;
+        }
+        if let Err(error) = step(reader) {
+            *reader.finished() = true;
+            reader.queue().clear();
+            return Some(Err(error));
+        }
+    }
+}
+
+/// Reads one XML event and acts on it.
+fn step<R: BufRead, F: ExportReader<R>>(reader: &mut F) -> Result<(), InputError> {
+    let event = match reader.xml().next() {
+        Ok(event) => event,
+        Err(error) => return Err(reader.located(error)),
+    };
+    match event {
+        XmlEvent::Start(name) => {
+            if reader.xml().depth() == 1 && name != F::ROOT {
+                return Err(InputError::new(
+                    "byte 0",
+                    format!(
+                        "the document is a <{name}>, not {} (<{}>)",
+                        F::NAME,
+                        F::ROOT
+                    ),
+                ));
+            }
+            reader.start(name)
+        }
+        XmlEvent::Text(text) => {
+            if let Some((_, buffer)) = reader.capture() {
+                buffer.push_str(&text);
+            }
+            Ok(())
+        }
+        XmlEvent::End(name) => reader.end(name),
+        XmlEvent::Eof => {
+            let xml = reader.xml();
+            if xml.depth() == 0 && xml.saw_root() {
+                *reader.finished() = true;
+                return Ok(());
+            }
+            let open = xml.open_elements();
+            let position = xml.position();
+            let reason = if open.is_empty() {
+                format!("the file is empty: not {}", F::NAME)
+            } else {
+                format!("the file ends inside {open}: it is cut short")
+            };
+            Err(reader.located(XmlError { position, reason }))
+        }
+    }
+}
 
 /// What the readers need of an XML event, owned.
 pub(super) enum XmlEvent {

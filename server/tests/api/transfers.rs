@@ -18,6 +18,16 @@ async fn export_of(store: &dyn Store) -> String {
     String::from_utf8(out).unwrap()
 }
 
+/// Runs an import of `records` into `store`.
+async fn import(
+    store: &dyn Store,
+    source: Source,
+    records: Vec<Result<Record, InputError>>,
+    options: &Options,
+) -> Result<engine::Summary, engine::ImportError> {
+    engine::run(store, source, stream::iter(records), options, |_| {}).await
+}
+
 fn imported(thread: &str, id: &str, parent: Option<&str>, status: SourceStatus) -> Record {
     Record::Comment(ImportedComment {
         thread: thread.to_owned(),
@@ -56,13 +66,12 @@ async fn export_then_import_gives_the_same_export(engine: Engine) {
     for target in [Engine::Sqlite, Engine::Postgres] {
         let empty = Place::new(target).await;
         let fresh = storage::open(&empty.database).await.unwrap();
-        let records = colloquy::read(first_export.as_bytes());
-        let summary = engine::run(
+        let records = colloquy::read(first_export.as_bytes()).collect();
+        let summary = import(
             fresh.as_ref(),
             Source::Colloquy,
-            stream::iter(records),
+            records,
             &Options::default(),
-            |_| {},
         )
         .await
         .unwrap();
@@ -72,12 +81,12 @@ async fn export_then_import_gives_the_same_export(engine: Engine) {
             first_export,
             "into {target:?}"
         );
-        let again = engine::run(
+        let records = colloquy::read(first_export.as_bytes()).collect();
+        let again = import(
             fresh.as_ref(),
             Source::Colloquy,
-            stream::iter(colloquy::read(first_export.as_bytes())),
+            records,
             &Options::default(),
-            |_| {},
         )
         .await
         .unwrap();
@@ -131,12 +140,11 @@ async fn replies_before_parents_and_missing_parents(engine: Engine) {
         Ok(imported("/2009/07/post/", "7", None, SourceStatus::Pending)),
         Ok(imported("/2009/07/post/", "8", None, SourceStatus::Deleted)),
     ];
-    let summary = engine::run(
+    let summary = import(
         store.as_ref(),
         Source::WordPress,
-        stream::iter(records),
+        records,
         &Options::default(),
-        |_| {},
     )
     .await
     .unwrap();
@@ -180,12 +188,11 @@ async fn bad_input_and_dry_runs_write_nothing(engine: Engine) {
         Err(InputError::new("comment 2", "no date")),
         Ok(imported("/a", "3", None, SourceStatus::Approved)),
     ];
-    let failed = engine::run(
+    let failed = import(
         store.as_ref(),
         Source::WordPress,
-        stream::iter(records),
+        records,
         &Options::default(),
-        |_| {},
     )
     .await;
     let message = failed.unwrap_err().to_string();
@@ -197,15 +204,10 @@ async fn bad_input_and_dry_runs_write_nothing(engine: Engine) {
         dry_run: true,
         ..Options::default()
     };
-    let summary = engine::run(
-        store.as_ref(),
-        Source::WordPress,
-        stream::iter(vec![Ok(imported("/a", "1", None, SourceStatus::Approved))]),
-        &dry,
-        |_| {},
-    )
-    .await
-    .unwrap();
+    let records = vec![Ok(imported("/a", "1", None, SourceStatus::Approved))];
+    let summary = import(store.as_ref(), Source::WordPress, records, &dry)
+        .await
+        .unwrap();
     assert_eq!(summary.added, 1, "a dry run says what it would do");
     assert!(
         store.thread_keys().await.unwrap().is_empty(),
