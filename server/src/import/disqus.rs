@@ -24,34 +24,29 @@
 //! - The author is `<name>`, else `<username>`, else "Anonymous"; the website is the
 //!   author's `<link>` when the export has one.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 
 use super::wordpress::{
-    html_to_markdown, next_record, non_empty, parse_iso8601, url_path, ExportReader, XmlError,
-    XmlStream, ANONYMOUS,
+    html_to_markdown, next_record, non_empty, parse_iso8601, url_path, ExportReader, ReaderState,
+    XmlError, ANONYMOUS,
 };
 use super::{ImportedComment, InputError, Record, SourceStatus};
 
 /// Reads a Disqus export as records; the iterator ends after the first error.
 pub fn read<R: BufRead>(input: R) -> impl Iterator<Item = Result<Record, InputError>> {
     DisqusRecords {
-        xml: XmlStream::new(input),
-        queue: VecDeque::new(),
-        finished: false,
+        state: ReaderState::new(input),
         threads: HashMap::new(),
         keys: HashSet::new(),
         posts: 0,
         thread: None,
         post: None,
-        capture: None,
     }
 }
 
 struct DisqusRecords<R> {
-    xml: XmlStream<R>,
-    queue: VecDeque<Record>,
-    finished: bool,
+    state: ReaderState<R>,
     /// Every thread read so far: `dsq:id` → its key (`None`: it has no link).
     threads: HashMap<String, Option<String>>,
     /// The keys already given as [`Record::Thread`].
@@ -60,7 +55,6 @@ struct DisqusRecords<R> {
     posts: usize,
     thread: Option<Thread>,
     post: Option<Post>,
-    capture: Option<(usize, String)>,
 }
 
 #[derive(Default)]
@@ -147,30 +141,18 @@ impl<R: BufRead> ExportReader<R> for DisqusRecords<R> {
     const ROOT: &'static str = "disqus";
     const NAME: &'static str = "a Disqus export";
 
-    fn xml(&mut self) -> &mut XmlStream<R> {
-        &mut self.xml
-    }
-
-    fn queue(&mut self) -> &mut VecDeque<Record> {
-        &mut self.queue
-    }
-
-    fn capture(&mut self) -> &mut Option<(usize, String)> {
-        &mut self.capture
-    }
-
-    fn finished(&mut self) -> &mut bool {
-        &mut self.finished
+    fn state(&mut self) -> &mut ReaderState<R> {
+        &mut self.state
     }
 
     fn start(&mut self, name: String) -> Result<(), InputError> {
-        let depth = self.xml.depth();
-        let parent = self.xml.open_from_end(1);
-        let grandparent = self.xml.open_from_end(2);
+        let depth = self.state.xml.depth();
+        let parent = self.state.xml.open_from_end(1);
+        let grandparent = self.state.xml.open_from_end(2);
         match (grandparent, parent, name.as_str()) {
             (_, Some("disqus"), "thread") => {
                 self.thread = Some(Thread {
-                    id: dsq_id(self.xml.attributes()),
+                    id: dsq_id(self.state.xml.attributes()),
                     ..Thread::default()
                 });
             }
@@ -178,18 +160,18 @@ impl<R: BufRead> ExportReader<R> for DisqusRecords<R> {
                 self.posts += 1;
                 self.post = Some(Post {
                     ordinal: self.posts,
-                    id: dsq_id(self.xml.attributes()),
+                    id: dsq_id(self.state.xml.attributes()),
                     ..Post::default()
                 });
             }
             (_, Some("post"), "thread") => {
-                let id = dsq_id(self.xml.attributes());
+                let id = dsq_id(self.state.xml.attributes());
                 if let Some(post) = &mut self.post {
                     post.thread = id;
                 }
             }
             (_, Some("post"), "parent") => {
-                let id = dsq_id(self.xml.attributes());
+                let id = dsq_id(self.state.xml.attributes());
                 if let Some(post) = &mut self.post {
                     post.parent = id;
                 }
@@ -201,9 +183,9 @@ impl<R: BufRead> ExportReader<R> for DisqusRecords<R> {
                 "message" | "createdAt" | "isDeleted" | "isSpam" | "isApproved",
             )
             | (Some("post"), Some("author"), "name" | "username" | "email" | "link")
-                if self.capture.is_none() =>
+                if self.state.capture.is_none() =>
             {
-                self.capture = Some((depth, String::new()));
+                self.state.capture = Some((depth, String::new()));
             }
             _ => {}
         }
@@ -211,11 +193,16 @@ impl<R: BufRead> ExportReader<R> for DisqusRecords<R> {
     }
 
     fn end(&mut self, name: String) -> Result<(), InputError> {
-        let depth = self.xml.depth() + 1;
-        if let Some((at, _)) = &self.capture {
+        let depth = self.state.xml.depth() + 1;
+        if let Some((at, _)) = &self.state.capture {
             if *at == depth {
-                let (_, text) = self.capture.take().unwrap_or_default();
-                let container = self.xml.open_from_end(0).unwrap_or_default().to_string();
+                let (_, text) = self.state.capture.take().unwrap_or_default();
+                let container = self
+                    .state
+                    .xml
+                    .open_from_end(0)
+                    .unwrap_or_default()
+                    .to_string();
                 self.store(&container, &name, text);
             }
         }
@@ -229,7 +216,7 @@ impl<R: BufRead> ExportReader<R> for DisqusRecords<R> {
                 "post" => {
                     if let Some(post) = self.post.take() {
                         let record = self.finish_post(post)?;
-                        self.queue.push_back(record);
+                        self.state.queue.push_back(record);
                     }
                 }
                 _ => {}
@@ -274,7 +261,7 @@ impl<R: BufRead> DisqusRecords<R> {
     fn finish_thread(&mut self, thread: Thread) -> Result<(), InputError> {
         let Some(id) = thread.id else {
             return Err(InputError::new(
-                format!("byte {}", self.xml.position()),
+                format!("byte {}", self.state.xml.position()),
                 "a <thread> without its dsq:id",
             ));
         };
@@ -282,7 +269,7 @@ impl<R: BufRead> DisqusRecords<R> {
         if let Some(key) = &key {
             if self.keys.insert(key.clone()) {
                 let title = thread.title.trim();
-                self.queue.push_back(Record::Thread {
+                self.state.queue.push_back(Record::Thread {
                     key: key.clone(),
                     title: (!title.is_empty()).then(|| title.to_string()),
                 });
@@ -296,7 +283,10 @@ impl<R: BufRead> DisqusRecords<R> {
         let Some(id) = post.id else {
             return Err(InputError::new(
                 format!("post #{}", post.ordinal),
-                format!("a <post> without its dsq:id (byte {})", self.xml.position()),
+                format!(
+                    "a <post> without its dsq:id (byte {})",
+                    self.state.xml.position()
+                ),
             ));
         };
         let record = format!("post {id}");

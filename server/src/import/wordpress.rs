@@ -58,29 +58,23 @@ pub fn read<R: BufRead>(
     key_from: KeyFrom,
 ) -> impl Iterator<Item = Result<Record, InputError>> {
     WxrRecords {
-        xml: XmlStream::new(input),
+        state: ReaderState::new(input),
         key_from,
-        queue: VecDeque::new(),
-        finished: false,
         items: 0,
         item: None,
         comment: None,
-        capture: None,
     }
 }
 
 struct WxrRecords<R> {
-    xml: XmlStream<R>,
+    /// The XML, the records made but not yet handed out (a thread and its first comment,
+    /// at most) and the field being read.
+    state: ReaderState<R>,
     key_from: KeyFrom,
-    /// Records made but not yet handed out (a thread and its first comment, at most).
-    queue: VecDeque<Record>,
-    finished: bool,
     /// `<item>`s seen so far, for naming one in an error.
     items: usize,
     item: Option<Item>,
     comment: Option<Comment>,
-    /// The text of the field being read, and the depth of its element.
-    capture: Option<(usize, String)>,
 }
 
 #[derive(Default)]
@@ -121,25 +115,13 @@ impl<R: BufRead> ExportReader<R> for WxrRecords<R> {
     const ROOT: &'static str = "rss";
     const NAME: &'static str = "a WordPress export";
 
-    fn xml(&mut self) -> &mut XmlStream<R> {
-        &mut self.xml
-    }
-
-    fn queue(&mut self) -> &mut VecDeque<Record> {
-        &mut self.queue
-    }
-
-    fn capture(&mut self) -> &mut Option<(usize, String)> {
-        &mut self.capture
-    }
-
-    fn finished(&mut self) -> &mut bool {
-        &mut self.finished
+    fn state(&mut self) -> &mut ReaderState<R> {
+        &mut self.state
     }
 
     fn start(&mut self, name: String) -> Result<(), InputError> {
-        let depth = self.xml.depth();
-        let parent = self.xml.open_from_end(1);
+        let depth = self.state.xml.depth();
+        let parent = self.state.xml.open_from_end(1);
         match (parent, name.as_str()) {
             (Some("channel"), "item") => {
                 self.items += 1;
@@ -165,8 +147,8 @@ impl<R: BufRead> ExportReader<R> for WxrRecords<R> {
                 | "wp:comment_approved"
                 | "wp:comment_type"
                 | "wp:comment_parent",
-            ) if self.capture.is_none() => {
-                self.capture = Some((depth, String::new()));
+            ) if self.state.capture.is_none() => {
+                self.state.capture = Some((depth, String::new()));
             }
             _ => {}
         }
@@ -175,21 +157,23 @@ impl<R: BufRead> ExportReader<R> for WxrRecords<R> {
 
     fn end(&mut self, name: String) -> Result<(), InputError> {
         // `depth` still counts the element that closes.
-        let depth = self.xml.depth() + 1;
-        if let Some((at, _)) = &self.capture {
+        let depth = self.state.xml.depth() + 1;
+        if let Some((at, _)) = &self.state.capture {
             if *at == depth {
-                let (_, text) = self.capture.take().unwrap_or_default();
+                let (_, text) = self.state.capture.take().unwrap_or_default();
                 self.store(&name, text);
             }
         }
         match name.as_str() {
-            "wp:comment" if self.comment.is_some() && self.xml.open_from_end(0) == Some("item") => {
+            "wp:comment"
+                if self.comment.is_some() && self.state.xml.open_from_end(0) == Some("item") =>
+            {
                 let comment = self.comment.take().unwrap_or_default();
                 if let Some(record) = self.finish_comment(comment)? {
-                    self.queue.push_back(record);
+                    self.state.queue.push_back(record);
                 }
             }
-            "item" if self.item.is_some() && self.xml.open_from_end(0) == Some("channel") => {
+            "item" if self.item.is_some() && self.state.xml.open_from_end(0) == Some("channel") => {
                 let is_post = matches!(self.item_ref().post_type.trim(), "post" | "page");
                 if is_post && self.item_ref().thread.is_none() {
                     self.thread_for_comments()?;
@@ -266,7 +250,7 @@ impl<R: BufRead> WxrRecords<R> {
                 )
             })?;
         let title = item.title.trim();
-        self.queue.push_back(Record::Thread {
+        self.state.queue.push_back(Record::Thread {
             key: key.clone(),
             title: (!title.is_empty()).then(|| title.to_string()),
         });
@@ -398,16 +382,32 @@ pub(super) trait ExportReader<R: BufRead> {
     /// The root element, and the format's name in an error ("a WordPress export").
     const ROOT: &'static str;
     const NAME: &'static str;
-    fn xml(&mut self) -> &mut XmlStream<R>;
-    /// Records made but not yet handed out.
-    fn queue(&mut self) -> &mut VecDeque<Record>;
-    /// The text of the field being read, and the depth of its element.
-    fn capture(&mut self) -> &mut Option<(usize, String)>;
-    fn finished(&mut self) -> &mut bool;
+    fn state(&mut self) -> &mut ReaderState<R>;
     fn start(&mut self, name: String) -> Result<(), InputError>;
     fn end(&mut self, name: String) -> Result<(), InputError>;
     /// An error made specific: the record it is in, and where in the file.
     fn located(&self, error: XmlError) -> InputError;
+}
+
+/// What every format's reader keeps the same way.
+pub(super) struct ReaderState<R> {
+    pub xml: XmlStream<R>,
+    /// Records made but not yet handed out.
+    pub queue: VecDeque<Record>,
+    /// The text of the field being read, and the depth of its element.
+    pub capture: Option<(usize, String)>,
+    pub finished: bool,
+}
+
+impl<R: BufRead> ReaderState<R> {
+    pub fn new(input: R) -> Self {
+        Self {
+            xml: XmlStream::new(input),
+            queue: VecDeque::new(),
+            capture: None,
+            finished: false,
+        }
+    }
 }
 
 /// The reader's next record; after an error, nothing more.
@@ -415,15 +415,17 @@ pub(super) fn next_record<R: BufRead, F: ExportReader<R>>(
     reader: &mut F,
 ) -> Option<Result<Record, InputError>> {
     loop {
-        if let Some(record) = reader.queue().pop_front() {
+        let state = reader.state();
+        if let Some(record) = state.queue.pop_front() {
             return Some(Ok(record));
         }
-        if *reader.finished() {
+        if state.finished {
             return None;
         }
         if let Err(error) = step(reader) {
-            *reader.finished() = true;
-            reader.queue().clear();
+            let state = reader.state();
+            state.finished = true;
+            state.queue.clear();
             return Some(Err(error));
         }
     }
@@ -431,13 +433,13 @@ pub(super) fn next_record<R: BufRead, F: ExportReader<R>>(
 
 /// Reads one XML event and acts on it.
 fn step<R: BufRead, F: ExportReader<R>>(reader: &mut F) -> Result<(), InputError> {
-    let event = match reader.xml().next() {
+    let event = match reader.state().xml.next() {
         Ok(event) => event,
         Err(error) => return Err(reader.located(error)),
     };
     match event {
         XmlEvent::Start(name) => {
-            if reader.xml().depth() == 1 && name != F::ROOT {
+            if reader.state().xml.depth() == 1 && name != F::ROOT {
                 return Err(InputError::new(
                     "byte 0",
                     format!(
@@ -450,18 +452,19 @@ fn step<R: BufRead, F: ExportReader<R>>(reader: &mut F) -> Result<(), InputError
             reader.start(name)
         }
         XmlEvent::Text(text) => {
-            if let Some((_, buffer)) = reader.capture() {
+            if let Some((_, buffer)) = &mut reader.state().capture {
                 buffer.push_str(&text);
             }
             Ok(())
         }
         XmlEvent::End(name) => reader.end(name),
         XmlEvent::Eof => {
-            let xml = reader.xml();
-            if xml.depth() == 0 && xml.saw_root() {
-                *reader.finished() = true;
+            let state = reader.state();
+            if state.xml.depth() == 0 && state.xml.saw_root() {
+                state.finished = true;
                 return Ok(());
             }
+            let xml = &state.xml;
             let open = xml.open_elements();
             let position = xml.position();
             let reason = if open.is_empty() {
