@@ -146,7 +146,6 @@ impl<R: BufRead> ExportReader<R> for DisqusRecords<R> {
     }
 
     fn start(&mut self, name: String) -> Result<(), InputError> {
-        let depth = self.state.xml.depth();
         let parent = self.state.xml.open_from_end(1);
         let grandparent = self.state.xml.open_from_end(2);
         match (grandparent, parent, name.as_str()) {
@@ -182,10 +181,8 @@ impl<R: BufRead> ExportReader<R> for DisqusRecords<R> {
                 Some("post"),
                 "message" | "createdAt" | "isDeleted" | "isSpam" | "isApproved",
             )
-            | (Some("post"), Some("author"), "name" | "username" | "email" | "link")
-                if self.state.capture.is_none() =>
-            {
-                self.state.capture = Some((depth, String::new()));
+            | (Some("post"), Some("author"), "name" | "username" | "email" | "link") => {
+                self.state.capture_here()
             }
             _ => {}
         }
@@ -193,20 +190,17 @@ impl<R: BufRead> ExportReader<R> for DisqusRecords<R> {
     }
 
     fn end(&mut self, name: String) -> Result<(), InputError> {
-        let depth = self.state.xml.depth() + 1;
-        if let Some((at, _)) = &self.state.capture {
-            if *at == depth {
-                let (_, text) = self.state.capture.take().unwrap_or_default();
-                let container = self
-                    .state
-                    .xml
-                    .open_from_end(0)
-                    .unwrap_or_default()
-                    .to_string();
-                self.store(&container, &name, text);
-            }
+        if let Some(text) = self.state.captured_at_close() {
+            let container = self
+                .state
+                .xml
+                .open_from_end(0)
+                .unwrap_or_default()
+                .to_string();
+            self.store(&container, &name, text);
         }
-        if depth == 2 {
+        // The depth of the element that closes.
+        if self.state.xml.depth() + 1 == 2 {
             match name.as_str() {
                 "thread" => {
                     if let Some(thread) = self.thread.take() {

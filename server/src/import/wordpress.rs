@@ -120,7 +120,6 @@ impl<R: BufRead> ExportReader<R> for WxrRecords<R> {
     }
 
     fn start(&mut self, name: String) -> Result<(), InputError> {
-        let depth = self.state.xml.depth();
         let parent = self.state.xml.open_from_end(1);
         match (parent, name.as_str()) {
             (Some("channel"), "item") => {
@@ -147,22 +146,15 @@ impl<R: BufRead> ExportReader<R> for WxrRecords<R> {
                 | "wp:comment_approved"
                 | "wp:comment_type"
                 | "wp:comment_parent",
-            ) if self.state.capture.is_none() => {
-                self.state.capture = Some((depth, String::new()));
-            }
+            ) => self.state.capture_here(),
             _ => {}
         }
         Ok(())
     }
 
     fn end(&mut self, name: String) -> Result<(), InputError> {
-        // `depth` still counts the element that closes.
-        let depth = self.state.xml.depth() + 1;
-        if let Some((at, _)) = &self.state.capture {
-            if *at == depth {
-                let (_, text) = self.state.capture.take().unwrap_or_default();
-                self.store(&name, text);
-            }
+        if let Some(text) = self.state.captured_at_close() {
+            self.store(&name, text);
         }
         match name.as_str() {
             "wp:comment"
@@ -406,6 +398,24 @@ impl<R: BufRead> ReaderState<R> {
             queue: VecDeque::new(),
             capture: None,
             finished: false,
+        }
+    }
+
+    /// Starts gathering the text of the element just opened, unless a field is being
+    /// read already.
+    pub fn capture_here(&mut self) {
+        if self.capture.is_none() {
+            self.capture = Some((self.xml.depth(), String::new()));
+        }
+    }
+
+    /// The text gathered for the element that is closing, if it was being read.
+    pub fn captured_at_close(&mut self) -> Option<String> {
+        // `depth` still counts the element that closes.
+        let depth = self.xml.depth() + 1;
+        match &self.capture {
+            Some((at, _)) if *at == depth => self.capture.take().map(|(_, text)| text),
+            _ => None,
         }
     }
 }

@@ -18,14 +18,14 @@ async fn export_of(store: &dyn Store) -> String {
     String::from_utf8(out).unwrap()
 }
 
-/// Runs an import of `records` into `store`.
+/// Imports `records` into `store` with the default options.
 async fn import(
     store: &dyn Store,
     source: Source,
     records: Vec<Result<Record, InputError>>,
-    options: &Options,
 ) -> Result<engine::Summary, engine::ImportError> {
-    engine::run(store, source, stream::iter(records), options, |_| {}).await
+    let options = Options::default();
+    engine::run(store, source, stream::iter(records), &options, |_| {}).await
 }
 
 fn imported(thread: &str, id: &str, parent: Option<&str>, status: SourceStatus) -> Record {
@@ -67,14 +67,9 @@ async fn export_then_import_gives_the_same_export(engine: Engine) {
         let empty = Place::new(target).await;
         let fresh = storage::open(&empty.database).await.unwrap();
         let records = colloquy::read(first_export.as_bytes()).collect();
-        let summary = import(
-            fresh.as_ref(),
-            Source::Colloquy,
-            records,
-            &Options::default(),
-        )
-        .await
-        .unwrap();
+        let summary = import(fresh.as_ref(), Source::Colloquy, records)
+            .await
+            .unwrap();
         assert_eq!(summary.added, 3);
         assert_eq!(
             export_of(fresh.as_ref()).await,
@@ -82,14 +77,9 @@ async fn export_then_import_gives_the_same_export(engine: Engine) {
             "into {target:?}"
         );
         let records = colloquy::read(first_export.as_bytes()).collect();
-        let again = import(
-            fresh.as_ref(),
-            Source::Colloquy,
-            records,
-            &Options::default(),
-        )
-        .await
-        .unwrap();
+        let again = import(fresh.as_ref(), Source::Colloquy, records)
+            .await
+            .unwrap();
         assert_eq!(
             (again.added, again.already_there),
             (0, 3),
@@ -140,14 +130,9 @@ async fn replies_before_parents_and_missing_parents(engine: Engine) {
         Ok(imported("/2009/07/post/", "7", None, SourceStatus::Pending)),
         Ok(imported("/2009/07/post/", "8", None, SourceStatus::Deleted)),
     ];
-    let summary = import(
-        store.as_ref(),
-        Source::WordPress,
-        records,
-        &Options::default(),
-    )
-    .await
-    .unwrap();
+    let summary = import(store.as_ref(), Source::WordPress, records)
+        .await
+        .unwrap();
     assert_eq!(summary.added, 5);
     assert_eq!(
         summary.orphans, 1,
@@ -188,13 +173,7 @@ async fn bad_input_and_dry_runs_write_nothing(engine: Engine) {
         Err(InputError::new("comment 2", "no date")),
         Ok(imported("/a", "3", None, SourceStatus::Approved)),
     ];
-    let failed = import(
-        store.as_ref(),
-        Source::WordPress,
-        records,
-        &Options::default(),
-    )
-    .await;
+    let failed = import(store.as_ref(), Source::WordPress, records).await;
     let message = failed.unwrap_err().to_string();
     assert!(
         message.contains("comment 2") && message.contains("no date"),
@@ -205,9 +184,15 @@ async fn bad_input_and_dry_runs_write_nothing(engine: Engine) {
         ..Options::default()
     };
     let records = vec![Ok(imported("/a", "1", None, SourceStatus::Approved))];
-    let summary = import(store.as_ref(), Source::WordPress, records, &dry)
-        .await
-        .unwrap();
+    let summary = engine::run(
+        store.as_ref(),
+        Source::WordPress,
+        stream::iter(records),
+        &dry,
+        |_| {},
+    )
+    .await
+    .unwrap();
     assert_eq!(summary.added, 1, "a dry run says what it would do");
     assert!(
         store.thread_keys().await.unwrap().is_empty(),
