@@ -26,3 +26,7 @@ pub const DURABLE_WRITES_PER_SECOND: f64 = 1000.0;
 /// to the 99th percentile of 1,000 readers' streams delivering its event (the median post,
 /// in ms; a reader that never gets it misses the budget).
 pub const LIVE_DELIVERY_P99_MS: f64 = 1000.0;
+
+/// The fewest comments a second `colloquy-server import wordpress` may bring in from a
+/// generated 100,000-comment WordPress export (the release binary, SQLite, one run).
+pub const IMPORT_COMMENTS_PER_SECOND: f64 = 5000.0;

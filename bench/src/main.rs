@@ -33,7 +33,7 @@ use live::LiveRow;
 use load::LoadRow;
 use payload::{PayloadSizes, SizeMap, SizeStep};
 use render::RenderRow;
-use report::{Budget, Machine, PostgresFigures, Report, ServerFigures, Settings};
+use report::{Budget, ImportFigures, Machine, PostgresFigures, Report, ServerFigures, Settings};
 
 /// Thread sizes for the rendering figures, smallest first; the database's size on disk is
 /// measured with the last alone.
@@ -52,7 +52,7 @@ const LIVE_POSTS: usize = 5;
 const LIVE_THREAD: &str = "bench-live";
 /// The thread every read row reads, and the seed it is generated from on both engines.
 const READ_THREAD: &str = "bench-1000";
-const STEPS: usize = 10;
+const STEPS: usize = 11;
 
 /// Where xtask put what the bench measures, and where the report goes.
 struct Inputs {
@@ -129,13 +129,14 @@ fn bench() {
     let cluster = postgres_cluster();
     let postgres = load_postgres(&cluster);
     live.push(live_on_postgres(cluster));
+    let import = import_speed(folder.path());
     let report = Report {
         machine: machine(started, cores, busy_cores_before),
         settings: Settings {
             runs: RUNS,
             load_run_seconds: LOAD_DURATION.as_secs_f64(),
         },
-        budgets: Budget::all(&payload, &render, &server, &live),
+        budgets: Budget::all(&payload, &render, &server, &live, &import),
         payload,
         size_steps,
         size_map,
@@ -143,6 +144,7 @@ fn bench() {
         server,
         postgres,
         live,
+        import,
     };
     write(&report, &inputs.out);
 }
@@ -359,6 +361,45 @@ fn live_on_postgres(cluster: Cluster) -> LiveRow {
     });
     cluster.stop();
     row
+}
+
+/// Comments in the generated WordPress export the import is timed on.
+const IMPORT_COMMENTS: usize = 100_000;
+
+/// Times `colloquy-server import wordpress` on a generated export of
+/// [`IMPORT_COMMENTS`] comments into a new SQLite file, and reads its peak memory from the
+/// kernel's account of the finished process.
+fn import_speed(folder: &Path) -> ImportFigures {
+    step(
+        STEPS,
+        "importing a generated 100,000-comment WordPress export",
+    );
+    let file = folder.join("generated.xml");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&file).expect("the export"));
+    let file_bytes =
+        colloquy_server::import::samples::write_generated_wordpress(&mut out, IMPORT_COMMENTS, 7)
+            .expect("write the generated export");
+    drop(out);
+    let started = Instant::now();
+    let child = std::process::Command::new(colloquy_e2e::server::server_binary())
+        .arg("import")
+        .arg("wordpress")
+        .arg(&file)
+        .arg("--database")
+        .arg(folder.join("imported.db"))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the import");
+    let (succeeded, peak_rss_mb) = system::wait_with_peak_memory(child);
+    let seconds = started.elapsed().as_secs_f64();
+    assert!(succeeded, "the import of the generated export failed");
+    ImportFigures {
+        comments: IMPORT_COMMENTS as u64,
+        file_bytes,
+        seconds,
+        comments_per_second: IMPORT_COMMENTS as f64 / seconds,
+        peak_rss_mb,
+    }
 }
 
 /// Now as RFC 3339, UTC.

@@ -24,6 +24,21 @@ pub struct Report {
     pub server: ServerFigures,
     pub postgres: PostgresFigures,
     pub live: Vec<LiveRow>,
+    pub import: ImportFigures,
+}
+
+/// `colloquy-server import wordpress` on a generated export, as a site owner runs it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ImportFigures {
+    pub comments: u64,
+    pub file_bytes: u64,
+    #[serde(serialize_with = "rounded")]
+    pub seconds: f64,
+    #[serde(serialize_with = "rounded")]
+    pub comments_per_second: f64,
+    /// The import process's peak resident memory; `None` off Linux.
+    #[serde(serialize_with = "rounded_option")]
+    pub peak_rss_mb: Option<f64>,
 }
 
 /// Where and when the bench ran.
@@ -126,6 +141,7 @@ impl Budget {
         render: &[RenderRow],
         server: &ServerFigures,
         live: &[LiveRow],
+        import: &ImportFigures,
     ) -> Vec<Budget> {
         let render_1000 = render
             .iter()
@@ -191,6 +207,13 @@ impl Budget {
                 budgets::LIVE_DELIVERY_P99_MS,
                 live_p99(POSTGRESQL),
             ),
+            Budget::new(
+                "import_comments_per_second",
+                "WordPress import, comments per second (100,000-comment export)",
+                Bound::AtLeast,
+                budgets::IMPORT_COMMENTS_PER_SECOND,
+                import.comments_per_second,
+            ),
         ]
     }
 }
@@ -241,6 +264,7 @@ impl Report {
         self.write_server(&mut md);
         self.write_postgres(&mut md);
         self.write_live(&mut md);
+        self.write_import(&mut md);
         md
     }
 
@@ -398,6 +422,23 @@ impl Report {
     }
 }
 
+impl Report {
+    fn write_import(&self, md: &mut String) {
+        let import = &self.import;
+        let _ = writeln!(
+            md,
+            "\n## Import\n\n`colloquy-server import wordpress` (release) on a generated WordPress export into a new SQLite file, in one transaction, as a site owner runs it.\n\n| comments | file | seconds | comments per second | peak memory |\n|---:|---:|---:|---:|---:|\n| {} | {:.1} MB | {:.2} | {:.0} | {} |",
+            import.comments,
+            import.file_bytes as f64 / 1_000_000.0,
+            import.seconds,
+            import.comments_per_second,
+            import
+                .peak_rss_mb
+                .map_or_else(|| "—".to_owned(), |mb| format!("{mb:.1} MB"))
+        );
+    }
+}
+
 /// `, with 1.2 of them busy with other work before the bench and 0.3 after` (nothing when
 /// it was not measured).
 pub fn busy_text(before: Option<f64>, after: Option<f64>) -> String {
@@ -499,6 +540,13 @@ mod tests {
             sqlite_bytes_per_10000_comments: 5_840_896,
         };
         let live = vec![live(SQLITE, 1, 45.0), live(POSTGRESQL, 2, 1200.0)];
+        let import = ImportFigures {
+            comments: 100_000,
+            file_bytes: 52_000_000,
+            seconds: 8.0,
+            comments_per_second: 12_500.0,
+            peak_rss_mb: Some(14.0),
+        };
         Report {
             machine: Machine {
                 date: "2026-11-25T19:39:10Z".into(),
@@ -511,7 +559,7 @@ mod tests {
                 runs: 5,
                 load_run_seconds: 2.0,
             },
-            budgets: Budget::all(&payload, &render, &server, &live),
+            budgets: Budget::all(&payload, &render, &server, &live, &import),
             payload,
             size_steps: vec![SizeStep {
                 id: "z".into(),
@@ -536,6 +584,7 @@ mod tests {
                 peak_rss_mb: vec![Some(31.256), None],
             },
             live,
+            import,
         }
     }
 
@@ -567,6 +616,7 @@ mod tests {
                 ("durable_writes_per_second", 2200.0, true),
                 ("live_p99_ms_sqlite", 45.0, true),
                 ("live_p99_ms_postgresql", 1200.0, false),
+                ("import_comments_per_second", 12_500.0, true),
             ]
         );
         let no_rows = Budget::all(
@@ -578,6 +628,10 @@ mod tests {
                 ..report.server.clone()
             },
             &[],
+            &ImportFigures {
+                comments_per_second: f64::NAN,
+                ..report.import.clone()
+            },
         );
         assert!(
             no_rows[2..].iter().all(|b| !b.met && b.value.is_nan()),
@@ -598,6 +652,10 @@ mod tests {
         assert_eq!(md.matches("**missed**").count(), 2);
         assert!(md.contains("| live update reaching 1,000 readers on PostgreSQL, 2 processes, p99 (median post, ms; all delivered) | ≤ 1000 | 1200.0 | **missed** |"));
         assert!(md.contains("| loader `embed.js` | 5600 | 1400 | 1390 |"));
+        assert!(
+            md.contains("| 100000 | 52.0 MB | 8.00 | 12500 | 14.0 MB |"),
+            "{md}"
+        );
         assert!(md.contains("| `z`: opt-level \"z\" | 1200000 | 300000 | 299990 | -12 vs `o3` |"));
         assert!(md.contains("## The 1 largest items"));
         assert!(md.contains("| `a\\|b` | 250 | 25.0 % |"));

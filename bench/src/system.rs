@@ -82,6 +82,24 @@ pub fn raise_open_file_limit() -> libc::rlim_t {
     limit.rlim_cur
 }
 
+/// Waits for `child` to end; answers whether it succeeded and its peak resident memory in
+/// MB, from the kernel's account of the finished process (`wait4`'s `ru_maxrss`, in KiB
+/// on Linux), which sees the peak however briefly it lasted.
+pub fn wait_with_peak_memory(child: std::process::Child) -> (bool, Option<f64>) {
+    let pid = child.id() as libc::pid_t;
+    let mut status: libc::c_int = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to overwrite.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our own child, not yet waited for (`child` is consumed here and
+    // never waited by std); wait4 writes only the status and the rusage passed to it.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    if waited != pid {
+        return (false, None);
+    }
+    let succeeded = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    (succeeded, Some(usage.ru_maxrss as f64 / 1024.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
