@@ -61,7 +61,9 @@ pub enum ThreadAction {
     /// (Re)load `thread`: switching to another thread forgets the old one's comments.
     Load(String),
     Loaded(ThreadPage),
-    LoadFailed(&'static str),
+    /// Loading `thread` failed, with the words to show (ignored once another thread is
+    /// shown: a late failure of the last one must not mark this one).
+    LoadFailed(String, &'static str),
     RulesLoaded(FormRules),
     /// `/config` at this URL did not answer as a Colloquy server does.
     NoServer(String),
@@ -103,7 +105,8 @@ impl ThreadState {
                 self.news
                     .retain(|(id, _)| shown.iter().any(|c| c.id == *id));
             }
-            ThreadAction::LoadFailed(message) => self.load = Load::Failed(message),
+            ThreadAction::LoadFailed(thread, _) if thread != self.thread => {}
+            ThreadAction::LoadFailed(_, message) => self.load = Load::Failed(message),
             ThreadAction::RulesLoaded(rules) => {
                 self.rules = rules;
                 self.no_server_at = None;
@@ -240,9 +243,16 @@ mod tests {
 
     #[test]
     fn failure_keeps_what_was_shown() {
-        let state = loaded(vec![comment(1, None)]).apply(ThreadAction::LoadFailed("x"));
+        let state = loaded(vec![comment(1, None)]).apply(ThreadAction::LoadFailed("t".into(), "x"));
         assert_eq!(state.load, Load::Failed("x"));
         assert_eq!(state.comments.len(), 1);
+        let other = state.apply(ThreadAction::Load("u".into()));
+        let other = other.apply(ThreadAction::LoadFailed("t".into(), "late"));
+        assert_eq!(
+            other.load,
+            Load::Loading,
+            "the last thread's failure is not this one's"
+        );
     }
 
     #[test]

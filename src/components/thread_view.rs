@@ -69,14 +69,18 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                 dispatcher.dispatch(ThreadAction::Load(thread.clone()));
                 spawn_local(async move {
                     let failed = match api.thread(&thread, sort).await {
-                        Ok(page) => {
+                        Ok(page) if page.thread == thread => {
                             mark("colloquy:data");
                             return dispatcher.dispatch(ThreadAction::Loaded(page));
                         }
+                        // Another thread's page: something between us and the server
+                        // (a proxy decoding `%2F`, say) changed the key. Say so, rather
+                        // than wait forever for the page asked for.
+                        Ok(_) => messages.load_failed,
                         Err(ApiError::Refused(403, _)) => messages.origin_refused,
                         Err(_) => messages.load_failed,
                     };
-                    dispatcher.dispatch(ThreadAction::LoadFailed(failed));
+                    dispatcher.dispatch(ThreadAction::LoadFailed(thread, failed));
                 });
             },
         );

@@ -98,6 +98,31 @@ async fn a_failed_load_says_so_and_retries() {
     finish(host);
 }
 
+/// A proxy that decodes `%2F` makes the server answer for another thread: the widget says
+/// the thread could not be loaded instead of waiting for it forever.
+#[wasm_bindgen_test]
+async fn a_page_of_another_thread_is_a_failed_load() {
+    stub_fetch();
+    stub_config();
+    stub_respond(
+        "GET",
+        &thread_path("asked-for"),
+        200,
+        &page_json(
+            "answered",
+            vec![comment_json(1, None, "Ann", "Elsewhere", 0)],
+        ),
+    );
+    let host = mount_widget("asked-for");
+    until("the error", || find(&host, ".status.failed").is_some()).await;
+    assert!(text(&host, ".status.failed").contains("could not be loaded"));
+    assert!(
+        find(&host, "li.comment").is_none(),
+        "the other thread is not shown"
+    );
+    finish(host);
+}
+
 #[wasm_bindgen_test]
 async fn a_refused_origin_is_told_in_words() {
     stub_fetch();
