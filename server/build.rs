@@ -8,6 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 fn main() {
+    write_locale_list();
     println!("cargo:rerun-if-env-changed=COLLOQUY_EMBED_DIST");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let mut table = String::from("&[\n");
@@ -38,6 +39,36 @@ fn main() {
     }
     table.push(']');
     std::fs::write(out.join("embedded.rs"), table).expect("write embedded.rs");
+}
+
+/// Every catalog of `core/locales/`, compiled in: `LOCALE_FILES`, (tag, JSON) pairs. The
+/// server answers in every language the widget speaks.
+fn write_locale_list() {
+    let folder = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"))
+        .join("..")
+        .join("core")
+        .join("locales");
+    println!("cargo:rerun-if-changed={}", folder.display());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .expect("core/locales")
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    let mut list = String::from("&[\n");
+    for file in files {
+        println!("cargo:rerun-if-changed={}", file.display());
+        let tag = file
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let path = file.canonicalize().expect("a catalog's path");
+        list.push_str(&format!("    ({tag:?}, include_str!({path:?})),\n"));
+    }
+    list.push(']');
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out.join("locales.rs"), list).expect("write locales.rs");
 }
 
 /// Every file under `folder`, with its URL path (`/colloquy.js`).

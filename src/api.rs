@@ -60,6 +60,9 @@ impl ApiError {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Api {
     base: Rc<str>,
+    /// The reader's language, sent as `Accept-Language` so the server's sentences (its
+    /// error answers) come in the widget's words; empty: the browser's own header.
+    lang: Rc<str>,
 }
 
 /// Where every endpoint lives below the base.
@@ -80,7 +83,19 @@ impl Api {
         }
         Self {
             base: Rc::from(base),
+            lang: Rc::from(""),
         }
+    }
+
+    /// The same server, asked to answer in `lang`.
+    pub fn with_lang(mut self, lang: &str) -> Self {
+        self.lang = Rc::from(lang);
+        self
+    }
+
+    /// Where the server keeps the catalog of `lang`.
+    pub fn locale_url(&self, lang: &str) -> String {
+        format!("{}/locales/{lang}.json", self.base)
     }
 
     /// The server's base URL, as understood (no trailing `/`, no `/api/v1`).
@@ -139,6 +154,12 @@ impl Api {
             init.set_body(&JsValue::from_str(body));
         }
         let request = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::Network)?;
+        if !self.lang.is_empty() {
+            request
+                .headers()
+                .set("accept-language", &self.lang)
+                .map_err(|_| ApiError::Network)?;
+        }
         if body.is_some() {
             request
                 .headers()

@@ -4,7 +4,7 @@
 //! [`use_thread_context`](crate::context::use_thread_context) instead of
 //! having it passed down through every level.
 
-use colloquy_core::messages::{for_lang, Messages};
+use colloquy_core::messages::Messages;
 use colloquy_core::rules::FormRules;
 use yew::prelude::*;
 
@@ -17,17 +17,24 @@ pub struct ThreadContext {
     pub api: Api,
     /// The thread key.
     pub thread: AttrValue,
-    /// The BCP 47 tag the page asked for (`data-lang`), as given: it chooses the catalog
-    /// and the date format. Empty when the page named none.
+    /// The BCP 47 tag the page asked for (`data-lang`, else `<html lang>`), as given: it
+    /// chooses the date format (the catalog is the best one for it, see `words`). Empty
+    /// when the page named none.
     pub lang: AttrValue,
     /// The server's form rules once its configuration arrived; core's defaults until then.
     pub rules: FormRules,
 }
 
 impl ThreadContext {
-    pub fn new(api: Api, thread: AttrValue, lang: AttrValue, rules: FormRules) -> Self {
+    pub fn new(
+        messages: &'static Messages,
+        api: Api,
+        thread: AttrValue,
+        lang: AttrValue,
+        rules: FormRules,
+    ) -> Self {
         Self {
-            messages: for_lang(&lang),
+            messages,
             api,
             thread,
             lang,
@@ -36,7 +43,8 @@ impl ThreadContext {
     }
 }
 
-/// Catalogs are statics, one per language: the same catalog is the same address.
+/// Catalogs are kept for the page's lifetime, one per language: the same catalog is the
+/// same address.
 impl PartialEq for ThreadContext {
     fn eq(&self, other: &Self) -> bool {
         std::ptr::eq(self.messages, other.messages)
@@ -56,7 +64,7 @@ impl PartialEq for ThreadContext {
 /// #[component]
 /// fn ReplyButton() -> Html {
 ///     let context = use_thread_context();
-///     html! { <button type="button">{context.messages.reply}</button> }
+///     html! { <button type="button">{context.messages.widget.reply.as_str()}</button> }
 /// }
 /// # let _ = html! { <ReplyButton /> };
 /// ```

@@ -24,6 +24,8 @@ pub mod mount;
 mod shadow;
 /// The thread's state: pure, tested without a browser.
 pub mod state;
+/// The widget's words in the reader's language: English built in, others fetched.
+pub mod words;
 
 pub use colloquy_core::tree::Sort;
 pub use components::comment_thread::{CommentThread, CommentThreadProps, Theme};

@@ -1,272 +1,412 @@
-//! The one message catalog. The widget takes every visible string from [`Messages`]; the
-//! server words its error answers from [`ApiMessages`] and its field errors from the same
-//! `field_error` the widget uses, so a reader sees the same words for the same fault
-//! whichever side found it.
+//! The one message catalog, in every language: each is a JSON file under `core/locales/`
+//! (`en.json` is the source) read into [`Messages`]. The widget takes every visible word
+//! from it, the loader its two sentences, and the server its error answers and feed titles,
+//! so a reader sees the same words for the same fault whichever side found it.
 //!
-//! English is the only language so far: [`for_lang`] answers every tag with [`ENGLISH`].
-//! A new language will be one more `Messages` value and a line in [`for_lang`].
+//! A file must hold exactly the keys of `en.json` (serde refuses unknown ones, a missing
+//! one fails to parse) and, for each plural text, every category the language's CLDR rules
+//! use: the test `locales` in this module checks all of them. Which category a number
+//! takes, and how a number is written, is decided where the words are shown ([`Locale`]):
+//! the browser's `Intl.PluralRules` and `Intl.NumberFormat` in the widget, a CLDR library
+//! on the server. English is built in everywhere; the widget fetches other languages as
+//! files of their own, so no reader downloads them all.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
 
 use crate::rules::FormRules;
-use crate::thread_key::ThreadKeyError;
+use crate::thread_key::{ThreadKeyError, MAX_THREAD_KEY_LEN};
 use crate::validation::{ErrorCode, Field};
 
+/// The English catalog, the source of every other.
+pub const ENGLISH_JSON: &str = include_str!("../locales/en.json");
+
+/// Every language there is a catalog for, by its tag (the file's name).
+pub const LANGUAGES: &[&str] = &[
+    "ar", "bg", "ca", "cs", "da", "de", "el", "en", "es", "fa", "fi", "fr", "he", "hi", "hr", "hu",
+    "id", "it", "ja", "ko", "nb", "nl", "pl", "pt-BR", "pt-PT", "ro", "ru", "sk", "sr", "sv", "th",
+    "tr", "uk", "vi", "zh-Hans", "zh-Hant",
+];
+
+/// The catalog for a reader's language tag (`pt-BR`, `de-AT`, `zh-TW`, `no`…): the exact
+/// tag, else the one that serves its language and script or region, else `None`.
+pub fn best_language(tag: &str) -> Option<&'static str> {
+    let tag = tag.trim().replace('_', "-");
+    let lower = tag.to_ascii_lowercase();
+    if let Some(exact) = LANGUAGES.iter().find(|l| l.to_ascii_lowercase() == lower) {
+        return Some(exact);
+    }
+    let mut parts = lower.split('-');
+    let language = parts.next().unwrap_or_default();
+    let rest: Vec<&str> = parts.collect();
+    let wanted = match language {
+        "zh" if rest
+            .iter()
+            .any(|p| matches!(*p, "hant" | "tw" | "hk" | "mo")) =>
+        {
+            "zh-Hant"
+        }
+        "zh" => "zh-Hans",
+        "pt" if rest.contains(&"pt") => "pt-PT",
+        "pt" => "pt-BR",
+        // Norwegian: Bokmål serves "no" and Nynorsk readers better than English.
+        "no" | "nn" | "nb" => "nb",
+        "iw" => "he",
+        "in" => "id",
+        other => other,
+    };
+    LANGUAGES.iter().find(|l| **l == wanted).copied()
+}
+
+/// Right to left or left to right.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dir {
+    #[default]
+    Ltr,
+    Rtl,
+}
+
+impl Dir {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dir::Ltr => "ltr",
+            Dir::Rtl => "rtl",
+        }
+    }
+}
+
+/// CLDR's plural categories.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PluralCategory {
+    Zero,
+    One,
+    Two,
+    Few,
+    Many,
+    Other,
+}
+
+impl PluralCategory {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PluralCategory::Zero => "zero",
+            PluralCategory::One => "one",
+            PluralCategory::Two => "two",
+            PluralCategory::Few => "few",
+            PluralCategory::Many => "many",
+            PluralCategory::Other => "other",
+        }
+    }
+
+    /// The category named by `Intl.PluralRules.select` or a CLDR library.
+    pub fn parse(name: &str) -> PluralCategory {
+        match name {
+            "zero" => PluralCategory::Zero,
+            "one" => PluralCategory::One,
+            "two" => PluralCategory::Two,
+            "few" => PluralCategory::Few,
+            "many" => PluralCategory::Many,
+            _ => PluralCategory::Other,
+        }
+    }
+}
+
+/// How numbers are counted and written in a language: given by whoever shows the words.
+#[derive(Clone, Copy)]
+pub struct Locale {
+    pub plural: fn(lang: &str, n: u64) -> PluralCategory,
+    pub number: fn(lang: &str, n: u64) -> String,
+}
+
+impl Default for Locale {
+    /// English's rule and plain digits: what holds until a side gives its own.
+    fn default() -> Self {
+        Locale {
+            plural: |_, n| {
+                if n == 1 {
+                    PluralCategory::One
+                } else {
+                    PluralCategory::Other
+                }
+            },
+            number: |_, n| n.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Locale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Locale")
+    }
+}
+
+/// A text that depends on a number: one form per plural category (`"other"` always),
+/// perhaps an exact form such as `"=0"`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Plural(pub BTreeMap<String, String>);
+
+impl Plural {
+    fn pick(&self, n: u64, category: PluralCategory) -> &str {
+        self.0
+            .get(&format!("={n}"))
+            .or_else(|| self.0.get(category.as_str()))
+            .or_else(|| self.0.get("other"))
+            .map_or("", String::as_str)
+    }
+}
+
+/// A language's catalog. See the module's documentation.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Messages {
     /// The BCP 47 tag of this catalog.
-    pub lang: &'static str,
-    pub loading: &'static str,
-    pub empty: &'static str,
-    pub load_failed: &'static str,
-    pub origin_refused: &'static str,
-    pub retry: &'static str,
-    pub leave_comment: &'static str,
-    pub name_label: &'static str,
-    pub email_label: &'static str,
-    pub email_note: &'static str,
-    pub website_label: &'static str,
-    pub body_label: &'static str,
-    pub body_hint: &'static str,
+    pub lang: String,
+    /// The language's name for itself.
+    pub name: String,
+    pub dir: Dir,
+    pub widget: WidgetWords,
+    pub fields: FieldNames,
+    pub errors: ErrorWords,
+    pub api: ApiWords,
+    #[serde(skip)]
+    pub locale: Locale,
+}
+
+/// Every word the widget (and the loader) shows.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WidgetWords {
+    pub loading: String,
+    pub empty: String,
+    pub load_failed: String,
+    pub origin_refused: String,
+    pub retry: String,
+    pub leave_comment: String,
+    pub name_label: String,
+    pub email_label: String,
+    pub email_note: String,
+    pub website_label: String,
+    pub body_label: String,
+    pub body_hint: String,
     /// Read out by screen readers for the star that marks a required field.
-    pub required: &'static str,
-    pub submit: &'static str,
-    pub submitting: &'static str,
-    pub reply: &'static str,
-    pub cancel: &'static str,
-    pub fix_fields: &'static str,
-    pub network_failed: &'static str,
-    pub server_failed: &'static str,
-    pub rejected: &'static str,
-    pub posted: &'static str,
-    pub comment_count: fn(u64) -> String,
-    /// After a 429: when to try again.
-    pub too_many_requests: fn(u64) -> String,
+    pub required: String,
+    pub submit: String,
+    pub submitting: String,
+    pub reply: String,
+    pub cancel: String,
+    pub fix_fields: String,
+    pub network_failed: String,
+    pub server_failed: String,
+    pub rejected: String,
+    pub posted: String,
     /// The label of the field people never see (only screen readers that ignore
     /// `aria-hidden` might): it tells them to leave it alone.
-    pub honeypot_label: &'static str,
+    pub honeypot_label: String,
+    comment_count: Plural,
+    comment_count_on: Plural,
+    too_many_requests: Plural,
+    reply_heading: String,
+    reply_to: String,
+    new_comment_by: String,
+    new_comments: Plural,
+    no_server_at: String,
+    server_answered: String,
+}
+
+/// The form's fields as errors name them.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldNames {
+    name: String,
+    email: String,
+    website: String,
+    body: String,
+    parent_id: String,
+    idempotency_key: String,
+}
+
+/// What is wrong with a field, by error code.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorWords {
+    required: String,
+    too_long: Plural,
+    invalid_email: String,
+    invalid_url: String,
+    invalid_characters: String,
+    unknown_parent: String,
+    invalid_key: String,
+}
+
+/// The server's own sentences (its error answers and feed titles).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiWords {
+    pub bad_query: String,
+    pub bad_sort: String,
+    pub bad_comment_id: String,
+    pub bad_event_id: String,
+    pub too_many_readers: String,
+    bad_json: String,
+    pub body_too_large: String,
+    pub not_json: String,
+    pub thread_key_not_text: String,
+    thread_key_empty: String,
+    thread_key_too_long: String,
+    thread_key_invalid: String,
+    pub no_such_endpoint: String,
+    pub no_such_comment: String,
+    pub wrong_edit_token: String,
+    pub edit_window_closed: String,
+    pub duplicate: String,
+    too_many_requests: Plural,
+    pub fields_need_attention: String,
+    origin_refused: String,
+    pub internal: String,
+    feed_of_thread: String,
+    pub feed_of_recent: String,
+    feed_entry: String,
+}
+
+/// `template` with each `{name}` replaced by its value.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut text = template.to_owned();
+    for (name, value) in values {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
+}
+
+impl Messages {
+    /// The catalog with `locale`'s way of counting and writing numbers.
+    pub fn with_locale(mut self, locale: Locale) -> Self {
+        self.locale = locale;
+        self
+    }
+
+    fn counted(&self, plural: &Plural, n: u64, name: &str, values: &[(&str, &str)]) -> String {
+        let category = (self.locale.plural)(&self.lang, n);
+        let number = (self.locale.number)(&self.lang, n);
+        let mut all = vec![(name, number.as_str())];
+        all.extend_from_slice(values);
+        fill(plural.pick(n, category), &all)
+    }
+
+    pub fn comment_count(&self, count: u64) -> String {
+        self.counted(&self.widget.comment_count, count, "count", &[])
+    }
+
     /// The count with the thread's title, when the page gives one.
-    pub comment_count_on: fn(u64, &str) -> String,
-    pub reply_heading: fn(&str) -> String,
-    pub reply_to: fn(&str) -> String,
-    pub field_error: fn(Field, ErrorCode, &FormRules) -> String,
+    pub fn comment_count_on(&self, count: u64, title: &str) -> String {
+        let words = &self.widget.comment_count_on;
+        self.counted(words, count, "count", &[("title", title)])
+    }
+
+    /// After a 429: when to try again (the text is kept).
+    pub fn too_many_requests(&self, seconds: u64) -> String {
+        self.counted(&self.widget.too_many_requests, seconds, "seconds", &[])
+    }
+
+    pub fn reply_heading(&self, author: &str) -> String {
+        fill(&self.widget.reply_heading, &[("author", author)])
+    }
+
+    pub fn reply_to(&self, author: &str) -> String {
+        fill(&self.widget.reply_to, &[("author", author)])
+    }
+
     /// Read out (politely, never moving the focus) when a comment by someone else arrives
     /// while the reader is on the page.
-    pub new_comment_by: fn(&str) -> String,
+    pub fn new_comment_by(&self, author: &str) -> String {
+        fill(&self.widget.new_comment_by, &[("author", author)])
+    }
+
     /// Read out instead when several have arrived together.
-    pub new_comments: fn(u64) -> String,
-    /// Shown, and logged, when the thread cannot be loaded and no Colloquy server answered
-    /// at the base URL: names the URL that was tried.
-    pub no_server_at: fn(&str) -> String,
+    pub fn new_comments(&self, count: u64) -> String {
+        self.counted(&self.widget.new_comments, count, "count", &[])
+    }
+
+    /// Shown, and logged, when no Colloquy server answered at the base URL.
+    pub fn no_server_at(&self, url: &str) -> String {
+        fill(&self.widget.no_server_at, &[("url", url)])
+    }
+
     /// Something in front of the server (a proxy's error page, say) refused a post.
-    pub server_answered: fn(u16) -> String,
-}
+    pub fn server_answered(&self, status: u16) -> String {
+        fill(
+            &self.widget.server_answered,
+            &[("status", &status.to_string())],
+        )
+    }
 
-pub static ENGLISH: Messages = Messages {
-    lang: "en",
-    loading: "Loading comments…",
-    empty: "No comments yet. Be the first to comment.",
-    load_failed: "The comments could not be loaded.",
-    origin_refused: "This site is not allowed to use this comment server.",
-    retry: "Try again",
-    leave_comment: "Leave a comment",
-    name_label: "Name",
-    email_label: "Email",
-    email_note: "Never published; only the site owner can see it.",
-    website_label: "Website",
-    body_label: "Comment",
-    body_hint:
-        "Markdown works: *emphasis*, **strong**, `code`, [links](https://example.org) and > quotes.",
-    required: "required",
-    submit: "Post comment",
-    submitting: "Posting…",
-    reply: "Reply",
-    cancel: "Cancel",
-    fix_fields: "Please correct the marked fields.",
-    network_failed:
-        "Your comment could not be sent: the connection failed. Your text is kept; try again.",
-    server_failed:
-        "The comment server had a problem and nothing was saved. Your text is kept; try again.",
-    rejected: "The comment server refused this comment.",
-    posted: "Your comment was posted.",
-    comment_count: english_comment_count,
-    too_many_requests: english_too_many_requests_kept,
-    honeypot_label: "Leave this field empty",
-    comment_count_on: english_comment_count_on,
-    reply_heading: english_reply_heading,
-    reply_to: english_reply_to,
-    field_error: english_field_error,
-    new_comment_by: english_new_comment_by,
-    new_comments: english_new_comments,
-    no_server_at: english_no_server_at,
-    server_answered: english_server_answered,
-};
+    /// The message for a field error, naming the field and the site owner's limit.
+    pub fn field_error(&self, field: Field, code: ErrorCode, rules: &FormRules) -> String {
+        let names = &self.fields;
+        let label = match field {
+            Field::Name => &names.name,
+            Field::Email => &names.email,
+            Field::Website => &names.website,
+            Field::Body => &names.body,
+            Field::ParentId => &names.parent_id,
+            Field::IdempotencyKey => &names.idempotency_key,
+        };
+        let max = match field {
+            Field::Name => rules.name.max_len,
+            Field::Email => rules.email.max_len,
+            Field::Website => rules.website.max_len,
+            _ => rules.body.max_len,
+        } as u64;
+        let errors = &self.errors;
+        let field_only = |template: &str| fill(template, &[("field", label)]);
+        match code {
+            ErrorCode::Required => field_only(&errors.required),
+            ErrorCode::TooLong => self.counted(&errors.too_long, max, "max", &[("field", label)]),
+            ErrorCode::InvalidEmail => errors.invalid_email.clone(),
+            ErrorCode::InvalidUrl => errors.invalid_url.clone(),
+            ErrorCode::InvalidCharacters => field_only(&errors.invalid_characters),
+            ErrorCode::UnknownParent => errors.unknown_parent.clone(),
+            ErrorCode::InvalidKey => errors.invalid_key.clone(),
+        }
+    }
 
-fn english_new_comment_by(author: &str) -> String {
-    format!("New comment by {author}")
-}
+    pub fn bad_json(&self, detail: &str) -> String {
+        fill(&self.api.bad_json, &[("detail", detail)])
+    }
 
-fn english_new_comments(count: u64) -> String {
-    format!("{count} new comments")
-}
+    pub fn thread_key(&self, error: ThreadKeyError) -> String {
+        match error {
+            ThreadKeyError::Empty => self.api.thread_key_empty.clone(),
+            ThreadKeyError::TooLong => fill(
+                &self.api.thread_key_too_long,
+                &[("max", &MAX_THREAD_KEY_LEN.to_string())],
+            ),
+            ThreadKeyError::InvalidCharacter => self.api.thread_key_invalid.clone(),
+        }
+    }
 
-fn english_no_server_at(url: &str) -> String {
-    format!("No Colloquy comment server answered at {url}.")
-}
+    /// The server's answer over the posting limit.
+    pub fn api_too_many_requests(&self, seconds: u64) -> String {
+        self.counted(&self.api.too_many_requests, seconds, "seconds", &[])
+    }
 
-fn english_server_answered(status: u16) -> String {
-    format!("The comment server answered {status}.")
-}
+    pub fn origin_refused(&self, origin: &str) -> String {
+        fill(&self.api.origin_refused, &[("origin", origin)])
+    }
 
-/// The catalog for a language tag such as `en-GB`. Only English exists yet, so every tag
-/// gets [`ENGLISH`] (and the widget's words say `lang="en"`); the tag still chooses how
-/// the widget writes dates.
-pub fn for_lang(_lang: &str) -> &'static Messages {
-    &ENGLISH
-}
-
-/// The server's own sentences: what its error answers say. They live apart from
-/// [`Messages`] because the widget never needs them (it shows the `message` an answer
-/// carries), so its wasm does not carry them either.
-pub struct ApiMessages {
-    pub bad_query: &'static str,
-    pub bad_sort: &'static str,
-    pub bad_comment_id: &'static str,
-    pub bad_event_id: &'static str,
-    pub too_many_readers: &'static str,
-    pub bad_json: fn(&str) -> String,
-    pub body_too_large: &'static str,
-    pub not_json: &'static str,
-    pub thread_key_not_text: &'static str,
-    pub thread_key: fn(ThreadKeyError) -> String,
-    pub no_such_endpoint: &'static str,
-    pub no_such_comment: &'static str,
-    pub wrong_edit_token: &'static str,
-    pub edit_window_closed: &'static str,
-    pub duplicate: &'static str,
-    pub too_many_requests: fn(u64) -> String,
-    pub fields_need_attention: &'static str,
-    pub origin_refused: fn(&str) -> String,
-    pub internal: &'static str,
     /// A thread's feed, named after the thread (its title in quotes, or its key).
-    pub feed_of_thread: fn(&str) -> String,
-    /// The feed of every thread's recent comments.
-    pub feed_of_recent: &'static str,
+    pub fn feed_of_thread(&self, thread: &str) -> String {
+        fill(&self.api.feed_of_thread, &[("thread", thread)])
+    }
+
     /// One comment in a feed: its author on its thread.
-    pub feed_entry: fn(&str, &str) -> String,
-}
-
-pub static API_ENGLISH: ApiMessages = ApiMessages {
-    bad_query: "The query string could not be read.",
-    bad_sort: "sort must be one of oldest, newest or top.",
-    bad_comment_id: "The comment id must be a whole number.",
-    bad_event_id: "after (or Last-Event-ID) must be an event id: a whole number from 0.",
-    too_many_readers: "This comment server follows as many live threads as it can; the page still works, reload it to see new comments.",
-    bad_json: english_bad_json,
-    body_too_large: "The request body is too large.",
-    not_json: "Send the comment as JSON with Content-Type: application/json.",
-    thread_key_not_text: "The thread key is not valid UTF-8 text.",
-    thread_key: english_thread_key,
-    no_such_endpoint: "There is no such API endpoint.",
-    no_such_comment: "There is no comment with this id.",
-    wrong_edit_token: "This edit token does not belong to this comment.",
-    edit_window_closed: "The edit window of this comment has closed.",
-    duplicate: "This comment was already posted here a few minutes ago.",
-    too_many_requests: english_too_many_requests,
-    fields_need_attention: "Some fields need attention.",
-    origin_refused: english_origin_refused,
-    internal: "The comment server had a problem; nothing was changed. Please try again.",
-    feed_of_thread: english_feed_of_thread,
-    feed_of_recent: "Recent comments",
-    feed_entry: english_feed_entry,
-};
-
-fn english_feed_of_thread(thread: &str) -> String {
-    format!("Comments on {thread}")
-}
-
-fn english_feed_entry(author: &str, thread: &str) -> String {
-    format!("{author} on {thread}")
-}
-
-fn english_bad_json(detail: &str) -> String {
-    format!("The request body is not valid JSON for this endpoint: {detail}")
-}
-
-fn english_thread_key(error: ThreadKeyError) -> String {
-    match error {
-        ThreadKeyError::Empty => "The thread key is empty.".to_owned(),
-        ThreadKeyError::TooLong => format!(
-            "The thread key is longer than {} characters.",
-            crate::thread_key::MAX_THREAD_KEY_LEN
-        ),
-        ThreadKeyError::InvalidCharacter => {
-            "The thread key may only contain letters, digits and - . _ ~ / : @ ! $ & ' ( ) * + , ; = %"
-                .to_owned()
-        }
-    }
-}
-
-fn english_too_many_requests(seconds: u64) -> String {
-    let unit = if seconds == 1 { "second" } else { "seconds" };
-    format!("You are posting too quickly. Try again in {seconds} {unit}.")
-}
-
-fn english_origin_refused(origin: &str) -> String {
-    format!("This site ({origin}) is not allowed to use this comment server.")
-}
-
-fn english_comment_count(count: u64) -> String {
-    match count {
-        0 => "No comments".to_owned(),
-        1 => "1 comment".to_owned(),
-        n => format!("{n} comments"),
-    }
-}
-
-fn english_too_many_requests_kept(seconds: u64) -> String {
-    let unit = if seconds == 1 { "second" } else { "seconds" };
-    format!("You are posting too quickly. Try again in {seconds} {unit}; your text is kept.")
-}
-
-fn english_comment_count_on(count: u64, title: &str) -> String {
-    format!("{} on “{title}”", english_comment_count(count))
-}
-
-fn english_reply_heading(author: &str) -> String {
-    format!("Reply to {author}")
-}
-
-fn english_reply_to(author: &str) -> String {
-    format!("Reply to {author}")
-}
-
-fn english_field_error(field: Field, code: ErrorCode, rules: &FormRules) -> String {
-    let label = match field {
-        Field::Name => "Name",
-        Field::Email => "Email",
-        Field::Website => "Website",
-        Field::Body => "Comment",
-        Field::ParentId => "The comment you reply to",
-        Field::IdempotencyKey => "The submission key",
-    };
-    let max = match field {
-        Field::Name => rules.name.max_len,
-        Field::Email => rules.email.max_len,
-        Field::Website => rules.website.max_len,
-        _ => rules.body.max_len,
-    };
-    match code {
-        ErrorCode::Required => format!("{label} is required."),
-        ErrorCode::TooLong => format!("{label} must be at most {max} characters."),
-        ErrorCode::InvalidEmail => "Enter an email address like name@example.org.".to_owned(),
-        ErrorCode::InvalidUrl => {
-            "Enter a web address starting with https:// or http://.".to_owned()
-        }
-        ErrorCode::InvalidCharacters => {
-            format!("{label} cannot contain line breaks or control characters.")
-        }
-        ErrorCode::UnknownParent => "The comment you are replying to no longer exists.".to_owned(),
-        ErrorCode::InvalidKey => {
-            "The submission key must be 1 to 64 letters, digits, '-' or '_'.".to_owned()
-        }
+    pub fn feed_entry(&self, author: &str, thread: &str) -> String {
+        fill(
+            &self.api.feed_entry,
+            &[("author", author), ("thread", thread)],
+        )
     }
 }
 
@@ -274,14 +414,20 @@ fn english_field_error(field: Field, code: ErrorCode, rules: &FormRules) -> Stri
 mod tests {
     use super::*;
 
+    fn english() -> Messages {
+        serde_json::from_str(ENGLISH_JSON).unwrap()
+    }
+
     #[test]
     fn counts_have_zero_singular_and_plural_forms() {
-        assert_eq!((ENGLISH.comment_count)(0), "No comments");
-        assert_eq!((ENGLISH.comment_count)(1), "1 comment");
-        assert_eq!((ENGLISH.comment_count)(7), "7 comments");
+        let en = english();
+        assert_eq!(en.comment_count(0), "No comments");
+        assert_eq!(en.comment_count(1), "1 comment");
+        assert_eq!(en.comment_count(7), "7 comments");
+        assert_eq!(en.comment_count_on(1, "Hello"), "1 comment on “Hello”");
         assert_eq!(
-            (ENGLISH.comment_count_on)(1, "Hello"),
-            "1 comment on “Hello”"
+            en.api_too_many_requests(1),
+            "You are posting too quickly. Try again in 1 second."
         );
     }
 
@@ -289,17 +435,61 @@ mod tests {
     fn length_errors_name_the_site_owners_limit() {
         let mut rules = FormRules::default();
         rules.website.max_len = 99;
-        let text = (ENGLISH.field_error)(Field::Website, ErrorCode::TooLong, &rules);
+        let text = english().field_error(Field::Website, ErrorCode::TooLong, &rules);
         assert_eq!(text, "Website must be at most 99 characters.");
     }
 
     #[test]
-    fn server_sentences_fill_in_their_details() {
-        assert_eq!(
-            (API_ENGLISH.too_many_requests)(1),
-            "You are posting too quickly. Try again in 1 second."
+    fn sentences_fill_in_their_details() {
+        let en = english();
+        assert!(en
+            .origin_refused("https://a.example")
+            .contains("https://a.example"));
+        assert!(en.thread_key(ThreadKeyError::TooLong).contains("256"));
+        assert_eq!(en.reply_heading("Ada"), "Reply to Ada");
+    }
+
+    #[test]
+    fn a_locale_decides_categories_and_digits() {
+        let arabic_like = Locale {
+            plural: |_, n| match n {
+                0 => PluralCategory::Zero,
+                1 => PluralCategory::One,
+                2 => PluralCategory::Two,
+                3..=10 => PluralCategory::Few,
+                _ => PluralCategory::Many,
+            },
+            number: |_, n| format!("#{n}"),
+        };
+        let mut words = english();
+        words.widget.comment_count = Plural(
+            [
+                ("two", "two: {count}"),
+                ("few", "few: {count}"),
+                ("other", "other"),
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .into(),
         );
-        assert!((API_ENGLISH.origin_refused)("https://a.example").contains("https://a.example"));
-        assert!((API_ENGLISH.thread_key)(ThreadKeyError::TooLong).contains("256"));
+        let words = words.with_locale(arabic_like);
+        assert_eq!(words.comment_count(2), "two: #2");
+        assert_eq!(words.comment_count(3), "few: #3");
+        assert_eq!(
+            words.comment_count(11),
+            "other",
+            "a missing category falls to other"
+        );
+    }
+
+    #[test]
+    fn reader_tags_find_their_catalog() {
+        assert_eq!(best_language("de-AT"), Some("de"));
+        assert_eq!(best_language("pt"), Some("pt-BR"));
+        assert_eq!(best_language("pt-pt"), Some("pt-PT"));
+        assert_eq!(best_language("zh-TW"), Some("zh-Hant"));
+        assert_eq!(best_language("zh-CN"), Some("zh-Hans"));
+        assert_eq!(best_language("no"), Some("nb"));
+        assert_eq!(best_language("en_GB"), Some("en"));
+        assert_eq!(best_language("tlh"), None);
     }
 }

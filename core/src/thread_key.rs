@@ -25,7 +25,7 @@ pub fn normalize_path(path: &str) -> String {
     }
 }
 
-/// Why a key was refused; the catalog (`messages::API_ENGLISH.thread_key`) words it.
+/// Why a key was refused; the catalog (`Messages::thread_key`) words it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ThreadKeyError {
     Empty,

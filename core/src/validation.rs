@@ -110,7 +110,7 @@ pub fn validate_new_comment(
             check_field(field, value, rules).map(|code| FieldError {
                 field,
                 code,
-                message: (messages.field_error)(field, code, rules),
+                message: messages.field_error(field, code, rules),
             })
         })
         .collect();
@@ -220,7 +220,11 @@ pub fn is_web_url(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::messages::ENGLISH;
+    use crate::messages::{Messages, ENGLISH_JSON};
+
+    fn english() -> Messages {
+        serde_json::from_str(ENGLISH_JSON).unwrap()
+    }
 
     fn valid_input() -> NewComment {
         NewComment {
@@ -235,7 +239,7 @@ mod tests {
     }
 
     fn codes(input: &NewComment) -> Vec<(Field, ErrorCode)> {
-        match validate_new_comment(input, &FormRules::default(), &ENGLISH) {
+        match validate_new_comment(input, &FormRules::default(), &english()) {
             Ok(_) => Vec::new(),
             Err(errors) => errors.into_iter().map(|e| (e.field, e.code)).collect(),
         }
@@ -246,7 +250,7 @@ mod tests {
         let mut input = valid_input();
         input.name = "  Ada  ".into();
         input.website = " https://ada.example ".into();
-        let valid = validate_new_comment(&input, &FormRules::default(), &ENGLISH).unwrap();
+        let valid = validate_new_comment(&input, &FormRules::default(), &english()).unwrap();
         assert_eq!(valid.name, "Ada");
         assert_eq!(valid.website.as_deref(), Some("https://ada.example"));
         assert_eq!(valid.email.as_deref(), Some("ada@example.org"));
@@ -305,7 +309,7 @@ mod tests {
         let mut input = valid_input();
         input.email.clear();
         input.name = "Adam".into();
-        let errors = validate_new_comment(&input, &rules, &ENGLISH).unwrap_err();
+        let errors = validate_new_comment(&input, &rules, &english()).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].code, ErrorCode::TooLong);
         assert!(errors[0].message.contains('3'), "{}", errors[0].message);

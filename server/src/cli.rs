@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::import::engine::{self, KeyMapping, Options, Source, Summary};
 use crate::import::{colloquy, disqus, isso, wordpress};
 use crate::storage::{self, Store};
+use crate::words;
 
 /// The Colloquy comment server.
 ///
@@ -147,7 +148,7 @@ pub async fn run(config: &Config, command: Command) -> Result<(), String> {
             };
             for key in [from, to] {
                 colloquy_core::thread_key::check_thread_key(key)
-                    .map_err(|error| (colloquy_core::messages::API_ENGLISH.thread_key)(error))?;
+                    .map_err(|error| words::current().thread_key(error))?;
             }
             let moved = store
                 .move_thread(from, to, merge)

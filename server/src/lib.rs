@@ -27,6 +27,8 @@ pub mod storage;
 pub mod thread_cache;
 /// Edit tokens: derived, returned once, stored only as hashes.
 pub mod tokens;
+/// The server's words in the reader's language.
+pub mod words;
 
 use std::future::Future;
 

@@ -96,7 +96,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         let field = FORM_FIELDS[index];
         let error = form
             .error_for(field)
-            .map(|code| AttrValue::from((messages.field_error)(field, code, &rules)));
+            .map(|code| AttrValue::from(messages.field_error(field, code, &rules)));
         html! {
             <FormField
                 id={format!("{}-{}", form_id, field.as_str())}
@@ -118,29 +118,33 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
     let feedback = match &form.submission {
         Submission::Failed(failure) => {
             let text = match failure {
-                Failure::Network => messages.network_failed.to_owned(),
-                Failure::Server => messages.server_failed.to_owned(),
-                Failure::Refused(message) => format!("{} {message}", messages.rejected),
-                Failure::TooManyRequests(seconds) => (messages.too_many_requests)(*seconds),
+                Failure::Network => messages.widget.network_failed.clone(),
+                Failure::Server => messages.widget.server_failed.clone(),
+                Failure::Refused(message) => {
+                    format!("{} {message}", messages.widget.rejected.as_str())
+                }
+                Failure::TooManyRequests(seconds) => messages.too_many_requests(*seconds),
                 Failure::Status(status) => {
                     format!(
                         "{} {}",
-                        messages.rejected,
-                        (messages.server_answered)(*status)
+                        messages.widget.rejected.as_str(),
+                        messages.server_answered(*status)
                     )
                 }
             };
             html! {
                 <div class="feedback failed" role="alert">
                     <p>{text}</p>
-                    <button part="button" type="submit" class="retry">{messages.retry}</button>
+                    <button part="button" type="submit" class="retry">{messages.widget.retry.as_str()}</button>
                 </div>
             }
         }
-        Submission::Sent => html! { <p class="feedback sent" role="status">{messages.posted}</p> },
+        Submission::Sent => {
+            html! { <p class="feedback sent" role="status">{messages.widget.posted.as_str()}</p> }
+        }
         Submission::Editing if !form.errors.is_empty() || form.notice.is_some() => html! {
             <p class="feedback invalid" role="alert">
-                {form.notice.clone().unwrap_or_else(|| messages.fix_fields.to_owned())}
+                {form.notice.clone().unwrap_or_else(|| messages.widget.fix_fields.clone())}
             </p>
         },
         _ => html! {},
@@ -158,26 +162,26 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         >
             <h3 id={heading_id}>{props.heading.clone()}</h3>
             <div class="identity">
-                {field(0, messages.name_label, "text", "name", rules.name.required, None)}
-                {field(1, messages.email_label, "email", "email", rules.email.required, Some(messages.email_note))}
-                {field(2, messages.website_label, "url", "url", rules.website.required, None)}
+                {field(0, messages.widget.name_label.as_str(), "text", "name", rules.name.required, None)}
+                {field(1, messages.widget.email_label.as_str(), "email", "email", rules.email.required, Some(messages.widget.email_note.as_str()))}
+                {field(2, messages.widget.website_label.as_str(), "url", "url", rules.website.required, None)}
             </div>
-            {field(3, messages.body_label, "textarea", "off", rules.body.required, Some(messages.body_hint))}
+            {field(3, messages.widget.body_label.as_str(), "textarea", "off", rules.body.required, Some(messages.widget.body_hint.as_str()))}
             // Off-screen and out of the tab order: people never fill it, form-filling bots do.
             <div class="trap" aria-hidden="true">
                 <label>
-                    {messages.honeypot_label}
+                    {messages.widget.honeypot_label.as_str()}
                     <input type="text" name="homepage" tabindex="-1" autocomplete="off" ref={honeypot} />
                 </label>
             </div>
             {feedback}
             <div class="buttons">
                 <button part="button" type="submit" class="submit" disabled={sending}>
-                    {if sending { messages.submitting } else { messages.submit }}
+                    {if sending { messages.widget.submitting.as_str() } else { messages.widget.submit.as_str() }}
                 </button>
                 if let Some(on_cancel) = &props.on_cancel {
                     <button part="button" type="button" class="cancel" onclick={on_cancel.reform(|_: MouseEvent| ())}>
-                        {messages.cancel}
+                        {messages.widget.cancel.as_str()}
                     </button>
                 }
             </div>

@@ -37,7 +37,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
     };
     let reply_to = match &props.parent_author {
         Some(parent) if props.depth > MAX_INDENT => {
-            html! { <span class="reply-to">{(messages.reply_to)(parent)}</span> }
+            html! { <span class="reply-to">{messages.reply_to(parent)}</span> }
         }
         _ => html! {},
     };
@@ -63,7 +63,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
                 <div class="body">{render_markdown(&comment.body)}</div>
                 if !props.replying {
                     <footer class="actions">
-                        <button part="button" type="button" class="reply" onclick={on_reply}>{messages.reply}</button>
+                        <button part="button" type="button" class="reply" onclick={on_reply}>{messages.widget.reply.as_str()}</button>
                     </footer>
                 }
                 {props.children.clone()}

@@ -33,8 +33,8 @@ pub fn NewsAnnouncer(props: &NewsAnnouncerProps) -> Html {
     let messages = use_thread_context().messages;
     let text = match props.news.as_slice() {
         [] => String::new(),
-        [(_, author)] => (messages.new_comment_by)(author),
-        several => (messages.new_comments)(several.len() as u64),
+        [(_, author)] => messages.new_comment_by(author),
+        several => messages.new_comments(several.len() as u64),
     };
     html! {
         <div class="news visually-hidden" role="status" aria-live="polite" aria-atomic="true">

@@ -12,6 +12,7 @@ use crate::api::{Api, ApiError};
 use crate::context::ThreadContext;
 use crate::hooks::use_live_updates;
 use crate::state::{Load, ThreadAction, ThreadState};
+use crate::words::{self, use_catalog};
 
 /// The thread itself, drawn wherever its parent puts it: the count, the comments with their
 /// replies, and the form. It takes the same props as [`CommentThread`](crate::CommentThread)
@@ -28,8 +29,14 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     let state = use_reducer(ThreadState::default);
     let reloads = use_state(|| 0u32);
     let section = use_node_ref();
+    let tag = words::language(&props.lang);
+    let api = Api::new(&props.api).with_lang(tag);
+    // While another language's words are on their way the thread loads all the same,
+    // out of sight: no reader sees English flash before their own words.
+    let catalog = use_catalog(&api, tag);
     let context = ThreadContext::new(
-        Api::new(&props.api),
+        catalog.unwrap_or_else(words::english),
+        api,
         props.thread.clone(),
         props.lang.clone(),
         state.rules,
@@ -76,9 +83,9 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                         // Another thread's page: something between us and the server
                         // (a proxy decoding `%2F`, say) changed the key. Say so, rather
                         // than wait forever for the page asked for.
-                        Ok(_) => messages.load_failed,
-                        Err(ApiError::Refused(403, _)) => messages.origin_refused,
-                        Err(_) => messages.load_failed,
+                        Ok(_) => messages.widget.load_failed.as_str(),
+                        Err(ApiError::Refused(403, _)) => messages.widget.origin_refused.as_str(),
+                        Err(_) => messages.widget.load_failed.as_str(),
                     };
                     dispatcher.dispatch(ThreadAction::LoadFailed(thread, failed));
                 });
@@ -92,7 +99,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     // URL (`data-api`): say which URL was tried, in the widget and to the site owner's
     // console.
     let no_server = match (&state.load, &state.no_server_at) {
-        (Load::Failed(_), Some(url)) => Some((messages.no_server_at)(url)),
+        (Load::Failed(_), Some(url)) => Some(messages.no_server_at(url)),
         _ => None,
     };
     use_effect_with(no_server.clone(), |no_server| {
@@ -112,15 +119,17 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     let on_announced = actions.reform(|()| ThreadAction::NewsAnnounced);
 
     let status = match &state.load {
-        Load::Loading => html! { <p class="status" role="status">{messages.loading}</p> },
+        Load::Loading => {
+            html! { <p class="status" role="status">{messages.widget.loading.as_str()}</p> }
+        }
         Load::Failed(message) => html! {
             <div class="status failed" role="alert">
                 <p>{no_server.unwrap_or_else(|| (*message).to_owned())}</p>
-                <button part="button" type="button" class="retry" onclick={retry}>{messages.retry}</button>
+                <button part="button" type="button" class="retry" onclick={retry}>{messages.widget.retry.as_str()}</button>
             </div>
         },
         Load::Loaded if state.comments.is_empty() => {
-            html! { <p class="status empty">{messages.empty}</p> }
+            html! { <p class="status empty">{messages.widget.empty.as_str()}</p> }
         }
         Load::Loaded => html! {},
     };
@@ -152,7 +161,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                 if replying {
                     <CommentForm
                         parent_id={Some(comment.id)}
-                        heading={(messages.reply_heading)(&comment.author)}
+                        heading={messages.reply_heading(&comment.author)}
                         on_posted={on_posted.clone()}
                         on_cancel={Some(on_cancel_reply.clone())}
                     />
@@ -162,12 +171,19 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     });
 
     let heading = match &props.title {
-        Some(title) => (messages.comment_count_on)(state.total, title),
-        None => (messages.comment_count)(state.total),
+        Some(title) => messages.comment_count_on(state.total, title),
+        None => messages.comment_count(state.total),
     };
     html! {
         <ContextProvider<ThreadContext> {context}>
-            <section class={classes!("colloquy", props.theme.class())} part="thread" lang={messages.lang} ref={section}>
+            <section
+                class={classes!("colloquy", props.theme.class(), catalog.is_none().then_some("awaiting-words"))}
+                part="thread"
+                lang={messages.lang.clone()}
+                dir={messages.dir.as_str()}
+                aria-busy={catalog.is_none().then_some("true")}
+                ref={section}
+            >
                 <h2 class="count" part="count">{heading}</h2>
                 <NewsAnnouncer news={state.news.clone()} {on_announced} />
                 {status}
@@ -179,7 +195,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                 <CommentForm
                     key={props.thread.to_string()}
                     parent_id={None}
-                    heading={messages.leave_comment}
+                    heading={messages.widget.leave_comment.as_str()}
                     {on_posted}
                 />
             </section>

@@ -21,7 +21,25 @@ pub fn build() -> Result<(), String> {
     run(trunk, "building the widget")?;
     let dist = workspace_root().join("dist");
     strip_build_instructions(&dist.join("index.html"))?;
+    copy_catalogs(&dist)?;
     finish_loader(&dist)
+}
+
+/// Every language's catalog beside the widget (`dist/locales/<tag>.json`): the widget
+/// fetches the one its reader needs (English is compiled in).
+fn copy_catalogs(dist: &Path) -> Result<(), String> {
+    let source = workspace_root().join("core").join("locales");
+    let target = dist.join("locales");
+    std::fs::create_dir_all(&target).map_err(|e| format!("creating {target:?}: {e}"))?;
+    let entries = std::fs::read_dir(&source).map_err(|e| format!("reading {source:?}: {e}"))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            std::fs::copy(&path, target.join(entry.file_name()))
+                .map_err(|e| format!("copying {path:?}: {e}"))?;
+        }
+    }
+    Ok(())
 }
 
 /// Trunk leaves its own `<link data-trunk …>` tags in the page when it injects nothing;

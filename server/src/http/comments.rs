@@ -5,7 +5,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use colloquy_core::messages::{API_ENGLISH, ENGLISH};
 use colloquy_core::model::{Comment, CreatedComment, ErrorBody, NewComment, ThreadPage};
 use colloquy_core::time::format_rfc3339;
 use colloquy_core::validation::{validate_new_comment, ErrorCode, Field, ValidComment};
@@ -16,6 +15,7 @@ use crate::clock::now_ms;
 use crate::state::AppState;
 use crate::storage::Inserted;
 use crate::tokens::token_hash;
+use crate::words;
 
 pub fn router() -> Router<AppState> {
     Router::new().route(
@@ -102,8 +102,8 @@ pub(super) async fn create_comment(
     ThreadKey(thread): ThreadKey,
     ApiJson(input): ApiJson<NewComment>,
 ) -> Result<(StatusCode, Json<CreatedComment>), ApiError> {
-    let comment =
-        validate_new_comment(&input, &state.rules, &ENGLISH).map_err(ApiError::Validation)?;
+    let comment = validate_new_comment(&input, &state.rules, words::current())
+        .map_err(ApiError::Validation)?;
     if !input.honeypot.trim().is_empty() {
         tracing::info!(%thread, "dropped a comment that filled the honeypot");
         return Ok(quiet_drop(comment));
@@ -143,7 +143,9 @@ pub(super) async fn create_comment(
             (StatusCode::CREATED, stored)
         }
         Inserted::Replayed(stored) => (StatusCode::OK, stored),
-        Inserted::Duplicate => return Err(ApiError::Conflict(API_ENGLISH.duplicate.into())),
+        Inserted::Duplicate => {
+            return Err(ApiError::Conflict(words::current().api.duplicate.clone()))
+        }
     };
     Ok((
         status,

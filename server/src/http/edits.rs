@@ -5,7 +5,6 @@
 use axum::extract::State;
 use axum::routing::patch;
 use axum::{Json, Router};
-use colloquy_core::messages::API_ENGLISH;
 use colloquy_core::model::{Comment, CommentEdit, ErrorBody};
 use colloquy_core::validation::{check_field, Field};
 
@@ -14,6 +13,7 @@ use super::ApiError;
 use crate::clock::now_ms;
 use crate::state::AppState;
 use crate::tokens::token_matches;
+use crate::words;
 
 /// How long after posting a comment may be edited.
 pub const EDIT_WINDOW_SECS: u64 = 15 * 60;
@@ -46,13 +46,17 @@ pub(super) async fn edit_comment(
     EditToken(token): EditToken,
     ApiJson(edit): ApiJson<CommentEdit>,
 ) -> Result<Json<Comment>, ApiError> {
-    let missing = || ApiError::NotFound(API_ENGLISH.no_such_comment.into());
+    let missing = || ApiError::NotFound(words::current().api.no_such_comment.clone());
     let facts = state.store.edit_facts(id).await?.ok_or_else(missing)?;
     if !token_matches(&token, &facts.edit_token_hash) {
-        return Err(ApiError::Forbidden(API_ENGLISH.wrong_edit_token.into()));
+        return Err(ApiError::Forbidden(
+            words::current().api.wrong_edit_token.clone(),
+        ));
     }
     if now_ms() - facts.created_at_ms > EDIT_WINDOW_SECS as i64 * 1000 {
-        return Err(ApiError::Forbidden(API_ENGLISH.edit_window_closed.into()));
+        return Err(ApiError::Forbidden(
+            words::current().api.edit_window_closed.clone(),
+        ));
     }
     if let Some(code) = check_field(Field::Body, &edit.body, &state.rules) {
         return Err(ApiError::invalid(Field::Body, code, &state.rules));

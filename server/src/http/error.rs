@@ -2,12 +2,12 @@ use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use colloquy_core::messages::{API_ENGLISH, ENGLISH};
 use colloquy_core::model::ErrorBody;
 use colloquy_core::rules::FormRules;
 use colloquy_core::validation::{ErrorCode, Field, FieldError};
 
 use crate::storage::StoreError;
+use crate::words;
 
 /// Every way a request can fail, each with its status. Internal details are logged, never
 /// sent: the client gets a readable sentence and, for field errors, the codes its form
@@ -44,7 +44,7 @@ impl ApiError {
         ApiError::Validation(vec![FieldError {
             field,
             code,
-            message: (ENGLISH.field_error)(field, code, rules),
+            message: words::current().field_error(field, code, rules),
         }])
     }
 }
@@ -72,7 +72,7 @@ impl IntoResponse for ApiError {
                 (StatusCode::SERVICE_UNAVAILABLE, message, Vec::new())
             }
             ApiError::TooManyRequests(seconds) => {
-                let message = (API_ENGLISH.too_many_requests)(seconds);
+                let message = words::current().api_too_many_requests(seconds);
                 let mut response = (
                     StatusCode::TOO_MANY_REQUESTS,
                     Json(ErrorBody {
@@ -88,14 +88,14 @@ impl IntoResponse for ApiError {
             }
             ApiError::Validation(errors) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                API_ENGLISH.fields_need_attention.to_owned(),
+                words::current().api.fields_need_attention.clone(),
                 errors,
             ),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    API_ENGLISH.internal.to_owned(),
+                    words::current().api.internal.clone(),
                     Vec::new(),
                 )
             }

@@ -11,7 +11,6 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
-use colloquy_core::messages::API_ENGLISH;
 use colloquy_core::model::{CommentEvent, ErrorBody};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc;
@@ -23,6 +22,7 @@ use super::ApiError;
 use crate::live::{SubscribeError, Subscription, BATCH};
 use crate::state::AppState;
 use crate::storage::{Store, StoredEvent};
+use crate::words;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/threads/{key}/events", get(thread_events))
@@ -55,7 +55,9 @@ pub(super) async fn thread_events(
         .subscribe(&thread)
         .await
         .map_err(|error| match error {
-            SubscribeError::Full => ApiError::Unavailable(API_ENGLISH.too_many_readers.into()),
+            SubscribeError::Full => {
+                ApiError::Unavailable(words::current().api.too_many_readers.clone())
+            }
             SubscribeError::Store(error) => error.into(),
         })?;
     let after = match after {

@@ -9,7 +9,6 @@ use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Query, Req
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use colloquy_core::messages::API_ENGLISH;
 use colloquy_core::thread_key::check_thread_key;
 use colloquy_core::tree::Sort;
 use ipnet::IpNet;
@@ -18,6 +17,7 @@ use serde::Deserialize;
 
 use super::ApiError;
 use crate::state::AppState;
+use crate::words;
 
 /// A JSON body.
 pub struct ApiJson<T>(pub T);
@@ -40,12 +40,12 @@ where
 fn json_rejection(rejection: JsonRejection) -> ApiError {
     match rejection.status() {
         StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::PayloadTooLarge(API_ENGLISH.body_too_large.into())
+            ApiError::PayloadTooLarge(words::current().api.body_too_large.clone())
         }
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            ApiError::UnsupportedMediaType(API_ENGLISH.not_json.into())
+            ApiError::UnsupportedMediaType(words::current().api.not_json.clone())
         }
-        _ => ApiError::BadRequest((API_ENGLISH.bad_json)(&rejection.body_text())),
+        _ => ApiError::BadRequest(words::current().bad_json(&rejection.body_text())),
     }
 }
 
@@ -58,9 +58,9 @@ impl<S: Send + Sync> FromRequestParts<S> for ThreadKey {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let Path(key) = Path::<String>::from_request_parts(parts, state)
             .await
-            .map_err(|_| ApiError::BadRequest(API_ENGLISH.thread_key_not_text.into()))?;
+            .map_err(|_| ApiError::BadRequest(words::current().api.thread_key_not_text.clone()))?;
         check_thread_key(&key)
-            .map_err(|error| ApiError::BadRequest((API_ENGLISH.thread_key)(error)))?;
+            .map_err(|error| ApiError::BadRequest(words::current().thread_key(error)))?;
         Ok(ThreadKey(key))
     }
 }
@@ -74,7 +74,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CommentId {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let Path(id) = Path::<i64>::from_request_parts(parts, state)
             .await
-            .map_err(|_| ApiError::BadRequest(API_ENGLISH.bad_comment_id.into()))?;
+            .map_err(|_| ApiError::BadRequest(words::current().api.bad_comment_id.clone()))?;
         Ok(CommentId(id))
     }
 }
@@ -92,12 +92,12 @@ impl<S: Send + Sync> FromRequestParts<S> for SortQuery {
         }
         let Query(raw) = Query::<Raw>::from_request_parts(parts, state)
             .await
-            .map_err(|_| ApiError::BadRequest(API_ENGLISH.bad_query.into()))?;
+            .map_err(|_| ApiError::BadRequest(words::current().api.bad_query.clone()))?;
         match raw.sort.as_deref() {
             None => Ok(SortQuery(Sort::default())),
             Some(text) => Sort::parse(text)
                 .map(SortQuery)
-                .ok_or_else(|| ApiError::BadRequest(API_ENGLISH.bad_sort.into())),
+                .ok_or_else(|| ApiError::BadRequest(words::current().api.bad_sort.clone())),
         }
     }
 }
@@ -137,7 +137,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ResumeAfter {
         }
         let Query(raw) = Query::<Raw>::from_request_parts(parts, state)
             .await
-            .map_err(|_| ApiError::BadRequest(API_ENGLISH.bad_query.into()))?;
+            .map_err(|_| ApiError::BadRequest(words::current().api.bad_query.clone()))?;
         let header = parts
             .headers
             .get("last-event-id")
@@ -147,7 +147,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ResumeAfter {
                 .parse::<i64>()
                 .ok()
                 .filter(|id| *id >= 0)
-                .ok_or_else(|| ApiError::BadRequest(API_ENGLISH.bad_event_id.into()))
+                .ok_or_else(|| ApiError::BadRequest(words::current().api.bad_event_id.clone()))
         };
         let after = raw.after.map(parse).transpose()?;
         let seen = header.map(parse).transpose()?;

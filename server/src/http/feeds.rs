@@ -40,7 +40,6 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use colloquy_core::messages::API_ENGLISH;
 use colloquy_core::model::{Comment, ErrorBody};
 use colloquy_core::time::format_rfc3339;
 use colloquy_core::validation::is_web_url;
@@ -54,6 +53,7 @@ use super::ApiError;
 use crate::feed_html::{element, empty_element, text_element, write_comment, RelativeLinks};
 use crate::state::AppState;
 use crate::tokens::ServerSecret;
+use crate::words;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -98,7 +98,7 @@ pub(super) async fn thread_feed(
         .collect();
     let feed = Feed {
         id: context.ids.named(&format!("thread:{thread}")),
-        title: (API_ENGLISH.feed_of_thread)(&thread_name(&thread, title.as_deref())),
+        title: words::current().feed_of_thread(&thread_name(&thread, title.as_deref())),
         page,
         entries,
     };
@@ -133,7 +133,7 @@ pub(super) async fn recent_feed(State(state): State<AppState>) -> Result<Respons
         .collect();
     let feed = Feed {
         id: context.ids.named("recent"),
-        title: API_ENGLISH.feed_of_recent.to_owned(),
+        title: words::current().api.feed_of_recent.clone(),
         page: None,
         entries,
     };
@@ -157,7 +157,7 @@ impl Context {
     fn entry(&self, thread: &str, title: Option<&str>, comment: Comment) -> Entry {
         Entry {
             id: self.ids.named(&format!("comment:{}", comment.id)),
-            title: (API_ENGLISH.feed_entry)(&comment.author, &thread_name(thread, title)),
+            title: words::current().feed_entry(&comment.author, &thread_name(thread, title)),
             author_uri: comment.website.filter(|website| is_web_url(website)),
             author: comment.author,
             published: comment.created_at,

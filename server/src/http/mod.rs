@@ -18,7 +18,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use colloquy_core::messages::API_ENGLISH;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
@@ -26,6 +25,7 @@ use tower_http::trace::TraceLayer;
 pub use error::ApiError;
 
 use crate::state::AppState;
+use crate::words;
 
 pub fn router(state: AppState) -> Router {
     let body_limit = request_body_limit(&state);
@@ -36,7 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(events::router())
         .merge(feeds::router())
         .merge(openapi::router())
-        .fallback(|| async { ApiError::NotFound(API_ENGLISH.no_such_endpoint.into()) })
+        .fallback(|| async { ApiError::NotFound(words::current().api.no_such_endpoint.clone()) })
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(cors_layer(&state.allowed_origins))
         .layer(axum::middleware::from_fn_with_state(
@@ -49,6 +49,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         // A bug must cost one request a JSON 500, never the process or a torn connection.
         .layer(CatchPanicLayer::custom(panic_response))
+        // Outermost, so every answer (a refused origin, a panic) is in the reader's words.
+        .layer(axum::middleware::from_fn(words::in_the_readers_language))
         .layer(TraceLayer::new_for_http())
 }
 

@@ -9,10 +9,10 @@ use axum::http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, HOST, ORIGIN, VARY};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use colloquy_core::messages::API_ENGLISH;
 
 use super::ApiError;
 use crate::state::AppState;
+use crate::words;
 
 pub async fn origin_gate(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let Some(origin) = request.headers().get(ORIGIN).cloned() else {
@@ -28,7 +28,7 @@ pub async fn origin_gate(State(state): State<AppState>, request: Request, next: 
         path = %request.uri().path(),
         "refused a request from an origin that is not allowed (add it with --allowed-origin)"
     );
-    let mut response = ApiError::Forbidden((API_ENGLISH.origin_refused)(text)).into_response();
+    let mut response = ApiError::Forbidden(words::current().origin_refused(text)).into_response();
     response
         .headers_mut()
         .insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin);
