@@ -19,7 +19,8 @@
   // Replaced at build time by a hash of the widget, so its files can be cached for a year.
   var build = "__COLLOQUY_BUILD__";
   var OPTIONS = ["thread", "api", "title", "theme", "lang", "sort"];
-  var mounts = new WeakMap(); // element -> { live: bool, given: options }
+  // element -> { live: bool, given: options }
+  var mounts = new WeakMap();
   var loading = null;
   var glue = null;
 
@@ -43,18 +44,27 @@
     var canonical = document.querySelector('link[rel="canonical"][href]');
     options.path = canonical ? new URL(canonical.href, location.href).pathname : location.pathname;
     options.api = options.api || defaultApi;
-    options.lang = options.lang || document.documentElement.lang || "en";
+    // No language named: the page's, else the widget takes the browser's.
+    options.lang = options.lang || document.documentElement.lang || navigator.language;
     return options;
   }
 
   function start(element) {
     loadWidget().then(function () {
       var entry = mounts.get(element);
-      if (!entry || entry.live) return; // unmounted (or mounted) while the wasm loaded
+      // Unmounted (or mounted) while the wasm loaded.
+      if (!entry || entry.live) return;
       glue.mount(element, optionsOf(element, entry.given));
       entry.live = true;
     }).catch(function (error) {
-      (element.shadowRoot || element).textContent = "The comments could not be loaded.";
+      // In English at once, then in the words of the reader's catalog, when there is
+      // one of that tag's exact name (a JSON module; where those are unknown, English stays).
+      var target = element.shadowRoot || element;
+      var english = (target.textContent = "The comments could not be loaded.");
+      import(assets + "locales/" + optionsOf(element).lang + ".json", { with: { type: "json" } })
+        .then(function (catalog) {
+          if (target.textContent == english) target.textContent = catalog.default.widget.load_failed;
+        }, function () {});
       console.error("Colloquy: the comment widget could not start:", error);
     });
   }
@@ -71,7 +81,8 @@
   function mount(element, given) {
     if (mounts.has(element)) return update(element, given);
     mounts.set(element, { live: false, given: given });
-    if (!element.shadowRoot) element.textContent = "Loading comments…";
+    // No words yet (they would be English for a moment): the widget brings them.
+    if (!element.shadowRoot) element.textContent = "…";
     var eager = (given && given.loading) || element.getAttribute("data-loading") ||
       element.getAttribute("loading");
     if (eager === "eager" || !observer) start(element);

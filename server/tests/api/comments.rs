@@ -2,6 +2,7 @@
 
 use colloquy_core::model::{CreatedComment, PublicConfig, ThreadPage};
 use colloquy_core::rules::FormRules;
+use colloquy_core::validation::{ErrorCode, Field};
 use colloquy_server::AppState;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -123,6 +124,47 @@ async fn null_fields_count_as_absent(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(edit.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    server.stop().await;
+}
+
+/// The server answers in the reader's language (the widget sends its own as
+/// `Accept-Language`), English when it has no catalog for it.
+async fn errors_come_in_the_readers_language(engine: Engine) {
+    let place = Place::new(engine).await;
+    let server = TestServer::on(&place).await;
+    let post_in = |language: &'static str| {
+        server
+            .client
+            .post(server.url("/api/v1/threads/t/comments"))
+            .header("accept-language", language)
+            .json(&json!({"name": "", "email": "a@private.example", "body": "x", "idempotency_key": "k"}))
+            .send()
+    };
+    let rules = FormRules::default();
+    for (header, tag) in [
+        ("de-AT, de;q=0.9", "de"),
+        ("ar", "ar"),
+        ("tlh", "en"),
+        ("zh-TW", "zh-Hant"),
+    ] {
+        let answer = error_body(post_in(header).await.unwrap()).await;
+        let words = colloquy_server::words::catalog(tag);
+        assert_eq!(answer.message, words.api.fields_need_attention, "{header}");
+        assert_eq!(
+            answer.errors[0].message,
+            words.field_error(Field::Name, ErrorCode::Required, &rules),
+            "{header}"
+        );
+    }
+    assert_ne!(
+        colloquy_server::words::catalog("de")
+            .api
+            .fields_need_attention,
+        colloquy_server::words::catalog("en")
+            .api
+            .fields_need_attention,
+        "German is not English"
+    );
     server.stop().await;
 }
 
@@ -277,6 +319,7 @@ async fn the_demo_thread_is_seeded_once(engine: Engine) {
 }
 
 on_both_engines!(
+    errors_come_in_the_readers_language,
     config_publishes_the_rules_and_the_edit_window,
     a_posted_comment_is_listed_in_its_thread_only,
     invalid_comments_get_every_field_error_and_store_nothing,
