@@ -56,6 +56,9 @@ pub struct PayloadSizes {
     pub css_inside_wasm: Sizes,
     /// wasm + JS glue.
     pub widget_total: Sizes,
+    /// The largest language file a reader of another language than English downloads
+    /// (`dist/locales/<tag>.json`), by its tag; English is inside the wasm.
+    pub largest_language: (String, Sizes),
 }
 
 impl PayloadSizes {
@@ -69,8 +72,27 @@ impl PayloadSizes {
             js_glue,
             css_inside_wasm: Sizes::of(&read(css)),
             widget_total: wasm.add(js_glue),
+            largest_language: largest_language(&dist.join("locales")),
         }
     }
+}
+
+/// The language file that weighs most gzipped, by its tag.
+fn largest_language(folder: &Path) -> (String, Sizes) {
+    std::fs::read_dir(folder)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|entry| {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    let tag = name.strip_suffix(".json")?.to_owned();
+                    Some((tag, Sizes::of(&read(&entry.path()))))
+                })
+                .max_by_key(|(_, sizes)| sizes.gzip)
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| ("none".to_owned(), Sizes::of(&[])))
 }
 
 /// One entry of `variants.json`, which xtask writes beside the builds of the size steps.

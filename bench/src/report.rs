@@ -322,6 +322,12 @@ impl Report {
             "(the stylesheet, counted inside the wasm)",
             &p.css_inside_wasm,
         );
+        let (tag, sizes) = &p.largest_language;
+        size_row(
+            md,
+            &format!("largest language file, `locales/{tag}.json` (fetched when a reader needs it; English is inside the wasm)"),
+            sizes,
+        );
     }
 
     fn write_size_steps(&self, md: &mut String) {
@@ -524,6 +530,7 @@ mod tests {
             js_glue: sizes(8_000),
             css_inside_wasm: sizes(1_800),
             widget_total: sizes(208_000),
+            largest_language: ("ar".into(), sizes(9_000)),
         };
         let render = vec![RenderRow {
             comments: 1_000,
