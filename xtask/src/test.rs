@@ -135,6 +135,7 @@ pub fn run() -> Result<ExitCode, String> {
     let schemathesis = tools::ensure_schemathesis()?;
     let postgres = tools::ensure_postgres()?;
     let feedparser = tools::ensure_feedparser()?;
+    let axe = tools::ensure_axe_core()?;
     let nginx = tools::ensure_nginx()?;
     let mut tally = Tally::default();
 
@@ -278,6 +279,7 @@ pub fn run() -> Result<ExitCode, String> {
                 ("COLLOQUY_SCHEMATHESIS", schemathesis.into_os_string()),
                 ("COLLOQUY_YEW_EXAMPLE", example.into_os_string()),
                 ("COLLOQUY_NGINX", nginx.into_os_string()),
+                ("COLLOQUY_AXE", axe.into_os_string()),
             ];
             environment.push(("COLLOQUY_TEST_POSTGRES", postgres.clone().into()));
             journeys::run_all(&mut tally, &environment);
