@@ -332,3 +332,37 @@ pub fn ensure_feedparser() -> Result<PathBuf, String> {
         )),
     }
 }
+
+pub const AXE_CORE_VERSION: &str = "4.14.1";
+
+/// axe-core (npm package `axe-core`), the accessibility rules the accessibility journeys
+/// inject into host pages. Returns its `axe.min.js`, for `COLLOQUY_AXE`. Its version is
+/// read from the installed package, so a different one already in the tools folder is
+/// replaced by the pinned one.
+pub fn ensure_axe_core() -> Result<PathBuf, String> {
+    let package = tools_dir().join("node_modules").join("axe-core");
+    let script = package.join("axe.min.js");
+    // The first `"version": "…"` of package.json is the package's own (npm writes it
+    // before any nested object).
+    let installed = || {
+        let manifest = std::fs::read_to_string(package.join("package.json")).ok()?;
+        let (_, after) = manifest.split_once("\"version\"")?;
+        let value = after.trim_start().strip_prefix(':')?.trim_start();
+        let value = value.strip_prefix('"')?;
+        value.split_once('"').map(|(version, _)| version.to_owned())
+    };
+    if script.is_file() && installed().as_deref() == Some(AXE_CORE_VERSION) {
+        return Ok(script);
+    }
+    npm_install(
+        &format!("axe-core@{AXE_CORE_VERSION}"),
+        "the accessibility rules",
+    )?;
+    match installed() {
+        Some(version) if version == AXE_CORE_VERSION && script.is_file() => Ok(script),
+        other => Err(format!(
+            "axe-core {AXE_CORE_VERSION} was installed, but {} holds {other:?}",
+            package.display()
+        )),
+    }
+}
