@@ -71,7 +71,8 @@ pub fn use_catalog(api: &Api, tag: &'static str) -> Option<&'static Messages> {
     } else {
         cached(tag)
     };
-    let arrived = use_state(|| None::<&'static Messages>);
+    // What arrived, for which tag: after a change of language the old words do not count.
+    let arrived = use_state(|| None::<(&'static str, &'static Messages)>);
     {
         let arrived = arrived.clone();
         let url = api.locale_url(tag);
@@ -88,12 +89,16 @@ pub fn use_catalog(api: &Api, tag: &'static str) -> Option<&'static Messages> {
                             english()
                         }
                     };
-                    arrived.set(Some(messages));
+                    arrived.set(Some((tag, messages)));
                 });
             }
         });
     }
-    known.or(*arrived)
+    known.or_else(|| {
+        arrived
+            .filter(|(asked, _)| *asked == tag)
+            .map(|(_, words)| words)
+    })
 }
 
 async fn fetch_catalog(url: &str) -> Option<Messages> {
