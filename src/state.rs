@@ -16,6 +16,16 @@ pub enum Load {
     Failed(&'static str),
 }
 
+/// Where the focus goes after something the reader did changed the thread under it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FocusTarget {
+    /// The comment the reader just posted.
+    Comment(i64),
+    /// The Reply button of the comment whose reply form the reader closed: it is where they
+    /// were before the form opened.
+    ReplyButton(i64),
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct ThreadState {
     /// The thread being shown; answers for any other thread are stale and ignored.
@@ -38,6 +48,14 @@ pub struct ThreadState {
     /// Comments by others that arrived live and have not been announced to screen readers
     /// long enough yet, as (id, author), oldest first.
     pub news: Vec<(i64, String)>,
+    /// Whether the live region is telling screen readers that the reader's own comment was
+    /// posted (until [`ThreadAction::NewsAnnounced`]).
+    pub posted_news: bool,
+    /// The reader's latest own comment on this page: it can take the focus.
+    pub last_posted: Option<i64>,
+    /// Where the focus should go, asked once per bump of [`ThreadState::focus_requests`].
+    pub focus: Option<FocusTarget>,
+    pub focus_requests: u32,
 }
 
 impl Default for ThreadState {
@@ -52,6 +70,10 @@ impl Default for ThreadState {
             replying_to: None,
             last_event_id: 0,
             news: Vec::new(),
+            posted_news: false,
+            last_posted: None,
+            focus: None,
+            focus_requests: 0,
         }
     }
 }
@@ -68,8 +90,11 @@ pub enum ThreadAction {
     /// `/config` at this URL did not answer as a Colloquy server does.
     NoServer(String),
     OpenReply(i64),
+    /// The reader closed the reply form (Cancel, Escape): the focus goes back to the
+    /// comment's Reply button.
     CloseReply,
-    /// The server accepted a comment: show it in place without reloading.
+    /// The server accepted the reader's comment: show it in place without reloading, give
+    /// it the focus and say so in the live region.
     Posted(Comment),
     /// An event of the thread's live stream, with its id. Events replayed after a
     /// reconnection, and the event of a comment this reader just posted, change nothing
@@ -89,6 +114,9 @@ impl ThreadState {
                     self.replying_to = None;
                     self.last_event_id = 0;
                     self.news.clear();
+                    self.posted_news = false;
+                    self.last_posted = None;
+                    self.focus = None;
                     self.thread = thread;
                 }
                 self.load = Load::Loading;
@@ -113,7 +141,11 @@ impl ThreadState {
             }
             ThreadAction::NoServer(url) => self.no_server_at = Some(url),
             ThreadAction::OpenReply(id) => self.replying_to = Some(id),
-            ThreadAction::CloseReply => self.replying_to = None,
+            ThreadAction::CloseReply => {
+                if let Some(id) = self.replying_to.take() {
+                    self.ask_focus(FocusTarget::ReplyButton(id));
+                }
+            }
             ThreadAction::Posted(comment) => {
                 // The reply form closes even when the comment's live event came first.
                 if comment.parent_id.is_some() && comment.parent_id == self.replying_to {
@@ -121,6 +153,9 @@ impl ThreadState {
                 }
                 // It is this reader's own comment: not news to them, however it arrived.
                 self.news.retain(|(id, _)| *id != comment.id);
+                self.posted_news = true;
+                self.last_posted = Some(comment.id);
+                self.ask_focus(FocusTarget::Comment(comment.id));
                 // A retried post may come back with a comment that is already shown.
                 if !self.comments.iter().any(|c| c.id == comment.id) {
                     self.comments.push(comment);
@@ -144,9 +179,17 @@ impl ThreadState {
                     }
                 }
             }
-            ThreadAction::NewsAnnounced => self.news.clear(),
+            ThreadAction::NewsAnnounced => {
+                self.news.clear();
+                self.posted_news = false;
+            }
         }
         self
+    }
+
+    fn ask_focus(&mut self, target: FocusTarget) {
+        self.focus = Some(target);
+        self.focus_requests += 1;
     }
 }
 
@@ -222,6 +265,37 @@ mod tests {
         assert_eq!(state.replying_to, None);
         let state = state.apply(ThreadAction::Posted(comment(2, Some(1))));
         assert_eq!(state.total, 2, "a replayed post is not counted twice");
+    }
+
+    #[test]
+    fn closing_a_reply_form_sends_the_focus_back_to_its_reply_button() {
+        let state = loaded(vec![comment(1, None)]).apply(ThreadAction::OpenReply(1));
+        assert_eq!(
+            state.focus_requests, 0,
+            "the form focuses its own first field"
+        );
+        let state = state.apply(ThreadAction::CloseReply);
+        assert_eq!(state.replying_to, None);
+        assert_eq!(state.focus, Some(FocusTarget::ReplyButton(1)));
+        assert_eq!(state.focus_requests, 1);
+        let again = state.clone().apply(ThreadAction::CloseReply);
+        assert_eq!(again, state, "no form, no focus to move");
+    }
+
+    #[test]
+    fn the_readers_post_takes_the_focus_and_is_announced_once() {
+        let state = loaded(vec![comment(1, None)])
+            .apply(ThreadAction::OpenReply(1))
+            .apply(ThreadAction::Posted(comment(2, Some(1))));
+        assert_eq!(state.focus, Some(FocusTarget::Comment(2)));
+        assert_eq!(state.focus_requests, 1, "not to the Reply button as well");
+        assert_eq!(state.last_posted, Some(2));
+        assert!(state.posted_news);
+        let state = state.apply(ThreadAction::NewsAnnounced);
+        assert!(!state.posted_news);
+        assert_eq!(state.last_posted, Some(2), "it can still hold the focus");
+        let other = state.apply(ThreadAction::Load("u".into()));
+        assert_eq!((other.last_posted, other.focus), (None, None));
     }
 
     #[test]

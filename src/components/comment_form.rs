@@ -15,11 +15,15 @@ use crate::hooks::{draft_key, use_draft, use_post_comment};
 pub struct CommentFormProps {
     /// `Some` for a reply form.
     pub parent_id: Option<i64>,
-    pub heading: AttrValue,
+    pub heading: Html,
     pub on_posted: Callback<Comment>,
-    /// Shown as a Cancel button when given (reply forms).
+    /// Shown as a Cancel button when given (reply forms), and what Escape does.
     #[prop_or_default]
     pub on_cancel: Option<Callback<()>>,
+    /// Whether the first field takes the focus when the form appears: a reply form opened
+    /// with its comment's Reply button, which the form replaces.
+    #[prop_or_default]
+    pub focus_first_field: bool,
 }
 
 thread_local! {
@@ -63,9 +67,20 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         });
     }
     {
-        // The reducer asks; the focus moves once per asking.
+        let (first, wanted) = (refs[0].clone(), props.focus_first_field);
+        use_effect_with((), move |()| {
+            if let Some(input) = first.cast::<HtmlElement>().filter(|_| wanted) {
+                let _ = input.focus();
+            }
+        });
+    }
+    {
+        // The reducer asks; the focus moves once per asking (never on the first render).
         let (form, refs) = (form.clone(), refs.clone());
-        use_effect_with(form.focus_requests, move |_| {
+        use_effect_with(form.focus_requests, move |&requests| {
+            if requests == 0 {
+                return;
+            }
             let field = form.first_invalid();
             let input = FORM_FIELDS
                 .iter()
@@ -83,6 +98,16 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         FormAction::Submit
     });
     let on_input = actions.reform(|(field, value): (Field, String)| FormAction::Edit(field, value));
+    // Escape closes a reply form (its draft is kept), unless it is ending an IME
+    // composition.
+    let onkeydown = props.on_cancel.clone().map(|cancel| {
+        Callback::from(move |event: KeyboardEvent| {
+            if event.key() == "Escape" && !event.is_composing() {
+                event.prevent_default();
+                cancel.emit(());
+            }
+        })
+    });
     let on_blur = actions.reform(FormAction::Blur);
 
     let rules = form.rules;
@@ -139,8 +164,10 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                 </div>
             }
         }
+        // Not a live region: the thread's announcer says it (see `NewsAnnouncer`), once,
+        // whether this form stays or closes.
         Submission::Sent => {
-            html! { <p class="feedback sent" role="status">{messages.widget.posted.as_str()}</p> }
+            html! { <p class="feedback sent">{messages.widget.posted.as_str()}</p> }
         }
         Submission::Editing if !form.errors.is_empty() || form.notice.is_some() => html! {
             <p class="feedback invalid" role="alert">
@@ -159,6 +186,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
             aria-labelledby={heading_id.clone()}
             aria-busy={sending.then_some("true")}
             {onsubmit}
+            {onkeydown}
         >
             <h3 id={heading_id}>{props.heading.clone()}</h3>
             <div class="identity">

@@ -23,6 +23,8 @@ pub struct FormFieldProps {
 
 /// A labelled input with its note and its error message, wired for screen readers:
 /// `aria-invalid` while wrong, and `aria-describedby` naming the note and the message.
+/// What the reader types takes the direction of its own first letters (`dir="auto"`),
+/// whatever the interface's.
 #[component]
 pub fn FormField(props: &FormFieldProps) -> Html {
     let note_id = format!("{}-note", props.id);
@@ -59,6 +61,7 @@ pub fn FormField(props: &FormFieldProps) -> Html {
                 id={props.id.clone()}
                 name={field.as_str()}
                 rows="5"
+                dir="auto"
                 value={props.value.clone()}
                 required={props.required}
                 aria-invalid={invalid}
@@ -76,6 +79,7 @@ pub fn FormField(props: &FormFieldProps) -> Html {
                 name={field.as_str()}
                 type={props.kind.clone()}
                 autocomplete={props.autocomplete.clone()}
+                dir="auto"
                 value={props.value.clone()}
                 required={props.required}
                 aria-invalid={invalid}

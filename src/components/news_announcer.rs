@@ -12,29 +12,43 @@ pub struct NewsAnnouncerProps {
     /// Comments by others that arrived live, as (id, author): see
     /// [`ThreadState::news`](crate::state::ThreadState::news).
     pub news: Vec<(i64, String)>,
+    /// Whether the reader's own comment was just posted (see
+    /// [`ThreadState::posted_news`](crate::state::ThreadState::posted_news)).
+    #[prop_or_default]
+    pub posted: bool,
     /// Called once the news have been shown long enough.
     pub on_announced: Callback<()>,
 }
 
 /// A visually hidden polite live region telling screen readers that comments arrived
-/// ("New comment by Ada", or how many when several came together). It is always in the
-/// page, so that only its words change, which is what screen readers announce; it never
-/// takes the focus. Sighted readers see the comments themselves appear.
+/// ("New comment by Ada", or how many when several came together), and that the reader's
+/// own comment was posted. It is always in the page, so that only its words change, which
+/// is what screen readers announce; it never takes the focus. Sighted readers see the
+/// comments themselves appear.
+///
+/// The reader's own post is told here rather than by its form, because a reply form
+/// closes as its comment appears and would take its words with it.
 #[component]
 pub fn NewsAnnouncer(props: &NewsAnnouncerProps) -> Html {
     {
         let on_announced = props.on_announced.clone();
         // Every change restarts the wait, so news that keep coming are counted together.
-        use_effect_with(props.news.clone(), move |news| {
-            let timer = (!news.is_empty()).then(|| Timer::start(ANNOUNCED_AFTER_MS, on_announced));
+        use_effect_with((props.news.clone(), props.posted), move |(news, posted)| {
+            let timer = (*posted || !news.is_empty())
+                .then(|| Timer::start(ANNOUNCED_AFTER_MS, on_announced));
             move || drop(timer)
         });
     }
     let messages = use_thread_context().messages;
-    let text = match props.news.as_slice() {
+    let news = match props.news.as_slice() {
         [] => String::new(),
         [(_, author)] => messages.new_comment_by(author),
         several => messages.new_comments(several.len() as u64),
+    };
+    let text = match (props.posted, news.is_empty()) {
+        (false, _) => news,
+        (true, true) => messages.widget.posted.clone(),
+        (true, false) => format!("{} {news}", messages.widget.posted),
     };
     html! {
         <div class="news visually-hidden" role="status" aria-live="polite" aria-atomic="true">

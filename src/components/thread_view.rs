@@ -1,18 +1,112 @@
+use std::cell::Cell;
 use std::collections::HashMap;
 
-use colloquy_core::tree::build_sorted_reply_tree;
+use colloquy_core::tree::{build_sorted_reply_tree, ThreadEntry};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::comment_form::CommentForm;
 use super::comment_thread::CommentThreadProps;
-use super::comment_view::CommentView;
+use super::comment_view::{sentence_with, CommentView};
 use super::news_announcer::NewsAnnouncer;
 use crate::api::{Api, ApiError};
 use crate::context::ThreadContext;
 use crate::hooks::use_live_updates;
-use crate::state::{Load, ThreadAction, ThreadState};
+use crate::state::{FocusTarget, Load, ThreadAction, ThreadState};
 use crate::words::{self, use_catalog};
+
+thread_local! {
+    static THREADS_MADE: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A prefix for the ids inside one thread (the elements that name each comment), distinct
+/// for every thread on the page, so that even threads drawn without a shadow root of their
+/// own never point at each other's elements.
+fn next_thread_id() -> String {
+    THREADS_MADE.with(|count| {
+        count.set(count.get() + 1);
+        format!("colloquy-thread-{}", count.get())
+    })
+}
+
+/// Each entry's place among its siblings, as (position from 1, number of siblings): the
+/// comments shown at the same depth under the same parent, or at the top level. One pass
+/// over the flat order, as everything else here: a group stays open while the entries
+/// after it are deeper, and closes at the first one that is not.
+pub(crate) fn positions_among_siblings(entries: &[ThreadEntry]) -> Vec<(usize, usize)> {
+    let mut sizes: Vec<usize> = Vec::new();
+    let mut group_of = Vec::with_capacity(entries.len());
+    let mut positions = Vec::with_capacity(entries.len());
+    // The open group at each depth, from the top level down to the entry's own.
+    let mut open: Vec<usize> = Vec::new();
+    for entry in entries {
+        open.truncate(entry.depth + 1);
+        while open.len() <= entry.depth {
+            sizes.push(0);
+            open.push(sizes.len() - 1);
+        }
+        let group = open[entry.depth];
+        sizes[group] += 1;
+        group_of.push(group);
+        positions.push(sizes[group]);
+    }
+    positions
+        .into_iter()
+        .zip(group_of)
+        .map(|(position, group)| (position, sizes[group]))
+        .collect()
+}
+
+/// Whether the focus may be taken for the reader's new comment: only from the form that
+/// posted it, or from nowhere (the reply form that had it has closed). A reader who went
+/// elsewhere on the page while the post was on its way keeps their place.
+fn focus_is_ours_to_move(section: &Element) -> bool {
+    let Some(document) = section.owner_document() else {
+        return false;
+    };
+    let mut focused = document.active_element();
+    // Down through open shadow roots to the element that really holds the focus.
+    while let Some(inner) = focused
+        .as_ref()
+        .and_then(Element::shadow_root)
+        .and_then(|root| root.active_element())
+    {
+        focused = Some(inner);
+    }
+    match focused {
+        None => true,
+        Some(element)
+            if document
+                .body()
+                .is_some_and(|body| body.is_same_node(Some(&element))) =>
+        {
+            true
+        }
+        Some(element) => {
+            section.contains(Some(&element)) && element.closest("form").ok().flatten().is_some()
+        }
+    }
+}
+
+/// Carries out what the state asked for (see [`ThreadState::focus`]).
+fn move_focus(section: &Element, target: FocusTarget) {
+    let selector = match target {
+        FocusTarget::Comment(id) => {
+            if !focus_is_ours_to_move(section) {
+                return;
+            }
+            format!("li[data-comment-id='{id}'] > article")
+        }
+        FocusTarget::ReplyButton(id) => format!("li[data-comment-id='{id}'] button.reply"),
+    };
+    if let Ok(Some(element)) = section.query_selector(&selector) {
+        if let Some(element) = element.dyn_ref::<HtmlElement>() {
+            let _ = element.focus();
+        }
+    }
+}
 
 /// The thread itself, drawn wherever its parent puts it: the count, the comments with their
 /// replies, and the form. It takes the same props as [`CommentThread`](crate::CommentThread)
@@ -24,11 +118,17 @@ use crate::words::{self, use_catalog};
 /// Once loaded, the thread follows the server's live events while it is on screen
 /// ([`use_live_updates`]): new comments take the place the sort gives them, and screen
 /// readers hear of them politely; the focus and the scroll position are left alone.
+///
+/// The focus moves only for what the reader did: Reply puts it in the reply form's first
+/// field, closing that form (Cancel, Escape) puts it back on the Reply button, and the
+/// reader's own new comment takes it (announced in the live region) when the focus was
+/// still in the form that posted it.
 #[component]
 pub fn ThreadView(props: &CommentThreadProps) -> Html {
     let state = use_reducer(ThreadState::default);
     let reloads = use_state(|| 0u32);
     let section = use_node_ref();
+    let ids = use_memo((), |()| AttrValue::from(next_thread_id()));
     let tag = words::language(&props.lang);
     let api = Api::new(&props.api).with_lang(tag);
     // While another language's words are on their way the thread loads all the same,
@@ -95,6 +195,17 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
 
     use_live_updates(&section, &context.api, &state);
 
+    {
+        // The reducer asks; the focus moves once per asking, after the render that drew
+        // the element it goes to.
+        let (section, focus) = (section.clone(), state.focus);
+        use_effect_with(state.focus_requests, move |_| {
+            if let (Some(target), Some(section)) = (focus, section.cast::<Element>()) {
+                move_focus(&section, target);
+            }
+        });
+    }
+
     // A thread that fails where no Colloquy server answered is most likely a wrong base
     // URL (`data-api`): say which URL was tried, in the widget and to the site owner's
     // console.
@@ -142,7 +253,8 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         .iter()
         .map(|c| (c.id, c.author.as_str()))
         .collect();
-    let comments = entries.iter().map(|entry| {
+    let positions = positions_among_siblings(&entries);
+    let comments = entries.iter().zip(positions).map(|(entry, (position, set_size))| {
         let comment = &state.comments[entry.index];
         let parent_author = comment
             .parent_id
@@ -154,25 +266,32 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                 key={comment.id}
                 comment={comment.clone()}
                 depth={entry.depth}
+                {position}
+                {set_size}
+                id_prefix={(*ids).clone()}
                 {parent_author}
                 {replying}
+                focusable={state.last_posted == Some(comment.id)}
                 on_reply={on_reply.clone()}
             >
                 if replying {
                     <CommentForm
                         parent_id={Some(comment.id)}
-                        heading={messages.reply_heading(&comment.author)}
+                        heading={sentence_with(|author| messages.reply_heading(author), &comment.author)}
                         on_posted={on_posted.clone()}
                         on_cancel={Some(on_cancel_reply.clone())}
+                        focus_first_field=true
                     />
                 }
             </CommentView>
         }
     });
 
+    // The title is the page's words: isolated, so a title in another direction than the
+    // catalog's keeps its own order and leaves the sentence around it alone.
     let heading = match &props.title {
-        Some(title) => messages.comment_count_on(state.total, title),
-        None => messages.comment_count(state.total),
+        Some(title) => sentence_with(|title| messages.comment_count_on(state.total, title), title),
+        None => html! { {messages.comment_count(state.total)} },
     };
     html! {
         <ContextProvider<ThreadContext> {context}>
@@ -185,7 +304,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                 ref={section}
             >
                 <h2 class="count" part="count">{heading}</h2>
-                <NewsAnnouncer news={state.news.clone()} {on_announced} />
+                <NewsAnnouncer news={state.news.clone()} posted={state.posted_news} {on_announced} />
                 {status}
                 if !state.comments.is_empty() {
                     <ol class="comments">{for comments}</ol>
@@ -195,7 +314,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                 <CommentForm
                     key={props.thread.to_string()}
                     parent_id={None}
-                    heading={messages.widget.leave_comment.as_str()}
+                    heading={html! { {messages.widget.leave_comment.as_str()} }}
                     {on_posted}
                 />
             </section>
@@ -208,5 +327,46 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
 fn mark(name: &str) {
     if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
         let _ = performance.mark(name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(depths: &[usize]) -> Vec<ThreadEntry> {
+        depths
+            .iter()
+            .enumerate()
+            .map(|(index, &depth)| ThreadEntry { index, depth })
+            .collect()
+    }
+
+    #[test]
+    fn siblings_are_counted_under_their_own_parent() {
+        // 1, its replies 2 (with 3 under it) and 4, then 5; 6 under 5.
+        let shown = entries(&[0, 1, 2, 1, 0, 1]);
+        assert_eq!(
+            positions_among_siblings(&shown),
+            vec![(1, 2), (1, 2), (1, 1), (2, 2), (2, 2), (1, 1)]
+        );
+    }
+
+    #[test]
+    fn a_new_group_starts_under_every_parent() {
+        // Two conversations, each with two replies: the second pair is not the first's.
+        let shown = entries(&[0, 1, 1, 0, 1, 1, 1]);
+        assert_eq!(
+            positions_among_siblings(&shown),
+            vec![(1, 2), (1, 2), (2, 2), (2, 2), (1, 3), (2, 3), (3, 3)]
+        );
+    }
+
+    #[test]
+    fn a_long_chain_costs_a_loop() {
+        let depths: Vec<usize> = (0..10_000).collect();
+        let positions = positions_among_siblings(&entries(&depths));
+        assert!(positions.iter().all(|&p| p == (1, 1)));
+        assert!(positions_among_siblings(&[]).is_empty());
     }
 }

@@ -98,8 +98,9 @@ async fn server_field_errors_land_on_the_same_fields_and_take_the_focus() {
     );
     fill_valid(&host, "form.comment-form");
     click(&host, "form.comment-form button.submit");
+    // In the widget's own words (and number format), for the same field and code.
     until("the server's error on the comment field", || {
-        text(&host, ".field.invalid .error").contains("at most 10000")
+        text(&host, ".field.invalid .error").contains("at most 10,000")
     })
     .await;
     assert_eq!(

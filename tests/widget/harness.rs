@@ -6,7 +6,7 @@ use web_sys::{
     Element, Event, EventInit, FocusEvent, HtmlElement, HtmlInputElement, HtmlTextAreaElement,
 };
 
-#[wasm_bindgen(inline_js = r#"
+#[wasm_bindgen(inline_js = r##"
 const stub = { calls: [], routes: new Map(), held: [] };
 // The server's event streams: a stand-in EventSource that records every stream opened and
 // lets a test deliver events, as the browser would, each in a task of its own.
@@ -35,7 +35,9 @@ export function stub_fetch() {
   live.sources = [];
   globalThis.EventSource = StubEventSource;
   set_visibility("visible");
-  globalThis.fetch = async (request) => {
+  // The API client sends Requests; the catalogs are fetched by URL alone.
+  globalThis.fetch = async (input, init) => {
+    const request = new Request(input, init);
     const method = request.method;
     const path = new URL(request.url).pathname;
     const body = method === "GET" ? null : await request.text();
@@ -112,11 +114,74 @@ export function style_rules_in(root) {
   const inline = [...root.querySelectorAll("style")].map((style) => style.sheet.cssRules.length);
   return [...adopted, ...inline].reduce((sum, n) => sum + n, 0);
 }
+export function press_key(element, key) {
+  const init = { key, bubbles: true, composed: true, cancelable: true };
+  element.dispatchEvent(new KeyboardEvent("keydown", init));
+}
+export function rect(element) {
+  const r = element.getBoundingClientRect();
+  return [r.left, r.top, r.right, r.bottom];
+}
+export function arabic_number(n) {
+  return new Intl.NumberFormat("ar").format(n);
+}
+// Contrast as a reader sees it: the page's white, every background from the page down to
+// the element painted over it, then the text colour; a canvas does the compositing, and
+// reads any colour syntax the browser computes (rgb, color(srgb …), oklch …).
+function paint(context, colour) {
+  context.fillStyle = "#010203";
+  context.fillStyle = colour;
+  if (context.fillStyle === "#010203" && colour !== "#010203") throw new Error("cannot paint " + colour);
+  context.fillRect(0, 0, 1, 1);
+  return [...context.getImageData(0, 0, 1, 1).data].slice(0, 3);
+}
+function luminance(rgb) {
+  const [r, g, b] = rgb.map((c) => { c /= 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+export function contrast_of(element) {
+  const layers = [];
+  for (let e = element; e; e = e.parentElement || e.getRootNode().host || null) {
+    layers.unshift(getComputedStyle(e).backgroundColor);
+  }
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 1;
+  const context = canvas.getContext("2d", { willReadFrequently: true });
+  let back = paint(context, "#ffffff");
+  for (const layer of layers) back = paint(context, layer);
+  const fore = paint(context, getComputedStyle(element).color);
+  const [a, b] = [luminance(fore), luminance(back)];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}
+// Everything in `root` that reaches sideways past `frame`, or past its parent's content
+// box (into its padding: a squeezed form), but for the 1-pixel boxes kept out of sight on
+// purpose (the honeypot, text for screen readers only).
+function content_box(element) {
+  const r = element.getBoundingClientRect();
+  const s = getComputedStyle(element);
+  const side = (name) => parseFloat(s.getPropertyValue(name)) || 0;
+  return {
+    left: r.left + side("border-left-width") + side("padding-left"),
+    right: r.right - side("border-right-width") - side("padding-right"),
+  };
+}
+export function overflowing(root, frame) {
+  const past = (inner, outer) => inner.left < outer.left - 0.5 || inner.right > outer.right + 0.5;
+  const edge = frame.getBoundingClientRect();
+  return [...root.querySelectorAll("*")]
+    .filter((e) => !e.closest(".trap, .visually-hidden"))
+    .filter((e) => {
+      const box = e.getBoundingClientRect();
+      const parent = e.parentElement ? content_box(e.parentElement) : edge;
+      return past(box, edge) || past(box, parent);
+    })
+    .map((e) => e.localName + "." + [...e.classList].join(".") + " " + Math.round(e.getBoundingClientRect().width));
+}
 export function browser_default_date(iso) {
   const format = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
   return format.format(new Date(iso));
 }
-"#)]
+"##)]
 extern "C" {
     pub fn stub_fetch();
     pub fn stub_respond(method: &str, path: &str, status: u16, body: &str);
@@ -155,6 +220,17 @@ extern "C" {
     pub fn style_rules_in(root: &web_sys::ShadowRoot) -> u32;
     /// `iso` formatted by the browser's default locale, as the widget formats dates.
     pub fn browser_default_date(iso: &str) -> String;
+    /// A `keydown` of `key` (`"Escape"`) on `element`, bubbling as a real one does.
+    pub fn press_key(element: &Element, key: &str);
+    /// `getBoundingClientRect()` as [left, top, right, bottom].
+    pub fn rect(element: &Element) -> Vec<f64>;
+    /// `n` as `Intl.NumberFormat("ar")` writes it.
+    pub fn arabic_number(n: u32) -> String;
+    /// The WCAG contrast ratio of `element`'s text on the backgrounds behind it (over a
+    /// white page).
+    pub fn contrast_of(element: &Element) -> f64;
+    /// The elements in `root` whose boxes reach past `frame`'s left or right side.
+    pub fn overflowing(root: &web_sys::ShadowRoot, frame: &Element) -> Vec<String>;
 }
 
 pub const API: &str = "http://colloquy.test";
@@ -231,11 +307,16 @@ pub fn options(pairs: &[(&str, &str)]) -> JsValue {
     object.into()
 }
 
-/// A fresh element at the end of the page's body.
+/// A fresh element at the top of the page's body: in view, whatever a failed test left
+/// below it (a thread follows its live events only while it is near the screen).
 pub fn new_element_in_body() -> Element {
     let document = web_sys::window().unwrap().document().unwrap();
     let element = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&element).unwrap();
+    document
+        .body()
+        .unwrap()
+        .prepend_with_node_1(&element)
+        .unwrap();
     element
 }
 
@@ -277,6 +358,19 @@ pub fn find_all(host: &Element, selector: &str) -> Vec<Element> {
     (0..list.length())
         .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
         .collect()
+}
+
+/// The element holding the focus inside `host`'s shadow root.
+pub fn focused(host: &Element) -> Option<Element> {
+    host.shadow_root()?.active_element()
+}
+
+/// Whether the focus is on the first match for `selector` inside `host`.
+pub fn has_focus(host: &Element, selector: &str) -> bool {
+    match (focused(host), find(host, selector)) {
+        (Some(focused), Some(wanted)) => focused.is_same_node(Some(&wanted)),
+        _ => false,
+    }
 }
 
 pub fn text(host: &Element, selector: &str) -> String {

@@ -193,7 +193,7 @@ async fn new_comments_are_announced_politely_without_moving_the_focus() {
 }
 
 #[wasm_bindgen_test]
-async fn the_readers_own_comment_is_shown_once_and_not_announced() {
+async fn the_readers_own_comment_is_shown_once_and_not_announced_as_news() {
     let host = start_live("own", vec![], 0).await;
     stub_respond(
         "POST",
@@ -216,12 +216,12 @@ async fn the_readers_own_comment_is_shown_once_and_not_announced() {
         &event_json("created", comment_json(6, None, "Ben", "Welcome", 4)),
     );
     until("the next comment's announcement", || {
-        !announced(&host).is_empty()
+        announced(&host).contains("Ben")
     })
     .await;
     assert_eq!(
         announced(&host),
-        "New comment by Ben",
+        "Your comment was posted. New comment by Ben",
         "only someone else's comment is news"
     );
     assert_eq!(shown_ids(&host), vec!["5", "6"]);

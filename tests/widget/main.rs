@@ -9,6 +9,8 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 /// The `fetch` stand-in, fixtures, and ways to find, type, click and wait.
 mod harness;
 
+/// What assistive technology relies on: levels and names, focus, contrast, reflow.
+mod accessibility;
 /// The public `CommentThread` inside a Rust developer's own Yew app.
 mod component;
 /// Dates in the thread's language.
@@ -21,6 +23,8 @@ mod form;
 mod live;
 /// The loader's entry points: `mount`, `update`, `unmount` and their options.
 mod mount;
+/// Right-to-left languages: direction, mirrored indentation, Arabic plurals.
+mod right_to_left;
 /// Where the server is: a base URL with a path, and one where no Colloquy server answers.
 mod servers;
 /// Showing a thread: count, nesting, replies, load failures.
