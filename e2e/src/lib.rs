@@ -3,6 +3,10 @@
 //! ChromeDriver (with `fantoccini`, behind a synchronous facade). Every wait is a deadline on
 //! a condition; nothing sleeps.
 
+/// axe-core's accessibility rules, run on a widget in the page.
+pub mod axe;
+/// The widget's words as the catalogs of `core/locales/` hold them.
+pub mod catalog;
 /// Reading a child process's output with a deadline.
 pub mod child_output;
 /// Hostile strings for the corpus journey.
@@ -19,6 +23,8 @@ pub mod nginx;
 pub mod postgres;
 /// Instruments a host page may carry.
 pub mod probes;
+/// Comments posted through the API before a journey opens its page.
+pub mod seeding;
 /// Starting and stopping the real server binary.
 pub mod server;
 /// Server, host site and browser together, and the steps journeys share.

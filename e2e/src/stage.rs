@@ -46,6 +46,12 @@ impl Stage {
 
     /// A stage whose server gets `server_args` as well.
     pub fn start_with(server_args: &[&str]) -> Stage {
+        Stage::start_with_browser(server_args, Browser::start)
+    }
+
+    /// A stage whose server gets `server_args` as well and whose browser is the one
+    /// `browser` starts ([`Browser::start_zoomed`], flags of its own).
+    pub fn start_with_browser(server_args: &[&str], browser: impl FnOnce() -> Browser) -> Stage {
         let folder = tempfile::tempdir().expect("a scratch folder");
         let site = HostSite::start();
         let mut args = vec!["--allowed-origin", site.origin.as_str()];
@@ -54,7 +60,7 @@ impl Stage {
         Stage {
             server,
             site,
-            browser: Browser::start(),
+            browser: browser(),
             _folder: folder,
         }
     }
@@ -66,8 +72,14 @@ impl Stage {
 
     /// A host page with `head` and `body`, and the loader from the comment server.
     pub fn host_page(&self, head: &str, body: &str) -> String {
+        self.host_page_with("lang=\"en\"", head, body)
+    }
+
+    /// [`Stage::host_page`] whose `<html>` element has `html_attributes` instead of
+    /// `lang="en"` (`lang="ar" dir="rtl"`, say).
+    pub fn host_page_with(&self, html_attributes: &str, head: &str, body: &str) -> String {
         format!(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Host</title>{head}</head>\
+            "<!doctype html><html {html_attributes}><head><meta charset=\"utf-8\"><title>Host</title>{head}</head>\
              <body>{body}<script src=\"{}/embed.js\" async></script></body></html>",
             self.server.base
         )
@@ -77,6 +89,13 @@ impl Stage {
     /// when given) and opens it.
     pub fn open(&self, path: &str, head: &str, body: &str, csp: Option<String>) {
         let url = self.site.page(path, self.host_page(head, body), csp);
+        self.browser.goto(&url);
+    }
+
+    /// [`Stage::open`] with [`Stage::host_page_with`]'s page, without a policy.
+    pub fn open_with(&self, path: &str, html_attributes: &str, head: &str, body: &str) {
+        let page = self.host_page_with(html_attributes, head, body);
+        let url = self.site.page(path, page, None);
         self.browser.goto(&url);
     }
 

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::{Element as Node, ShadowRoot};
 use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -23,6 +24,9 @@ use serde_json::{json, Value};
 use tokio::runtime::Runtime;
 
 use crate::child_output::first_line_containing;
+
+/// The keys a journey presses besides characters (`Key::Tab`, `Key::Enter`, `Key::Escape`…).
+pub use fantoccini::key::Key;
 
 /// The flags Chromium needs here: headless, runnable as root in a container, and silent
 /// towards the network (this machine only reaches loopback).
@@ -93,6 +97,25 @@ impl Browser {
 
     /// A browser with extra Chromium flags (the bench asks for precise memory figures).
     pub fn start_with(extra_args: &[&str]) -> Browser {
+        Browser::start_with_prefs(extra_args, Value::Null)
+    }
+
+    /// A browser whose pages are zoomed to `percent` (200.0 for 200 %), as a reader sets
+    /// it in the browser: the zoom of the profile, so a page's CSS pixels grow, the
+    /// viewport holds fewer of them and media queries see that width. (A journey that
+    /// relies on it checks `devicePixelRatio` and `innerWidth` before it judges.)
+    pub fn start_zoomed(percent: f64) -> Browser {
+        // Chromium keeps the default zoom as a level whose every step is a factor of 1.2.
+        let level = (percent / 100.0).ln() / 1.2_f64.ln();
+        Browser::start_with_prefs(
+            &[],
+            json!({ "partition": { "default_zoom_level": { "x": level } } }),
+        )
+    }
+
+    /// A browser with extra Chromium flags and preferences for its fresh profile (a JSON
+    /// object, as Chromium's `Preferences` file holds them; null for none).
+    pub fn start_with_prefs(extra_args: &[&str], prefs: Value) -> Browser {
         let mut driver = Driver(
             Command::new(chromedriver_path())
                 .arg("--port=0")
@@ -122,9 +145,13 @@ impl Browser {
         let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| a.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.path().display()));
         args.extend(extra_args.iter().map(|a| a.to_string()));
+        let mut chrome_options = json!({ "args": args });
+        if !prefs.is_null() {
+            chrome_options["prefs"] = prefs;
+        }
         let capabilities = json!({
             "browserName": "chrome",
-            "goog:chromeOptions": { "args": args },
+            "goog:chromeOptions": chrome_options,
             "timeouts": {
                 "script": SCRIPT_TIMEOUT.as_millis() as u64,
                 "pageLoad": 60_000,
@@ -281,6 +308,64 @@ impl Browser {
     /// The element's rendered text.
     pub fn text(&self, element: &Element) -> String {
         self.run("read an element's text", node(element).text())
+    }
+
+    /// Presses and releases `key` (a [`Key`] or a character) wherever the focus is, as a
+    /// reader's keyboard does: the page gets keydown, keypress and keyup, and the browser
+    /// does what the key does (Tab moves the focus, Enter and Space press a button).
+    pub fn press(&self, key: impl Into<char>) {
+        self.press_keys(&[], key.into());
+    }
+
+    /// Presses `key` while `modifier` is held (`Key::Shift` with `Key::Tab`).
+    pub fn press_with(&self, modifier: Key, key: impl Into<char>) {
+        self.press_keys(&[modifier.into()], key.into());
+    }
+
+    /// Tab: the focus moves to the next thing in the page's order.
+    pub fn tab(&self) {
+        self.press(Key::Tab);
+    }
+
+    /// Shift+Tab: the focus moves back.
+    pub fn shift_tab(&self) {
+        self.press_with(Key::Shift, Key::Tab);
+    }
+
+    /// Types `text` key by key into whatever has the focus, without moving it first (as
+    /// [`Browser::type_text`] does with the element it is given).
+    pub fn type_keys(&self, text: &str) {
+        let mut keys = KeyActions::new("keyboard".to_owned());
+        for character in text.chars() {
+            keys = keys
+                .then(KeyAction::Down { value: character })
+                .then(KeyAction::Up { value: character });
+        }
+        self.run("type on the keyboard", self.client.perform_actions(keys));
+    }
+
+    fn press_keys(&self, modifiers: &[char], key: char) {
+        let mut keys = KeyActions::new("keyboard".to_owned());
+        for &modifier in modifiers {
+            keys = keys.then(KeyAction::Down { value: modifier });
+        }
+        keys = keys
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        for &modifier in modifiers.iter().rev() {
+            keys = keys.then(KeyAction::Up { value: modifier });
+        }
+        self.run("press a key", self.client.perform_actions(keys));
+    }
+
+    /// Sets the size of the browser's window, in CSS pixels at 100 % zoom. Headless
+    /// Chromium gives the page the whole window (its `innerWidth` is `width`), even below
+    /// the 500 pixels it reports as `outerWidth`.
+    pub fn set_window_size(&self, width: u32, height: u32) {
+        self.run(
+            &format!("make the window {width}×{height}"),
+            self.client.set_window_size(width, height),
+        );
     }
 }
 

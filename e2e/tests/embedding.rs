@@ -191,7 +191,10 @@ fn the_wasm_is_fetched_only_when_the_thread_comes_near() {
         "return document.querySelector('[data-colloquy]').textContent;",
         json!([]),
     );
-    assert_eq!(placeholder, "…", "a placeholder without words until the widget brings them");
+    assert_eq!(
+        placeholder, "…",
+        "a placeholder without words until the widget brings them"
+    );
     stage.browser.execute(
         "document.querySelector('[data-colloquy]').scrollIntoView();",
         json!([]),
