@@ -27,10 +27,9 @@
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 
-use super::wordpress::{
-    html_to_markdown, next_record, non_empty, parse_iso8601, url_path, ExportReader, ReaderState,
-    XmlError, ANONYMOUS,
-};
+use super::html::html_to_markdown;
+use super::wordpress::{non_empty, parse_iso8601, url_path, ANONYMOUS};
+use super::xml::{next_record, ExportReader, ReaderState, XmlError};
 use super::{ImportedComment, InputError, Record, SourceStatus};
 
 /// Reads a Disqus export as records; the iterator ends after the first error.

@@ -7,9 +7,11 @@
 pub mod colloquy;
 pub mod disqus;
 pub mod engine;
+pub mod html;
 pub mod isso;
 pub mod samples;
 pub mod wordpress;
+mod xml;
 
 /// What a source says, one record at a time.
 #[derive(Clone, Debug, PartialEq)]
