@@ -14,6 +14,7 @@ mod render;
 mod report;
 mod seed;
 mod soak;
+mod soak_report;
 mod sse;
 mod stats;
 mod system;
