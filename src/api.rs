@@ -8,7 +8,9 @@
 
 use std::rc::Rc;
 
-use colloquy_core::model::{CreatedComment, ErrorBody, NewComment, PublicConfig, ThreadPage};
+use colloquy_core::model::{
+    Comment, CreatedComment, ErrorBody, NewComment, PublicConfig, ThreadPage,
+};
 use colloquy_core::tree::Sort;
 use colloquy_core::validation::FieldError;
 use serde::de::DeserializeOwned;
@@ -123,22 +125,39 @@ impl Api {
         format!("{}{API_PATH}/config", self.base)
     }
 
+    /// Where one comment is asked for by its author.
+    pub fn comment_url(&self, id: i64) -> String {
+        format!("{}{API_PATH}/comments/{id}", self.base)
+    }
+
     pub async fn config(&self) -> Result<PublicConfig, ApiError> {
-        self.send("GET", &self.config_url(), None).await
+        self.send("GET", &self.config_url(), None, None).await
     }
 
     pub async fn thread(&self, thread: &str, sort: Sort) -> Result<ThreadPage, ApiError> {
         let url = format!("{}?sort={}", self.thread_url(thread), sort.as_str());
-        self.send("GET", &url, None).await
+        self.send("GET", &url, None, None).await
     }
 
+    /// Posts a comment. Stored, it comes back with its edit token: `201`, `200` for a
+    /// retry, or `202` when it is held for the site owner's approval (then
+    /// [`Comment::pending`] is set). Every 2xx is success.
     pub async fn post_comment(
         &self,
         thread: &str,
         comment: &NewComment,
     ) -> Result<CreatedComment, ApiError> {
         let body = encode(comment).ok_or(ApiError::Server)?;
-        self.send("POST", &self.thread_url(thread), Some(body))
+        self.send("POST", &self.thread_url(thread), Some(body), None)
+            .await
+    }
+
+    /// One of the reader's own comments as it is now, asked for with its edit token: how
+    /// the reader finds out whether a comment held for approval still is (`pending`), was
+    /// approved, or is gone (`404`; `403` when the token no longer opens it).
+    pub async fn own_comment(&self, id: i64, edit_token: &str) -> Result<Comment, ApiError> {
+        let authorization = format!("Bearer {edit_token}");
+        self.send("GET", &self.comment_url(id), None, Some(&authorization))
             .await
     }
 
@@ -147,6 +166,7 @@ impl Api {
         method: &str,
         url: &str,
         body: Option<String>,
+        authorization: Option<&str>,
     ) -> Result<T, ApiError> {
         let init = RequestInit::new();
         init.set_method(method);
@@ -164,6 +184,12 @@ impl Api {
             request
                 .headers()
                 .set("content-type", "application/json")
+                .map_err(|_| ApiError::Network)?;
+        }
+        if let Some(authorization) = authorization {
+            request
+                .headers()
+                .set("authorization", authorization)
                 .map_err(|_| ApiError::Network)?;
         }
         let promise = global_fetch(&request).map_err(|_| ApiError::Network)?;
@@ -190,6 +216,7 @@ impl Api {
             return Err(ApiError::TooManyRequests(wait));
         }
         match status {
+            // 200, 201, and 202 for a comment held for approval.
             200..=299 => decode(&text).ok_or(ApiError::Foreign(status)),
             400..=499 => {
                 let body: ErrorBody = decode(&text).ok_or(ApiError::Foreign(status))?;
@@ -261,6 +288,10 @@ mod tests {
         assert_eq!(
             api.config_url(),
             "https://example.org/comments/api/v1/config"
+        );
+        assert_eq!(
+            api.comment_url(42),
+            "https://example.org/comments/api/v1/comments/42"
         );
     }
 

@@ -97,7 +97,10 @@ pub enum Submission {
     /// A post is under way; the form accepts no other until it is answered.
     Sending,
     Failed(Failure),
-    Sent,
+    /// Stored; `held` when the site's owner must approve it before anyone else sees it.
+    Sent {
+        held: bool,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -135,9 +138,11 @@ pub enum FormAction {
     /// The server did not store the comment: field errors go to their fields, anything
     /// else becomes a [`Failure`]. The text stays either way.
     Failed(ApiError),
-    /// The server stored the comment; the next submission gets `next_key`.
+    /// The server stored the comment (`held`: for the owner's approval); the next
+    /// submission gets `next_key`.
     Sent {
         next_key: String,
+        held: bool,
     },
 }
 
@@ -210,7 +215,7 @@ impl FormState {
             }
             FormAction::Edit(field, value) => {
                 self.values.set(field, value);
-                if self.submission == Submission::Sent {
+                if matches!(self.submission, Submission::Sent { .. }) {
                     self.submission = Submission::Editing;
                 }
                 if self.touched.contains(&field) {
@@ -256,12 +261,12 @@ impl FormState {
                 }
             }
             FormAction::Failed(error) => self.submission = Submission::Failed(error.into()),
-            FormAction::Sent { next_key } => {
+            FormAction::Sent { next_key, held } => {
                 self.values.body.clear();
                 self.errors.clear();
                 self.touched.clear();
                 self.notice = None;
-                self.submission = Submission::Sent;
+                self.submission = Submission::Sent { held };
                 self.idempotency_key = next_key;
             }
         }
@@ -275,8 +280,8 @@ impl Drafted for FormState {
     type Draft = FormValues;
 
     fn draft(&self) -> Option<FormValues> {
-        let worth_keeping =
-            self.submission != Submission::Sent && self.values != FormValues::default();
+        let worth_keeping = !matches!(self.submission, Submission::Sent { .. })
+            && self.values != FormValues::default();
         worth_keeping.then(|| self.values.clone())
     }
 
@@ -454,11 +459,70 @@ mod tests {
     fn success_clears_only_the_comment_and_renews_the_key() {
         let state = filled().apply(FormAction::Submit).apply(FormAction::Sent {
             next_key: "k2".into(),
+            held: false,
         });
         assert_eq!(state.values.body, "");
         assert_eq!(state.values.name, "Ada");
         assert_eq!(state.idempotency_key, "k2");
-        assert_eq!(state.submission, Submission::Sent);
+        assert_eq!(state.submission, Submission::Sent { held: false });
+    }
+
+    #[test]
+    fn a_comment_held_for_approval_is_sent_all_the_same() {
+        let state = filled().apply(FormAction::Submit).apply(FormAction::Sent {
+            next_key: "k2".into(),
+            held: true,
+        });
+        assert_eq!(state.submission, Submission::Sent { held: true });
+        assert_eq!(
+            state.values.body, "",
+            "the server has it: the box is emptied"
+        );
+        assert_eq!(state.draft(), None, "and no draft is kept");
+        let next = state.apply(FormAction::Edit(Field::Body, "More".into()));
+        assert_eq!(next.submission, Submission::Editing);
+    }
+
+    #[test]
+    fn a_closed_thread_or_a_blocked_author_keeps_the_text_and_the_servers_words() {
+        for message in [
+            "Comments are closed on this page.",
+            "You can no longer comment on this site.",
+        ] {
+            let state =
+                filled()
+                    .apply(FormAction::Submit)
+                    .apply(FormAction::Failed(ApiError::Refused(
+                        403,
+                        ErrorBody {
+                            message: message.into(),
+                            errors: Vec::new(),
+                        },
+                    )));
+            assert_eq!(
+                state.submission,
+                Submission::Failed(Failure::Refused(message.into()))
+            );
+            assert_eq!(state.values.body, "Hello");
+            assert_eq!(state.idempotency_key, "k1");
+            assert_eq!(state.draft().map(|d| d.body), Some("Hello".to_owned()));
+        }
+    }
+
+    #[test]
+    fn an_owners_name_is_refused_on_the_name_field() {
+        let state =
+            filled()
+                .apply(FormAction::Submit)
+                .apply(FormAction::Failed(ApiError::Validation(vec![field_error(
+                    Field::Name,
+                    ErrorCode::Reserved,
+                    "Name belongs to the site's owner; choose another.",
+                )])));
+        assert_eq!(state.error_for(Field::Name), Some(ErrorCode::Reserved));
+        assert_eq!(state.first_invalid(), Some(Field::Name));
+        assert_eq!(state.values.name, "Ada");
+        assert_eq!(state.values.body, "Hello");
     }
 
     #[test]
@@ -486,6 +550,7 @@ mod tests {
         assert_eq!(failed.draft().map(|d| d.body), Some("Hello".to_owned()));
         let sent = failed.apply(FormAction::Submit).apply(FormAction::Sent {
             next_key: "k2".into(),
+            held: false,
         });
         assert_eq!(sent.draft(), None, "an accepted post forgets its draft");
         let next = sent.apply(FormAction::Edit(Field::Body, "More".into()));

@@ -11,8 +11,11 @@ pub mod components;
 pub mod context;
 /// The comment form's state and decisions: pure, tested without a browser.
 pub mod form_state;
-/// Reusable behaviour: drafts kept in localStorage, posting what the form decided to send,
-/// following the thread's live events.
+/// The reader's own comments held for approval, remembered across reloads: pure, tested
+/// without a browser.
+pub mod held;
+/// Reusable behaviour: drafts and held comments kept in localStorage, posting what the form
+/// decided to send, following the thread's live events.
 pub mod hooks;
 /// Dates in the reader's time zone and the thread's language.
 pub mod local_time;

@@ -26,13 +26,29 @@ pub enum FocusTarget {
     ReplyButton(i64),
 }
 
+/// What the live region says about the reader's own comment, until
+/// [`ThreadAction::NewsAnnounced`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OwnPost {
+    /// It was published.
+    Published,
+    /// It was received and is held for the site owner's approval.
+    Held,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct ThreadState {
     /// The thread being shown; answers for any other thread are stale and ignored.
     pub thread: String,
     pub load: Load,
+    /// What is shown: the page's comments (tombstones included, see [`Comment::deleted`]),
+    /// those that arrived live, and the reader's own comments held for approval
+    /// ([`Comment::pending`]), which nobody else sees.
     pub comments: Vec<Comment>,
+    /// The heading's count: what everyone sees, so never the reader's held comments.
     pub total: u64,
+    /// The site's owner closed the thread: no form, no Reply buttons.
+    pub locked: bool,
     /// The server's rules once `/config` answered; core's defaults until then.
     pub rules: FormRules,
     /// Where `/config` was asked when its answer showed that no Colloquy server is there
@@ -48,9 +64,9 @@ pub struct ThreadState {
     /// Comments by others that arrived live and have not been announced to screen readers
     /// long enough yet, as (id, author), oldest first.
     pub news: Vec<(i64, String)>,
-    /// Whether the live region is telling screen readers that the reader's own comment was
-    /// posted (until [`ThreadAction::NewsAnnounced`]).
-    pub posted_news: bool,
+    /// What the live region is telling screen readers of the reader's own comment: posted,
+    /// or held for approval (until [`ThreadAction::NewsAnnounced`]).
+    pub posted_news: Option<OwnPost>,
     /// The reader's latest own comment on this page: it can take the focus.
     pub last_posted: Option<i64>,
     /// Where the focus should go, asked once per bump of [`ThreadState::focus_requests`].
@@ -65,12 +81,13 @@ impl Default for ThreadState {
             load: Load::Loading,
             comments: Vec::new(),
             total: 0,
+            locked: false,
             rules: FormRules::default(),
             no_server_at: None,
             replying_to: None,
             last_event_id: 0,
             news: Vec::new(),
-            posted_news: false,
+            posted_news: None,
             last_posted: None,
             focus: None,
             focus_requests: 0,
@@ -94,11 +111,18 @@ pub enum ThreadAction {
     /// comment's Reply button.
     CloseReply,
     /// The server accepted the reader's comment: show it in place without reloading, give
-    /// it the focus and say so in the live region.
+    /// it the focus and say so in the live region. A comment held for approval
+    /// ([`Comment::pending`]) is shown to this reader only and not counted.
     Posted(Comment),
+    /// One of the reader's own comments on `thread`, remembered from an earlier visit and
+    /// asked for with its edit token, is still awaiting approval: it is shown to them
+    /// again, not counted, not announced.
+    Held(String, Comment),
     /// An event of the thread's live stream, with its id. Events replayed after a
     /// reconnection, and the event of a comment this reader just posted, change nothing
-    /// that is already shown.
+    /// that is already shown. The publication of a comment this reader holds as pending
+    /// (the owner approved it) takes its place and counts; a deletion removes the comment,
+    /// or leaves a tombstone where replies hang from it.
     Live(i64, CommentEvent),
     /// The news have been in the live region long enough; the next comment starts afresh.
     NewsAnnounced,
@@ -111,10 +135,11 @@ impl ThreadState {
                 if thread != self.thread {
                     self.comments.clear();
                     self.total = 0;
+                    self.locked = false;
                     self.replying_to = None;
                     self.last_event_id = 0;
                     self.news.clear();
-                    self.posted_news = false;
+                    self.posted_news = None;
                     self.last_posted = None;
                     self.focus = None;
                     self.thread = thread;
@@ -125,7 +150,19 @@ impl ThreadState {
             ThreadAction::Loaded(page) => {
                 self.load = Load::Loaded;
                 self.total = page.total;
+                self.locked = page.locked;
+                if self.locked {
+                    self.replying_to = None;
+                }
+                // The reader's own held comments are in no page: they stay until the page
+                // has them (approved) or a check finds them gone.
+                let held: Vec<Comment> = self
+                    .comments
+                    .drain(..)
+                    .filter(|c| c.pending && !page.comments.iter().any(|p| p.id == c.id))
+                    .collect();
                 self.comments = page.comments;
+                self.comments.extend(held);
                 // The page is the truth now: events after it will be replayed, and those
                 // it already holds are recognised by their comment ids.
                 self.last_event_id = page.last_event_id;
@@ -153,13 +190,30 @@ impl ThreadState {
                 }
                 // It is this reader's own comment: not news to them, however it arrived.
                 self.news.retain(|(id, _)| *id != comment.id);
-                self.posted_news = true;
+                self.posted_news = Some(if comment.pending {
+                    OwnPost::Held
+                } else {
+                    OwnPost::Published
+                });
                 self.last_posted = Some(comment.id);
                 self.ask_focus(FocusTarget::Comment(comment.id));
                 // A retried post may come back with a comment that is already shown.
                 if !self.comments.iter().any(|c| c.id == comment.id) {
+                    if !comment.pending {
+                        self.total += 1;
+                    }
                     self.comments.push(comment);
-                    self.total += 1;
+                }
+            }
+            ThreadAction::Held(thread, _) if thread != self.thread || self.load != Load::Loaded => {
+            }
+            ThreadAction::Held(_, comment) if !comment.pending => {}
+            ThreadAction::Held(_, comment) => {
+                match self.comments.iter_mut().find(|c| c.id == comment.id) {
+                    Some(shown) if shown.pending => *shown = comment,
+                    // Published meanwhile: what everyone sees wins.
+                    Some(_) => {}
+                    None => self.comments.push(comment),
                 }
             }
             // Between a (re)load and its page the stream is closed; whatever was still on
@@ -168,23 +222,88 @@ impl ThreadState {
             ThreadAction::Live(id, _) if id <= self.last_event_id => {}
             ThreadAction::Live(id, CommentEvent { kind, comment }) => {
                 self.last_event_id = id;
-                match self.comments.iter_mut().find(|c| c.id == comment.id) {
-                    Some(shown) if kind == EventKind::Edited => shown.body = comment.body,
-                    Some(_) => {}
-                    // An edit of a comment this page never had is still a comment to show.
-                    None => {
-                        self.news.push((comment.id, comment.author.clone()));
-                        self.comments.push(comment);
-                        self.total += 1;
-                    }
+                match kind {
+                    EventKind::Deleted => self.delete(comment),
+                    // Nobody else ever sees a held comment, whatever a stream carries.
+                    _ if comment.pending => {}
+                    EventKind::Created | EventKind::Edited => self.publish(kind, comment),
                 }
             }
             ThreadAction::NewsAnnounced => {
                 self.news.clear();
-                self.posted_news = false;
+                self.posted_news = None;
             }
         }
         self
+    }
+
+    /// A comment created or edited, as everyone now sees it.
+    fn publish(&mut self, kind: EventKind, comment: Comment) {
+        match self.comments.iter_mut().find(|c| c.id == comment.id) {
+            // The reader's own held comment, approved: it takes the place of the pending
+            // one, counts from now on, and is no news to its author.
+            Some(shown) if shown.pending => {
+                *shown = comment;
+                self.total += 1;
+            }
+            Some(shown) if kind == EventKind::Edited => {
+                shown.body = comment.body;
+                shown.pinned = comment.pinned;
+                shown.by_owner = comment.by_owner;
+            }
+            Some(_) => {}
+            // An edit of a comment this page never had is still a comment to show.
+            None => {
+                self.news.push((comment.id, comment.author.clone()));
+                self.comments.push(comment);
+                self.total += 1;
+            }
+        }
+    }
+
+    /// A comment deleted by the site's owner: where shown comments answer it, it stays as
+    /// a tombstone, so they keep their place; otherwise it goes, and so does any tombstone
+    /// it leaves without replies. A comment that was never shown stays unshown.
+    fn delete(&mut self, tombstone: Comment) {
+        let Some(index) = self.comments.iter().position(|c| c.id == tombstone.id) else {
+            return;
+        };
+        if self.replying_to == Some(tombstone.id) {
+            self.replying_to = None;
+        }
+        self.news.retain(|(id, _)| *id != tombstone.id);
+        if self.has_replies(tombstone.id) {
+            let shown = &mut self.comments[index];
+            shown.deleted = true;
+            shown.pending = false;
+            shown.author.clear();
+            shown.body.clear();
+            shown.website = None;
+            return;
+        }
+        let mut gone = self.comments.remove(index);
+        loop {
+            if !gone.pending {
+                self.total = self.total.saturating_sub(1);
+            }
+            if self.last_posted == Some(gone.id) {
+                self.last_posted = None;
+            }
+            let parent = gone.parent_id.and_then(|parent| {
+                self.comments
+                    .iter()
+                    .position(|c| c.id == parent && c.deleted)
+                    .filter(|_| !self.has_replies(parent))
+            });
+            match parent {
+                Some(index) => gone = self.comments.remove(index),
+                None => break,
+            }
+        }
+    }
+
+    fn has_replies(&self, id: i64) -> bool {
+        self.comments.iter().any(|c| c.parent_id == Some(id))
     }
 
     fn ask_focus(&mut self, target: FocusTarget) {
@@ -213,6 +332,7 @@ mod tests {
             website: None,
             body: "b".into(),
             created_at: "2026-01-01T00:00:00Z".into(),
+            ..Default::default()
         }
     }
 
@@ -222,6 +342,7 @@ mod tests {
             total: comments.len() as u64,
             comments,
             last_event_id,
+            locked: false,
         }
     }
 
@@ -290,9 +411,9 @@ mod tests {
         assert_eq!(state.focus, Some(FocusTarget::Comment(2)));
         assert_eq!(state.focus_requests, 1, "not to the Reply button as well");
         assert_eq!(state.last_posted, Some(2));
-        assert!(state.posted_news);
+        assert_eq!(state.posted_news, Some(OwnPost::Published));
         let state = state.apply(ThreadAction::NewsAnnounced);
-        assert!(!state.posted_news);
+        assert_eq!(state.posted_news, None);
         assert_eq!(state.last_posted, Some(2), "it can still hold the focus");
         let other = state.apply(ThreadAction::Load("u".into()));
         assert_eq!((other.last_posted, other.focus), (None, None));
@@ -458,6 +579,286 @@ mod tests {
         let state = state.apply(ThreadAction::NewsAnnounced);
         assert!(state.news.is_empty());
         assert_eq!(state.total, 2);
+    }
+
+    fn pending(id: i64, parent_id: Option<i64>) -> Comment {
+        Comment {
+            pending: true,
+            ..comment(id, parent_id)
+        }
+    }
+
+    fn deleted(comment: Comment) -> CommentEvent {
+        CommentEvent {
+            kind: EventKind::Deleted,
+            comment: Comment {
+                deleted: true,
+                author: String::new(),
+                body: String::new(),
+                website: None,
+                ..comment
+            },
+        }
+    }
+
+    #[test]
+    fn a_held_post_is_shown_to_its_author_only_and_not_counted() {
+        let state = loaded(vec![comment(1, None)])
+            .apply(ThreadAction::OpenReply(1))
+            .apply(ThreadAction::Posted(pending(2, Some(1))));
+        assert_eq!(ids(&state), vec![1, 2]);
+        assert!(state.comments[1].pending);
+        assert_eq!(state.total, 1, "nobody else sees it");
+        assert_eq!(state.posted_news, Some(OwnPost::Held));
+        assert_eq!(state.replying_to, None, "its reply form closes");
+        assert_eq!(state.focus, Some(FocusTarget::Comment(2)));
+        assert!(state.news.is_empty());
+        let again = state
+            .clone()
+            .apply(ThreadAction::Posted(pending(2, Some(1))));
+        assert_eq!(again.total, 1, "a retried post adds nothing");
+        assert_eq!(ids(&again), vec![1, 2]);
+    }
+
+    #[test]
+    fn a_remembered_held_comment_comes_back_uncounted_and_unannounced() {
+        let state =
+            loaded(vec![comment(1, None)]).apply(ThreadAction::Held("t".into(), pending(7, None)));
+        assert_eq!(ids(&state), vec![1, 7]);
+        assert_eq!(state.total, 1);
+        assert!(state.news.is_empty());
+        assert_eq!(state.posted_news, None);
+        assert_eq!(state.focus_requests, 0, "the focus stays where it is");
+        // Asked twice (two loads), shown once.
+        let twice = state
+            .clone()
+            .apply(ThreadAction::Held("t".into(), pending(7, None)));
+        assert_eq!(twice, state);
+        // Another thread's, a late answer, or one that is no longer pending: nothing.
+        let other = state
+            .clone()
+            .apply(ThreadAction::Held("u".into(), pending(8, None)));
+        assert_eq!(other, state);
+        let published = state
+            .clone()
+            .apply(ThreadAction::Held("t".into(), comment(9, None)));
+        assert_eq!(published, state);
+        let loading = ThreadState::default()
+            .apply(ThreadAction::Load("t".into()))
+            .apply(ThreadAction::Held("t".into(), pending(7, None)));
+        assert!(loading.comments.is_empty(), "only once the page is there");
+    }
+
+    #[test]
+    fn a_held_comment_is_never_taken_for_a_published_one() {
+        let state =
+            loaded(vec![comment(1, None)]).apply(ThreadAction::Held("t".into(), pending(1, None)));
+        assert_eq!(ids(&state), vec![1]);
+        assert!(!state.comments[0].pending);
+    }
+
+    #[test]
+    fn a_reload_keeps_held_comments_until_the_page_has_them() {
+        let state = loaded(vec![comment(1, None)])
+            .apply(ThreadAction::Posted(pending(2, None)))
+            .apply(ThreadAction::Load("t".into()))
+            .apply(ThreadAction::Loaded(page("t", vec![comment(1, None)], 3)));
+        assert_eq!(ids(&state), vec![1, 2]);
+        assert!(state.comments[1].pending);
+        assert_eq!(state.total, 1);
+        // Approved meanwhile: the page's comment, published, counted once.
+        let approved = state
+            .apply(ThreadAction::Load("t".into()))
+            .apply(ThreadAction::Loaded(page(
+                "t",
+                vec![comment(1, None), comment(2, None)],
+                4,
+            )));
+        assert_eq!(ids(&approved), vec![1, 2]);
+        assert!(!approved.comments[1].pending);
+        assert_eq!(approved.total, 2);
+        // Another thread forgets them.
+        let other = loaded(vec![])
+            .apply(ThreadAction::Posted(pending(2, None)))
+            .apply(ThreadAction::Load("u".into()))
+            .apply(ThreadAction::Loaded(page("u", vec![], 0)));
+        assert!(other.comments.is_empty());
+    }
+
+    #[test]
+    fn an_approved_held_comment_takes_its_place_counts_and_is_not_news() {
+        let state = loaded(vec![comment(1, None)])
+            .apply(ThreadAction::Posted(pending(2, None)))
+            .apply(ThreadAction::Live(5, created(comment(2, None))));
+        assert_eq!(ids(&state), vec![1, 2]);
+        assert!(!state.comments[0].pending && !state.comments[1].pending);
+        assert_eq!(state.total, 2);
+        assert!(state.news.is_empty(), "not announced as someone else's");
+        // Its event replayed after a reconnection from further back adds nothing.
+        let replayed = state
+            .clone()
+            .apply(ThreadAction::Live(6, created(comment(2, None))));
+        assert_eq!(replayed.total, 2);
+        // Remembered from an earlier visit, then approved live: the same.
+        let remembered = loaded(vec![comment(1, None)])
+            .apply(ThreadAction::Held("t".into(), pending(3, None)))
+            .apply(ThreadAction::Live(7, created(comment(3, None))));
+        assert_eq!(remembered.total, 2);
+        assert!(remembered.news.is_empty());
+        assert!(!remembered.comments[1].pending);
+    }
+
+    #[test]
+    fn a_pending_comment_in_the_stream_is_never_shown() {
+        let state = loaded(vec![comment(1, None)]);
+        let after = state
+            .clone()
+            .apply(ThreadAction::Live(3, created(pending(2, None))));
+        assert_eq!(ids(&after), vec![1]);
+        assert_eq!(after.total, 1);
+        assert!(after.news.is_empty());
+        assert_eq!(
+            after.last_event_id, 3,
+            "the event was taken in all the same"
+        );
+    }
+
+    #[test]
+    fn a_deleted_comment_without_replies_goes_and_is_no_longer_counted() {
+        let state = loaded(vec![
+            comment(1, None),
+            comment(2, None),
+            comment(3, Some(1)),
+        ])
+        .apply(ThreadAction::OpenReply(2))
+        .apply(ThreadAction::Live(4, created(by(5, "Ada"))))
+        .apply(ThreadAction::Live(5, deleted(comment(2, None))))
+        .apply(ThreadAction::Live(6, deleted(by(5, "Ada"))));
+        assert_eq!(ids(&state), vec![1, 3]);
+        assert_eq!(state.total, 2);
+        assert_eq!(state.replying_to, None, "its reply form went with it");
+        assert!(state.news.is_empty(), "a deleted comment is no news");
+        assert_eq!(state.last_event_id, 6);
+    }
+
+    #[test]
+    fn a_deleted_comment_with_replies_stays_as_a_tombstone() {
+        let mut shown = comment(1, None);
+        shown.website = Some("https://ann.example".into());
+        let state = loaded(vec![shown, comment(2, Some(1)), comment(3, None)])
+            .apply(ThreadAction::OpenReply(1))
+            .apply(ThreadAction::Live(4, deleted(comment(1, None))));
+        assert_eq!(ids(&state), vec![1, 2, 3], "its replies keep their place");
+        let tombstone = &state.comments[0];
+        assert!(tombstone.deleted);
+        assert_eq!(tombstone.author, "");
+        assert_eq!(tombstone.body, "");
+        assert_eq!(tombstone.website, None);
+        assert_eq!(state.total, 3, "still in the page's count");
+        assert_eq!(state.replying_to, None, "a tombstone takes no replies");
+        // Deleted again (a replay): nothing changes.
+        let again = state
+            .clone()
+            .apply(ThreadAction::Live(5, deleted(comment(1, None))));
+        assert_eq!(again.comments, state.comments);
+        assert_eq!(again.total, 3);
+    }
+
+    #[test]
+    fn a_tombstone_goes_with_its_last_reply() {
+        let tombstone = |id: i64, parent_id: Option<i64>| Comment {
+            deleted: true,
+            author: String::new(),
+            body: String::new(),
+            ..comment(id, parent_id)
+        };
+        // Two tombstones, one answering the other, above the last reply of the chain.
+        let state = loaded(vec![
+            tombstone(1, None),
+            tombstone(2, Some(1)),
+            comment(3, Some(2)),
+            comment(4, None),
+            comment(5, Some(4)),
+        ]);
+        let state = state.apply(ThreadAction::Live(9, deleted(comment(3, Some(2)))));
+        assert_eq!(
+            ids(&state),
+            vec![4, 5],
+            "no tombstone is left without replies"
+        );
+        assert_eq!(state.total, 2);
+        // A live comment that still answers a tombstone keeps it.
+        let kept = loaded(vec![
+            tombstone(1, None),
+            comment(2, Some(1)),
+            comment(3, Some(1)),
+        ])
+        .apply(ThreadAction::Live(9, deleted(comment(2, Some(1)))));
+        assert_eq!(ids(&kept), vec![1, 3]);
+        assert_eq!(kept.total, 2);
+    }
+
+    #[test]
+    fn deleting_a_comment_never_shown_adds_nothing() {
+        let state = loaded(vec![comment(1, None)]);
+        let after = state
+            .clone()
+            .apply(ThreadAction::Live(2, deleted(comment(9, None))));
+        assert_eq!(ids(&after), vec![1]);
+        assert_eq!(after.total, 1);
+        assert!(after.news.is_empty());
+    }
+
+    #[test]
+    fn a_held_comment_deleted_by_the_owner_goes_without_changing_the_count() {
+        let state = loaded(vec![comment(1, None)])
+            .apply(ThreadAction::Posted(pending(2, None)))
+            .apply(ThreadAction::Live(3, deleted(comment(2, None))));
+        assert_eq!(ids(&state), vec![1]);
+        assert_eq!(state.total, 1);
+        assert_eq!(state.last_posted, None);
+    }
+
+    #[test]
+    fn an_edit_also_carries_the_owners_pin_and_badge() {
+        let state = loaded(vec![comment(1, None)]).apply(ThreadAction::Live(
+            2,
+            CommentEvent {
+                kind: EventKind::Edited,
+                comment: Comment {
+                    pinned: true,
+                    by_owner: true,
+                    ..comment(1, None)
+                },
+            },
+        ));
+        assert!(state.comments[0].pinned && state.comments[0].by_owner);
+        assert_eq!(state.total, 1);
+    }
+
+    #[test]
+    fn a_locked_page_closes_the_thread_and_any_open_reply_form() {
+        let open = loaded(vec![comment(1, None)]).apply(ThreadAction::OpenReply(1));
+        assert!(!open.locked);
+        let locked = open
+            .apply(ThreadAction::Load("t".into()))
+            .apply(ThreadAction::Loaded(ThreadPage {
+                locked: true,
+                ..page("t", vec![comment(1, None)], 0)
+            }));
+        assert!(locked.locked);
+        assert_eq!(locked.replying_to, None);
+        assert_eq!(locked.total, 1);
+        let reopened = locked
+            .clone()
+            .apply(ThreadAction::Load("t".into()))
+            .apply(ThreadAction::Loaded(page("t", vec![comment(1, None)], 0)));
+        assert!(!reopened.locked);
+        let other = locked.apply(ThreadAction::Load("u".into()));
+        assert!(
+            !other.locked,
+            "another thread is not closed until its page says so"
+        );
     }
 
     #[test]

@@ -214,6 +214,17 @@ pub struct WidgetWords {
     new_comments: Plural,
     no_server_at: String,
     server_answered: String,
+    /// Beside the reader's own comment while the site's owner has not approved it.
+    pub awaiting_approval: String,
+    /// Said when the reader's comment was held for approval instead of published.
+    pub held_for_approval: String,
+    /// In place of the form on a thread the owner closed.
+    pub comments_closed: String,
+    /// The badge on comments by the site's owner.
+    pub owner_badge: String,
+    pub pinned: String,
+    /// In place of a deleted comment that has replies.
+    pub deleted: String,
 }
 
 /// The form's fields as errors name them.
@@ -239,6 +250,7 @@ pub struct ErrorWords {
     invalid_characters: String,
     unknown_parent: String,
     invalid_key: String,
+    reserved: String,
 }
 
 /// The server's own sentences (its error answers and feed titles).
@@ -269,6 +281,9 @@ pub struct ApiWords {
     feed_of_thread: String,
     pub feed_of_recent: String,
     feed_entry: String,
+    pub thread_locked: String,
+    pub blocked: String,
+    pub no_such_site: String,
 }
 
 /// `template` with each `{name}` replaced by its value.
@@ -369,6 +384,7 @@ impl Messages {
             ErrorCode::InvalidCharacters => field_only(&errors.invalid_characters),
             ErrorCode::UnknownParent => errors.unknown_parent.clone(),
             ErrorCode::InvalidKey => errors.invalid_key.clone(),
+            ErrorCode::Reserved => field_only(&errors.reserved),
         }
     }
 

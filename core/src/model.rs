@@ -5,7 +5,7 @@ use crate::validation::FieldError;
 
 /// A comment as the API shows it. It has no email field on purpose: the address is stored
 /// by the server and never leaves it (docs/ARCHITECTURE.md, "Rules").
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Comment {
     pub id: i64,
@@ -16,6 +16,25 @@ pub struct Comment {
     pub body: String,
     /// RFC 3339, UTC.
     pub created_at: String,
+    /// Held for the site owner's approval: only its author is shown it (in the answer to
+    /// their post, and with their edit token from `GET /api/v1/comments/{id}`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub pending: bool,
+    /// Written by an owner of the site, signed in: the widget shows an "Author" badge.
+    /// Only the server sets it; no name a reader types can.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub by_owner: bool,
+    /// Pinned by the site's owner: shown first among the top-level comments.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub pinned: bool,
+    /// Deleted, and kept only as "This comment was deleted." above its replies: `author`
+    /// and `body` are empty, `website` is absent.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deleted: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// `GET /api/v1/threads/{key}/comments`: the whole thread, oldest first.
@@ -29,6 +48,9 @@ pub struct ThreadPage {
     /// Subscribing to the thread's events after it misses nothing that came later.
     #[serde(default)]
     pub last_event_id: i64,
+    /// The site's owner closed the thread: it is shown, and new comments are refused.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub locked: bool,
 }
 
 /// What happened to a comment, as the thread's event stream tells it.
@@ -36,8 +58,12 @@ pub struct ThreadPage {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
+    /// A comment was published (posted, or approved by the site's owner).
     Created,
     Edited,
+    /// A comment was deleted: it comes as a tombstone (see [`Comment::deleted`]), to be
+    /// shown only while it has replies.
+    Deleted,
 }
 
 /// One event of `GET /api/v1/threads/{key}/events`: the `data` of a server-sent event

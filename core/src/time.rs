@@ -15,6 +15,32 @@ pub fn format_rfc3339(unix_ms: i64) -> String {
     )
 }
 
+/// Unix milliseconds at the start (UTC) of a day written `YYYY-MM-DD`, as an HTML date
+/// input gives it; `None` for anything else or a date that does not exist.
+pub fn parse_date(text: &str) -> Option<i64> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: u32 = parts.next()?.parse().ok()?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || !(1..=9999).contains(&year) {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    // 31 February and its kind come back as another day: refused.
+    (civil_from_days(days) == (year, month, day)).then_some(days * 86_400_000)
+}
+
+/// The inverse of [`civil_from_days`], by the same era arithmetic.
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = year - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let year_of_era = year.rem_euclid(400);
+    let month_from_march = i64::from((month + 9) % 12);
+    let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
 /// The proleptic Gregorian date of a day count since 1970-01-01, by the usual era
 /// arithmetic: 400-year eras of 146,097 days, with years starting in March so that the
 /// leap day falls at the end.
@@ -34,6 +60,25 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     } as u32;
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_back_as_written() {
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        let ms = parse_date("2026-11-26").unwrap();
+        assert_eq!(format_rfc3339(ms), "2026-11-26T00:00:00Z");
+        assert_eq!(
+            format_rfc3339(parse_date("2024-02-29").unwrap()),
+            "2024-02-29T00:00:00Z"
+        );
+        assert_eq!(parse_date("2026-02-30"), None);
+        assert_eq!(parse_date("yesterday"), None);
+        assert_eq!(parse_date("2026-13-01"), None);
+    }
 }
 
 #[cfg(test)]

@@ -113,6 +113,8 @@ pub fn build_sorted_reply_tree(comments: &[Comment], sort: Sort) -> Vec<ThreadEn
             roots.sort_by_key(|root| std::cmp::Reverse(replies.get(root).copied().unwrap_or(0)));
         }
     }
+    // What the owner pinned leads, whatever the sort; stable, so pins keep their order.
+    roots.sort_by_key(|&root| !comments[root].pinned);
     for &root in &roots {
         place_subtree(root, &mut entries);
     }
@@ -148,6 +150,17 @@ fn count_descendants(
 mod tests {
     use super::*;
 
+    #[test]
+    fn pinned_conversations_lead_in_every_sort() {
+        let mut comments: Vec<Comment> = (1..=3).map(|id| comment(id, None, id as u32)).collect();
+        comments.push(comment(4, Some(1), 5));
+        comments[2].pinned = true;
+        for sort in [Sort::Oldest, Sort::Newest, Sort::Top] {
+            let first = build_sorted_reply_tree(&comments, sort)[0];
+            assert_eq!(comments[first.index].id, 3, "{sort:?}");
+        }
+    }
+
     fn comment(id: i64, parent_id: Option<i64>, minute: u32) -> Comment {
         Comment {
             id,
@@ -156,6 +169,7 @@ mod tests {
             website: None,
             body: format!("body {id}"),
             created_at: format!("2026-01-01T10:{minute:02}:00Z"),
+            ..Default::default()
         }
     }
 

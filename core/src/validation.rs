@@ -44,6 +44,8 @@ pub enum ErrorCode {
     InvalidCharacters,
     UnknownParent,
     InvalidKey,
+    /// A name that belongs to one of the site's owners.
+    Reserved,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,10 +14,11 @@ use std::time::{Duration, Instant};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use futures_util::stream;
 
+use crate::admin::commands::{self, AdminAction, SiteAction};
 use crate::config::Config;
 use crate::import::engine::{self, KeyMapping, Options, Source, Summary};
 use crate::import::{colloquy, disqus, isso, wordpress};
-use crate::storage::{self, Store};
+use crate::storage::{self, Store, ThreadRef, DEFAULT_SITE};
 use crate::words;
 
 /// The Colloquy comment server.
@@ -30,6 +31,10 @@ use crate::words;
 pub struct Cli {
     #[command(flatten)]
     pub config: Config,
+    /// The site a command works on (import, export, threads, admin add): the name given
+    /// to `colloquy-server site add`. The default site when absent.
+    #[arg(long, global = true, env = "COLLOQUY_SITE")]
+    pub site: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -61,6 +66,17 @@ pub enum Command {
     Threads {
         #[command(subcommand)]
         action: ThreadsAction,
+    },
+    /// The owners who sign in to the console at /admin.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+    /// The sites this server holds comments for, each with its own origins, threads,
+    /// settings and owners.
+    Site {
+        #[command(subcommand)]
+        action: SiteAction,
     },
 }
 
@@ -129,13 +145,26 @@ pub enum ThreadsAction {
     Merge { from: String, into: String },
 }
 
-pub async fn run(config: &Config, command: Command) -> Result<(), String> {
+pub async fn run(config: &Config, site: Option<&str>, command: Command) -> Result<(), String> {
     let store = storage::open(&config.database)
         .await
         .map_err(|e| format!("cannot open {}: {e}", config.database))?;
+    let site = match site {
+        None => DEFAULT_SITE,
+        Some(name) => match store.site_named(name).await.map_err(|e| e.to_string())? {
+            Some(site) => site.id,
+            None => {
+                return Err(format!(
+                    "there is no site named {name}; add it with colloquy-server site add {name} --origin https://…"
+                ))
+            }
+        },
+    };
     match command {
-        Command::Import { source } => import(store.as_ref(), source).await,
-        Command::Export { thread, output } => export(store.as_ref(), thread, output).await,
+        Command::Import { source } => import(store.as_ref(), site, source).await,
+        Command::Export { thread, output } => export(store.as_ref(), site, thread, output).await,
+        Command::Admin { action } => commands::admin(store.as_ref(), site, action).await,
+        Command::Site { action } => commands::site(store.as_ref(), action).await,
         Command::Backup { file } => {
             store.backup(&file).await.map_err(|e| e.to_string())?;
             eprintln!("colloquy-server: backup written to {}", file.display());
@@ -151,17 +180,17 @@ pub async fn run(config: &Config, command: Command) -> Result<(), String> {
                     .map_err(|error| words::current().thread_key(error))?;
             }
             let moved = store
-                .move_thread(from, to, merge)
+                .move_thread(site, from, to, merge)
                 .await
                 .map_err(|e| e.to_string())?;
-            announce(store.as_ref(), [from.as_str(), to.as_str()]).await;
+            announce(store.as_ref(), site, [from.as_str(), to.as_str()]).await;
             eprintln!("colloquy-server: {moved} comments moved from {from} to {to}");
             Ok(())
         }
     }
 }
 
-async fn import(store: &dyn Store, source: ImportSource) -> Result<(), String> {
+async fn import(store: &dyn Store, site: i64, source: ImportSource) -> Result<(), String> {
     let (file, options) = match &source {
         ImportSource::Wordpress { file, options, .. }
         | ImportSource::Disqus { file, options }
@@ -180,6 +209,7 @@ async fn import(store: &dyn Store, source: ImportSource) -> Result<(), String> {
         include_spam: options.include_spam,
         dry_run: options.dry_run,
         mapping,
+        site,
     };
     let size = std::fs::metadata(&file)
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?
@@ -228,7 +258,7 @@ async fn import(store: &dyn Store, source: ImportSource) -> Result<(), String> {
             .values()
             .map(|thread| thread.stored_as.as_str())
             .collect();
-        announce(store, stored).await;
+        announce(store, site, stored).await;
     }
     eprint!("{}", summary.text());
     Ok(())
@@ -236,9 +266,9 @@ async fn import(store: &dyn Store, source: ImportSource) -> Result<(), String> {
 
 /// Tells running servers on the same PostgreSQL database which threads changed (a SQLite
 /// server notices within its cache's lifetime, a minute).
-async fn announce<'a>(store: &dyn Store, threads: impl IntoIterator<Item = &'a str>) {
+async fn announce<'a>(store: &dyn Store, site: i64, threads: impl IntoIterator<Item = &'a str>) {
     for thread in threads {
-        if let Err(error) = store.announce_change(thread).await {
+        if let Err(error) = store.announce_change(&ThreadRef::new(site, thread)).await {
             eprintln!("colloquy-server: running servers were not told about {thread}: {error}");
         }
     }
@@ -250,6 +280,7 @@ fn open(file: &Path) -> Result<File, String> {
 
 async fn export(
     store: &dyn Store,
+    site: i64,
     thread: Option<String>,
     output: Option<PathBuf>,
 ) -> Result<(), String> {
@@ -258,11 +289,11 @@ async fn export(
             let file =
                 File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             let mut out = std::io::BufWriter::new(file);
-            colloquy::export(store, thread.as_deref(), &mut out).await
+            colloquy::export(store, site, thread.as_deref(), &mut out).await
         }
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            colloquy::export(store, thread.as_deref(), &mut out).await
+            colloquy::export(store, site, thread.as_deref(), &mut out).await
         }
     }
     .map_err(|e| e.to_string())?;

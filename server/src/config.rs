@@ -1,11 +1,13 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{ArgAction, Parser};
 use colloquy_core::rules::{FieldRule, FormRules};
 
 use ipnet::IpNet;
 
+use crate::settings::{parse_duration, Moderation, Settings};
 use crate::storage::Database;
 
 /// The Colloquy comment server.
@@ -57,6 +59,17 @@ pub struct Config {
     #[arg(long, env = "COLLOQUY_POSTS_PER_MINUTE", default_value_t = 5)]
     pub posts_per_minute: u32,
 
+    /// Which comments wait for an owner's approval (`colloquy-server admin add`):
+    /// `none`, `first-time` (until one of the commenter's comments, by email, was
+    /// approved) or `all`. The default of every site; the console can change it per site.
+    #[arg(long, env = "COLLOQUY_MODERATION", default_value = "first-time")]
+    pub moderation: Moderation,
+
+    /// How long after posting its author may edit a comment (900, 900s, 15m, 2h). The
+    /// default of every site; the console can change it per site.
+    #[arg(long, env = "COLLOQUY_EDIT_WINDOW", default_value = "15m", value_parser = parse_duration)]
+    pub edit_window: Duration,
+
     /// Reverse proxies (addresses or networks such as 10.0.0.0/8) whose X-Forwarded-For
     /// header is believed: a request from one of them is counted against the posting limit
     /// by the address the proxies forwarded, the right-most one that is not itself a
@@ -105,14 +118,25 @@ pub struct Config {
 }
 
 impl Config {
-    /// The configuration a test starts from: defaults, the given database, port 0, and no
-    /// posting limit (tests post from one address; the limit has tests of its own).
+    /// The configuration a test starts from: defaults, the given database, port 0, no
+    /// posting limit (tests post from one address; the limit has tests of its own) and no
+    /// moderation (it has tests of its own too).
     pub fn for_tests(database: Database) -> Self {
         let mut config = Config::parse_from(["colloquy-server"]);
         config.database = database;
         config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
         config.posts_per_minute = 0;
+        config.moderation = Moderation::None;
         config
+    }
+
+    /// Every site's settings until its owner changes them.
+    pub fn default_settings(&self) -> Settings {
+        Settings {
+            moderation: self.moderation,
+            posts_per_minute: self.posts_per_minute,
+            edit_window_secs: self.edit_window.as_secs(),
+        }
     }
 
     pub fn form_rules(&self) -> FormRules {

@@ -6,6 +6,7 @@ use colloquy_core::validation::ValidComment;
 use crate::clock::now_ms;
 use crate::state::AppState;
 use crate::storage::{Inserted, StoreError};
+use crate::storage::{Provenance, ThreadRef};
 use crate::tokens::token_hash;
 
 /// The thread the demo page (`index.html`) names in its `data-thread`.
@@ -61,7 +62,14 @@ pub async fn seed(state: &AppState) -> Result<(), StoreError> {
         let created_at = now_ms - hours_ago * 3_600_000;
         let stored = match state
             .store
-            .insert_comment(DEMO_THREAD, &comment, created_at, &token_hash(&token), None)
+            .insert_comment(
+                &ThreadRef::default_site(DEMO_THREAD),
+                &comment,
+                created_at,
+                &token_hash(&token),
+                None,
+                &Provenance::published(),
+            )
             .await?
         {
             Inserted::New(stored) | Inserted::Replayed(stored) => stored,

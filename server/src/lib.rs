@@ -1,6 +1,8 @@
 //! `colloquy-server`: the Colloquy API over a SQLite file, plus the widget's assets and the
 //! demo page. `main.rs` only boots; everything a test needs is reachable from here.
 
+/// The site owner's console: accounts, sessions, the admin pages and the admin API.
+pub mod admin;
 /// The subcommands: import, export, backup, threads.
 pub mod cli;
 /// The wall clock in Unix milliseconds, in one place.
@@ -19,6 +21,8 @@ pub mod import;
 pub mod live;
 /// How often one client may post.
 pub mod rate_limit;
+/// A site's run-time settings and their defaults.
+pub mod settings;
 /// What the handlers share: the store, the rules and the secrets.
 pub mod state;
 /// Where comments live, behind a small interface so another database can be added.

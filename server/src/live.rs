@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::{broadcast, watch};
 
-use crate::storage::{Store, StoreError, StoredEvent};
+use crate::storage::{Store, StoreError, StoredEvent, ThreadRef};
 
 /// Events read per query; a subscriber far behind reads in several steps.
 pub const BATCH: i64 = 500;
@@ -25,7 +25,7 @@ pub struct LiveHub {
     store: Arc<dyn Store>,
     max_subscribers: usize,
     subscribers: AtomicUsize,
-    feeds: Mutex<HashMap<String, Arc<Feed>>>,
+    feeds: Mutex<HashMap<ThreadRef, Arc<Feed>>>,
     /// Flipped once when the server shuts down: every stream ends so shutdown can finish.
     closing: watch::Sender<bool>,
 }
@@ -39,7 +39,7 @@ struct Feed {
 /// A place among the subscribers; the count goes down when it is dropped.
 pub struct Subscription {
     hub: Arc<LiveHub>,
-    thread: String,
+    thread: ThreadRef,
     pub batches: broadcast::Receiver<Arc<Vec<StoredEvent>>>,
     pub closing: watch::Receiver<bool>,
 }
@@ -83,7 +83,10 @@ impl LiveHub {
 
     /// Joins the thread's feed, unless this process already serves as many subscribers as
     /// it may.
-    pub async fn subscribe(self: &Arc<Self>, thread: &str) -> Result<Subscription, SubscribeError> {
+    pub async fn subscribe(
+        self: &Arc<Self>,
+        thread: &ThreadRef,
+    ) -> Result<Subscription, SubscribeError> {
         if self.subscribers.fetch_add(1, Ordering::SeqCst) >= self.max_subscribers {
             self.subscribers.fetch_sub(1, Ordering::SeqCst);
             return Err(SubscribeError::Full);
@@ -106,7 +109,7 @@ impl LiveHub {
                 };
                 let mut feeds = self.feeds.lock().unwrap_or_else(|p| p.into_inner());
                 feeds
-                    .entry(thread.to_owned())
+                    .entry(thread.clone())
                     .or_insert_with(|| {
                         Arc::new(Feed {
                             batches: broadcast::Sender::new(FEED_CAPACITY),
@@ -119,19 +122,19 @@ impl LiveHub {
         };
         Ok(Subscription {
             hub: self.clone(),
-            thread: thread.to_owned(),
+            thread: thread.clone(),
             batches,
             closing: self.closing.subscribe(),
         })
     }
 
-    fn feed(&self, thread: &str) -> Option<Arc<Feed>> {
+    fn feed(&self, thread: &ThreadRef) -> Option<Arc<Feed>> {
         let feeds = self.feeds.lock().unwrap_or_else(|p| p.into_inner());
         feeds.get(thread).cloned()
     }
 
     /// `thread` changed: if anyone here follows it, read what is new and pass it on.
-    pub async fn thread_changed(&self, thread: &str) {
+    pub async fn thread_changed(&self, thread: &ThreadRef) {
         let Some(feed) = self.feed(thread) else {
             return;
         };
@@ -149,7 +152,7 @@ impl LiveHub {
                     }
                 }
                 Err(error) => {
-                    tracing::warn!(%error, %thread, "could not read a thread's new events");
+                    tracing::warn!(%error, thread = %thread.scoped(), "could not read a thread's new events");
                     return;
                 }
             }
@@ -158,7 +161,7 @@ impl LiveHub {
 
     /// Every process's announcement was lost for a while: read every followed thread.
     pub async fn all_changed(&self) {
-        let threads: Vec<String> = {
+        let threads: Vec<ThreadRef> = {
             let feeds = self.feeds.lock().unwrap_or_else(|p| p.into_inner());
             feeds.keys().cloned().collect()
         };

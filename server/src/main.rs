@@ -7,7 +7,11 @@ use tokio::net::TcpListener;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let Cli { config, command } = Cli::parse();
+    let Cli {
+        config,
+        site,
+        command,
+    } = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("COLLOQUY_LOG")
@@ -16,7 +20,7 @@ async fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let result = match command {
-        Some(command) => colloquy_server::cli::run(&config, command).await,
+        Some(command) => colloquy_server::cli::run(&config, site.as_deref(), command).await,
         None => run(config).await,
     };
     match result {

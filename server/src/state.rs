@@ -4,12 +4,17 @@ use std::time::Duration;
 
 use colloquy_core::rules::FormRules;
 use ipnet::IpNet;
+use moka::future::Cache;
 
 use crate::config::Config;
 use crate::live::LiveHub;
-use crate::storage::{self, Store, StoreError};
+use crate::settings::Settings;
+use crate::storage::{self, Store, StoreError, ThreadRef};
 use crate::thread_cache::ThreadCache;
 use crate::tokens::ServerSecret;
+
+/// How long a site's settings and an origin's site are remembered between reads.
+pub const SETTINGS_TTL: Duration = Duration::from_secs(5);
 
 /// Everything a handler may use. Cloning is cheap: the parts are shared.
 #[derive(Clone)]
@@ -21,8 +26,12 @@ pub struct AppState {
     pub assets: Option<PathBuf>,
     pub allowed_origins: Vec<String>,
     pub thread_cache: Arc<ThreadCache>,
-    /// Comments one client may post in any sixty seconds (0: no limit).
-    pub posts_per_minute: u32,
+    /// Every site's settings until its owner changes them (the flags).
+    pub defaults: Settings,
+    /// Each site's settings in force, briefly: see [`AppState::settings`].
+    settings: Cache<i64, Settings>,
+    /// Which site each browser origin belongs to, briefly: see [`AppState::site_of_origin`].
+    origins: Cache<String, Option<i64>>,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<IpNet>,
     pub live: Arc<LiveHub>,
@@ -42,7 +51,7 @@ impl AppState {
         store
             .listen_for_changes(Arc::new(move |changed: Option<String>| {
                 let hub = hub.clone();
-                match changed {
+                match changed.as_deref().and_then(ThreadRef::from_scoped) {
                     Some(thread) => {
                         cache.invalidate(&thread);
                         tokio::spawn(async move { hub.thread_changed(&thread).await });
@@ -61,7 +70,12 @@ impl AppState {
             assets: config.assets.clone(),
             allowed_origins: config.allowed_origins.clone(),
             thread_cache,
-            posts_per_minute: config.posts_per_minute,
+            defaults: config.default_settings(),
+            settings: Cache::builder().time_to_live(SETTINGS_TTL).build(),
+            origins: Cache::builder()
+                .time_to_live(SETTINGS_TTL)
+                .max_capacity(10_000)
+                .build(),
             trusted_proxies: config.trusted_proxies.clone(),
             live,
             heartbeat: Duration::from_secs(config.heartbeat_secs),
@@ -72,12 +86,43 @@ impl AppState {
     /// the write), its live readers are sent the news, and the other processes on the
     /// database are told. A failed announcement is logged, not returned: the write itself
     /// is stored and answered.
-    pub async fn thread_changed(&self, thread: &str) {
+    pub async fn thread_changed(&self, thread: &ThreadRef) {
         self.thread_cache.invalidate(thread);
-        let (hub, changed) = (self.live.clone(), thread.to_owned());
+        let (hub, changed) = (self.live.clone(), thread.clone());
         tokio::spawn(async move { hub.thread_changed(&changed).await });
         if let Err(error) = self.store.announce_change(thread).await {
-            tracing::warn!(%error, %thread, "could not announce a changed thread");
+            tracing::warn!(%error, thread = %thread.scoped(), "could not announce a changed thread");
         }
+    }
+
+    /// The settings in force for `site`: the flags, with what its owner stored in their
+    /// place. Read from the database at most every few seconds per site
+    /// ([`SETTINGS_TTL`]), which is how long a change made through another server process
+    /// takes to reach this one; a change made here applies at once.
+    pub async fn settings(&self, site: i64) -> Result<Settings, StoreError> {
+        if let Some(settings) = self.settings.get(&site).await {
+            return Ok(settings);
+        }
+        let settings = self.defaults.with(&self.store.settings(site).await?);
+        self.settings.insert(site, settings).await;
+        Ok(settings)
+    }
+
+    /// Forgets `site`'s settings after its owner changed them.
+    pub async fn settings_changed(&self, site: i64) {
+        self.settings.invalidate(&site).await;
+    }
+
+    /// The site whose pages come from `origin`, if one was added for it (`colloquy-server
+    /// site add`); remembered for [`SETTINGS_TTL`], so a site added while the server runs
+    /// is served within seconds.
+    pub async fn site_of_origin(&self, origin: &str) -> Result<Option<i64>, StoreError> {
+        let origin = origin.trim_end_matches('/').to_ascii_lowercase();
+        if let Some(site) = self.origins.get(&origin).await {
+            return Ok(site);
+        }
+        let site = self.store.site_of_origin(&origin).await?;
+        self.origins.insert(origin, site).await;
+        Ok(site)
     }
 }

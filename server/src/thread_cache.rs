@@ -12,6 +12,8 @@ use std::time::Duration;
 use axum::body::Bytes;
 use moka::sync::Cache;
 
+use crate::storage::ThreadRef;
+
 /// The bytes of pages kept by default: large enough for thousands of ordinary threads,
 /// small enough beside the server's other memory.
 pub const DEFAULT_CAPACITY_BYTES: u64 = 64 * 1024 * 1024;
@@ -56,24 +58,24 @@ impl ThreadCache {
     }
 
     /// The cached page, or the generation to hand back to [`ThreadCache::put`].
-    pub fn get(&self, thread: &str) -> Result<Bytes, u64> {
+    pub fn get(&self, thread: &ThreadRef) -> Result<Bytes, u64> {
         let generation = *self.generation();
-        self.pages.get(thread).ok_or(generation)
+        self.pages.get(&thread.scoped()).ok_or(generation)
     }
 
     /// Stores a page built from a read that began at `generation`, unless a write has
     /// happened since (the page might then miss it).
-    pub fn put(&self, thread: &str, generation: u64, page: Bytes) {
+    pub fn put(&self, thread: &ThreadRef, generation: u64, page: Bytes) {
         let current = self.generation();
         if *current == generation {
-            self.pages.insert(thread.to_owned(), page);
+            self.pages.insert(thread.scoped(), page);
         }
     }
 
-    pub fn invalidate(&self, thread: &str) {
+    pub fn invalidate(&self, thread: &ThreadRef) {
         let mut current = self.generation();
         *current += 1;
-        self.pages.invalidate(thread);
+        self.pages.invalidate(&thread.scoped());
     }
 
     /// Forgets every page (a lost link to other processes' announcements).
@@ -94,19 +96,23 @@ impl ThreadCache {
 mod tests {
     use super::*;
 
+    fn t(key: &str) -> ThreadRef {
+        ThreadRef::default_site(key)
+    }
+
     #[test]
     fn a_write_drops_the_page_and_stale_reads_are_not_stored() {
         let cache = ThreadCache::default();
-        let generation = cache.get("t").unwrap_err();
-        cache.put("t", generation, Bytes::from_static(b"v1"));
-        assert_eq!(cache.get("t").unwrap(), Bytes::from_static(b"v1"));
+        let generation = cache.get(&t("t")).unwrap_err();
+        cache.put(&t("t"), generation, Bytes::from_static(b"v1"));
+        assert_eq!(cache.get(&t("t")).unwrap(), Bytes::from_static(b"v1"));
 
-        let before_write = cache.get("u").unwrap_err();
-        cache.invalidate("t");
-        assert!(cache.get("t").is_err());
-        cache.put("u", before_write, Bytes::from_static(b"stale"));
+        let before_write = cache.get(&t("u")).unwrap_err();
+        cache.invalidate(&t("t"));
+        assert!(cache.get(&t("t")).is_err());
+        cache.put(&t("u"), before_write, Bytes::from_static(b"stale"));
         assert!(
-            cache.get("u").is_err(),
+            cache.get(&t("u")).is_err(),
             "a read older than a write is not kept"
         );
     }
@@ -118,19 +124,19 @@ mod tests {
         for key in [
             "popular", "other-1", "other-2", "other-3", "other-4", "other-5",
         ] {
-            let generation = cache.get(key).unwrap_err();
-            cache.put(key, generation, page.clone());
+            let generation = cache.get(&t(key)).unwrap_err();
+            cache.put(&t(key), generation, page.clone());
         }
         // Readers come back to one thread, over time.
         for _ in 0..20 {
-            assert!(cache.get("popular").is_ok());
+            assert!(cache.get(&t("popular")).is_ok());
             cache.weighed_bytes();
         }
         // A crawler asks for many threads once each, each far bigger than the rest.
         for index in 0..1_000 {
             let key = format!("crawled-{index}");
-            let generation = cache.get(&key).unwrap_err();
-            cache.put(&key, generation, page.clone());
+            let generation = cache.get(&t(&key)).unwrap_err();
+            cache.put(&t(&key), generation, page.clone());
         }
         assert!(
             cache.weighed_bytes() <= 100_000,
@@ -138,7 +144,7 @@ mod tests {
             cache.weighed_bytes()
         );
         assert!(
-            cache.get("popular").is_ok(),
+            cache.get(&t("popular")).is_ok(),
             "the thread readers ask for survived the scan"
         );
     }

@@ -9,6 +9,8 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::storage::{ThreadRef, DEFAULT_SITE};
+
 /// 32 random bytes created on first start and kept in the database.
 #[derive(Clone)]
 pub struct ServerSecret(pub [u8; 32]);
@@ -22,14 +24,43 @@ impl ServerSecret {
 
     /// The edit token for one submission.
     pub fn edit_token(&self, thread: &str, idempotency_key: &str) -> String {
+        self.keyed(&[thread, idempotency_key])
+    }
+
+    /// The edit token for one submission to `thread`: the default site's threads are
+    /// named by their key alone, as before sites existed, so tokens given then still work.
+    pub fn thread_edit_token(&self, thread: &ThreadRef, idempotency_key: &str) -> String {
+        if thread.site == DEFAULT_SITE {
+            self.edit_token(&thread.key, idempotency_key)
+        } else {
+            self.edit_token(&thread.scoped(), idempotency_key)
+        }
+    }
+
+    /// What stands for an email address where one must be recognised without being
+    /// kept readable (first-time moderation, blocks): a keyed hash of the address,
+    /// trimmed and in lower case, so nobody without the secret can test a guess.
+    pub fn email_hash(&self, email: &str) -> String {
+        self.keyed(&["email", &email.trim().to_lowercase()])
+    }
+
+    /// HMAC-SHA-256 over the parts, in hex.
+    fn keyed(&self, parts: &[&str]) -> String {
         let mut mac =
             Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
         // Length prefixes keep ("ab", "c") and ("a", "bc") apart.
-        for part in [thread, idempotency_key] {
+        for part in parts {
             mac.update(&(part.len() as u64).to_le_bytes());
             mac.update(part.as_bytes());
         }
         hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// A fresh random token (sessions, API tokens), in hex.
+    pub fn random_token() -> Result<String, getrandom::Error> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes)?;
+        Ok(hex::encode(bytes))
     }
 }
 

@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 use colloquy_server::import::samples::{
     self, example_isso_posts, example_posts, SampleKind, SamplePost, SampleStatus,
 };
-use colloquy_server::storage::{self, Database, Store};
+use colloquy_server::storage::{self, Database, Store, ThreadRef, DEFAULT_SITE};
 
 fn colloquy(database: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_colloquy-server"))
@@ -42,8 +42,12 @@ async fn store(database: &Path) -> std::sync::Arc<dyn Store> {
 
 async fn comment_count(store: &dyn Store) -> usize {
     let mut count = 0;
-    for thread in store.thread_keys().await.unwrap() {
-        count += store.thread_comments(&thread).await.unwrap().len();
+    for thread in store.thread_keys(DEFAULT_SITE).await.unwrap() {
+        count += store
+            .thread_comments(&ThreadRef::default_site(thread.as_str()))
+            .await
+            .unwrap()
+            .len();
     }
     count
 }
@@ -99,8 +103,11 @@ async fn a_wordpress_export_comes_in_nested_once_and_a_truncated_one_not_at_all(
     assert_eq!(comment_count(store.as_ref()).await, kept(&posts));
 
     // Nesting survives: every reply's parent is in its thread.
-    for thread in store.thread_keys().await.unwrap() {
-        let comments = store.thread_comments(&thread).await.unwrap();
+    for thread in store.thread_keys(DEFAULT_SITE).await.unwrap() {
+        let comments = store
+            .thread_comments(&ThreadRef::default_site(thread.as_str()))
+            .await
+            .unwrap();
         let ids: Vec<i64> = comments.iter().map(|c| c.id).collect();
         for comment in &comments {
             if let Some(parent) = comment.parent_id {
@@ -115,8 +122,11 @@ async fn a_wordpress_export_comes_in_nested_once_and_a_truncated_one_not_at_all(
         }
     }
     let mut depth = 0;
-    for thread in store.thread_keys().await.unwrap() {
-        let comments = store.thread_comments(&thread).await.unwrap();
+    for thread in store.thread_keys(DEFAULT_SITE).await.unwrap() {
+        let comments = store
+            .thread_comments(&ThreadRef::default_site(thread.as_str()))
+            .await
+            .unwrap();
         let deepest = colloquy_core::tree::build_reply_tree(&comments)
             .iter()
             .map(|entry| entry.depth)
@@ -202,12 +212,27 @@ async fn export_import_export_and_threads_follow_their_pages() {
     );
 
     let store = store(&database).await;
-    let old = store.thread_keys().await.unwrap()[0].clone();
-    let count = store.thread_comments(&old).await.unwrap().len();
+    let old = store.thread_keys(DEFAULT_SITE).await.unwrap()[0].clone();
+    let count = store
+        .thread_comments(&ThreadRef::default_site(old.as_str()))
+        .await
+        .unwrap()
+        .len();
     let moved = colloquy(&database, &["threads", "move", &old, "/moved"]);
     assert!(moved.status.success(), "{}", stderr(&moved));
-    assert_eq!(store.thread_comments("/moved").await.unwrap().len(), count);
-    assert!(store.thread_comments(&old).await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .thread_comments(&ThreadRef::default_site("/moved"))
+            .await
+            .unwrap()
+            .len(),
+        count
+    );
+    assert!(store
+        .thread_comments(&ThreadRef::default_site(old.as_str()))
+        .await
+        .unwrap()
+        .is_empty());
     let bad = colloquy(&database, &["threads", "move", "/moved", "has space"]);
     assert!(
         !bad.status.success(),
@@ -221,7 +246,11 @@ async fn export_import_export_and_threads_follow_their_pages() {
         .await
         .unwrap();
     assert_eq!(
-        restored.thread_comments("/moved").await.unwrap().len(),
+        restored
+            .thread_comments(&ThreadRef::default_site("/moved"))
+            .await
+            .unwrap()
+            .len(),
         count
     );
     let twice = colloquy(&database, &["backup", backup.to_str().unwrap()]);

@@ -166,8 +166,13 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         }
         // Not a live region: the thread's announcer says it (see `NewsAnnouncer`), once,
         // whether this form stays or closes.
-        Submission::Sent => {
-            html! { <p class="feedback sent">{messages.widget.posted.as_str()}</p> }
+        Submission::Sent { held } => {
+            let words = if *held {
+                &messages.widget.held_for_approval
+            } else {
+                &messages.widget.posted
+            };
+            html! { <p class="feedback sent">{words.as_str()}</p> }
         }
         Submission::Editing if !form.errors.is_empty() || form.notice.is_some() => html! {
             <p class="feedback invalid" role="alert">

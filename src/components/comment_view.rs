@@ -25,6 +25,9 @@ pub struct CommentViewProps {
     pub parent_author: Option<AttrValue>,
     /// Whether this comment's reply form is open (it arrives as `children`).
     pub replying: bool,
+    /// Whether the thread takes replies (it is not closed): without, no Reply button.
+    #[prop_or(true)]
+    pub can_reply: bool,
     /// Whether the comment can take the focus from a script (the reader's own new comment).
     #[prop_or_default]
     pub focusable: bool,
@@ -34,6 +37,13 @@ pub struct CommentViewProps {
 }
 
 /// One comment: author, time, body, and its Reply button.
+///
+/// What the server says of it shows as badges, each in the catalog's words: the site
+/// owner's comments carry one right after the name (from the server's `by_owner` alone,
+/// never from the name), pinned ones one in the header, and the reader's own comment held
+/// for approval one beside its time (and takes no replies). A deleted comment with replies
+/// is a tombstone: its `<li>` keeps its place and its ARIA attributes, so its replies keep
+/// theirs, and holds only the words saying it was deleted.
 ///
 /// How the conversation reaches assistive technology: the thread stays one flat `<ol>`
 /// (ARCHITECTURE.md, "Replies are laid out flat"), and each `<li>` carries its place in
@@ -56,6 +66,30 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
     let context = use_thread_context();
     let messages = context.messages;
     let comment = &props.comment;
+    let item_class = classes!(
+        "comment",
+        format!("depth-{}", props.depth.min(MAX_INDENT)),
+        comment.deleted.then_some("tombstone"),
+        comment.pending.then_some("pending"),
+    );
+    if comment.deleted {
+        let deleted_id = format!("{}-c{}-deleted", props.id_prefix, comment.id);
+        return html! {
+            <li
+                class={item_class}
+                data-comment-id={comment.id.to_string()}
+                data-parent-id={comment.parent_id.map(|id| id.to_string())}
+                data-depth={props.depth.to_string()}
+                aria-level={(props.depth + 1).to_string()}
+                aria-posinset={props.position.to_string()}
+                aria-setsize={props.set_size.to_string()}
+            >
+                <article part="comment" aria-labelledby={deleted_id.clone()}>
+                    <p class="deleted" id={deleted_id}>{messages.widget.deleted.as_str()}</p>
+                </article>
+            </li>
+        };
+    }
     let author_id = format!("{}-c{}-author", props.id_prefix, comment.id);
     let author = match comment.website.as_deref().filter(|url| is_web_url(url)) {
         Some(url) => html! {
@@ -87,9 +121,19 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
     // language has no translation yet; `lang` on the element says which one it is.
     let time = local_time(&comment.created_at, &context.lang);
     let time_lang = (!time.lang.is_empty()).then_some(time.lang);
+    let owner = comment.by_owner.then(|| {
+        html! { <span class="badge owner">{messages.widget.owner_badge.as_str()}</span> }
+    });
+    let pinned = comment
+        .pinned
+        .then(|| html! { <span class="badge pinned">{messages.widget.pinned.as_str()}</span> });
+    let pending = comment.pending.then(|| {
+        html! { <span class="badge pending">{messages.widget.awaiting_approval.as_str()}</span> }
+    });
+    let can_reply = props.can_reply && !props.replying && !comment.pending;
     html! {
         <li
-            class={classes!("comment", format!("depth-{}", props.depth.min(MAX_INDENT)))}
+            class={item_class}
             data-comment-id={comment.id.to_string()}
             data-parent-id={comment.parent_id.map(|id| id.to_string())}
             data-depth={props.depth.to_string()}
@@ -104,11 +148,14 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
             >
                 <header class="meta">
                     {author}
+                    {owner}
                     {reply_to}
                     <time datetime={comment.created_at.clone()} lang={time_lang}>{time.text}</time>
+                    {pinned}
+                    {pending}
                 </header>
                 <div class="body" dir="auto">{render_markdown(&comment.body)}</div>
-                if !props.replying {
+                if can_reply {
                     <footer class="actions">
                         <button part="button" type="button" class="reply" onclick={on_reply}>{messages.widget.reply.as_str()}</button>
                     </footer>

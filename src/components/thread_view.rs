@@ -13,7 +13,7 @@ use super::comment_view::{sentence_with, CommentView};
 use super::news_announcer::NewsAnnouncer;
 use crate::api::{Api, ApiError};
 use crate::context::ThreadContext;
-use crate::hooks::use_live_updates;
+use crate::hooks::{use_held_comments, use_live_updates};
 use crate::state::{FocusTarget, Load, ThreadAction, ThreadState};
 use crate::words::{self, use_catalog};
 
@@ -118,6 +118,9 @@ fn move_focus(section: &Element, target: FocusTarget) {
 /// Once loaded, the thread follows the server's live events while it is on screen
 /// ([`use_live_updates`]): new comments take the place the sort gives them, and screen
 /// readers hear of them politely; the focus and the scroll position are left alone.
+/// The reader's own comments held for approval are shown to them alone, again after a
+/// reload ([`use_held_comments`]), and never counted; a thread the owner closed shows a
+/// notice in place of the form, and no Reply buttons.
 ///
 /// The focus moves only for what the reader did: Reply puts it in the reply form's first
 /// field, closing that form (Cancel, Escape) puts it back on the Reply button, and the
@@ -194,6 +197,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     }
 
     use_live_updates(&section, &context.api, &state);
+    use_held_comments(&context.api, &state);
 
     {
         // The reducer asks; the focus moves once per asking, after the render that drew
@@ -239,7 +243,8 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                 <button part="button" type="button" class="retry" onclick={retry}>{messages.widget.retry.as_str()}</button>
             </div>
         },
-        Load::Loaded if state.comments.is_empty() => {
+        // A closed thread asks nobody to be the first: the notice below says it is closed.
+        Load::Loaded if state.comments.is_empty() && !state.locked => {
             html! { <p class="status empty">{messages.widget.empty.as_str()}</p> }
         }
         Load::Loaded => html! {},
@@ -248,9 +253,11 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     let entries = build_sorted_reply_tree(&state.comments, props.sort);
     // Who wrote each comment, for "Reply to …" beyond the indentation cap: one map instead
     // of a search per comment, which would make a long thread quadratic.
+    // A tombstone has no author to name.
     let authors: HashMap<i64, &str> = state
         .comments
         .iter()
+        .filter(|c| !c.deleted)
         .map(|c| (c.id, c.author.as_str()))
         .collect();
     let positions = positions_among_siblings(&entries);
@@ -260,7 +267,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             .parent_id
             .and_then(|parent| authors.get(&parent))
             .map(|author| AttrValue::from(author.to_string()));
-        let replying = state.replying_to == Some(comment.id);
+        let replying = !state.locked && state.replying_to == Some(comment.id);
         html! {
             <CommentView
                 key={comment.id}
@@ -271,6 +278,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                 id_prefix={(*ids).clone()}
                 {parent_author}
                 {replying}
+                can_reply={!state.locked}
                 focusable={state.last_posted == Some(comment.id)}
                 on_reply={on_reply.clone()}
             >
@@ -309,14 +317,18 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                 if !state.comments.is_empty() {
                     <ol class="comments">{for comments}</ol>
                 }
-                // Keyed by thread: after a route change the form starts over with that
-                // thread's own draft instead of carrying the last one's.
-                <CommentForm
-                    key={props.thread.to_string()}
-                    parent_id={None}
-                    heading={html! { {messages.widget.leave_comment.as_str()} }}
-                    {on_posted}
-                />
+                if state.locked {
+                    <p class="status closed">{messages.widget.comments_closed.as_str()}</p>
+                } else {
+                    // Keyed by thread: after a route change the form starts over with that
+                    // thread's own draft instead of carrying the last one's.
+                    <CommentForm
+                        key={props.thread.to_string()}
+                        parent_id={None}
+                        heading={html! { {messages.widget.leave_comment.as_str()} }}
+                        {on_posted}
+                    />
+                }
             </section>
         </ContextProvider<ThreadContext>>
     }

@@ -75,18 +75,20 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
-fn load<D: DeserializeOwned>(key: &str) -> Option<D> {
+/// What is kept under `key`; `None` when nothing is, or storage is unavailable or holds
+/// something unreadable. (The held comments' list is kept the same way.)
+pub(crate) fn load<D: DeserializeOwned>(key: &str) -> Option<D> {
     decode(&storage()?.get_item(key).ok()??)
 }
 
-fn save<D: Serialize>(key: &str, draft: &D) {
+pub(crate) fn save<D: Serialize>(key: &str, draft: &D) {
     if let (Some(storage), Some(text)) = (storage(), encode(draft)) {
         // Full or forbidden storage: the reader keeps typing, only without a safety net.
         let _ = storage.set_item(key, &text);
     }
 }
 
-fn forget(key: &str) {
+pub(crate) fn forget(key: &str) {
     if let Some(storage) = storage() {
         let _ = storage.remove_item(key);
     }

@@ -5,14 +5,18 @@ use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::use_held_comments::remember_held;
 use crate::api::new_idempotency_key;
 use crate::context::use_thread_context;
 use crate::form_state::{FormAction, FormState, Submission};
+use crate::held::HeldComment;
 
 /// Posts the comment each time `form` has decided on a send (see
 /// [`FormAction::Submit`]), to the thread and server of the surrounding context, and tells
 /// the reducer how it went: `Sent` with a fresh idempotency key, or `Failed` with the
-/// server's answer. `on_posted` hears of every stored comment.
+/// server's answer. `on_posted` hears of every stored comment. A comment held for the site
+/// owner's approval is remembered with its edit token (see [`remember_held`]), so its
+/// author sees it again after a reload.
 ///
 /// The effect is keyed on [`FormState::sends`], which the reducer bumps once per decision,
 /// so however many times the component renders, each decision is sent once.
@@ -57,8 +61,20 @@ pub fn use_post_comment(
         spawn_local(async move {
             match context.api.post_comment(&context.thread, &comment).await {
                 Ok(created) => {
+                    let held = created.comment.pending;
+                    if held {
+                        remember_held(
+                            &context.api,
+                            HeldComment {
+                                thread: context.thread.to_string(),
+                                id: created.comment.id,
+                                edit_token: created.edit_token,
+                            },
+                        );
+                    }
                     dispatcher.dispatch(FormAction::Sent {
                         next_key: new_idempotency_key(),
+                        held,
                     });
                     on_posted.emit(created.comment);
                 }

@@ -41,7 +41,8 @@ export function stub_fetch() {
     const method = request.method;
     const path = new URL(request.url).pathname;
     const body = method === "GET" ? null : await request.text();
-    stub.calls.push({ method, path, body });
+    const authorization = request.headers.get("authorization");
+    stub.calls.push({ method, path, body, authorization });
     // Answers are used in order; the last one repeats.
     const queue = stub.routes.get(method + " " + path) || [];
     const next = queue.length > 1 ? queue.shift() : queue[0];
@@ -65,6 +66,11 @@ export function stub_release(status, body) {
 }
 export function stub_bodies(method) {
   return stub.calls.filter((c) => c.method === method).map((c) => c.body || c.path);
+}
+export function stub_authorizations(method, path) {
+  return stub.calls
+    .filter((c) => c.method === method && c.path === path)
+    .map((c) => c.authorization || "");
 }
 export function live_streams() { return live.sources.filter(isOpen).map((s) => s.url); }
 export function live_streams_opened() { return live.sources.length; }
@@ -197,6 +203,8 @@ extern "C" {
     pub fn stub_hold(method: &str, path: &str);
     pub fn stub_release(status: u16, body: &str);
     pub fn stub_bodies(method: &str) -> Vec<String>;
+    /// The `Authorization` header of every `method` request to `path` ("" when it had none).
+    pub fn stub_authorizations(method: &str, path: &str) -> Vec<String>;
     /// The URL of every event stream the widget holds open.
     pub fn live_streams() -> Vec<String>;
     /// How many event streams the widget has opened since `stub_fetch`.

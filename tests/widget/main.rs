@@ -21,6 +21,9 @@ mod drafts;
 mod form;
 /// Live updates: new and edited comments arriving while the thread is on screen.
 mod live;
+/// What the site owner's moderation shows: held comments, closed threads, badges,
+/// tombstones and deletions.
+mod moderation;
 /// The loader's entry points: `mount`, `update`, `unmount` and their options.
 mod mount;
 /// Right-to-left languages: direction, mirrored indentation, Arabic plurals.

@@ -1,7 +1,9 @@
+use std::net::IpAddr;
+
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -11,9 +13,11 @@ use colloquy_core::validation::{validate_new_comment, ErrorCode, Field, ValidCom
 
 use super::extract::{ApiJson, ClientAddress, SortQuery, ThreadKey};
 use super::ApiError;
+use crate::admin::auth;
 use crate::clock::now_ms;
+use crate::settings::Moderation;
 use crate::state::AppState;
-use crate::storage::Inserted;
+use crate::storage::{Inserted, Provenance, Status, ThreadRef};
 use crate::tokens::token_hash;
 use crate::words;
 
@@ -24,7 +28,9 @@ pub fn router() -> Router<AppState> {
     )
 }
 
-/// The whole thread, oldest first. An unknown thread is simply empty: pages get threads by
+/// The whole thread, oldest first: its published comments, and "deleted" tombstones of
+/// comments that still have replies (never comments held for approval; `total` counts
+/// published comments). An unknown thread is simply empty: pages get threads by
 /// being commented on, not by being registered.
 ///
 /// `sort` (`oldest`, `newest`, `top`) is checked but does not change the answer: the whole
@@ -56,11 +62,13 @@ pub(super) async fn list_comments(
     // page and replayed to a subscriber, which the widget shows once, instead of missed.
     let last_event_id = state.store.latest_event_id(&thread).await?;
     let comments = state.store.thread_comments(&thread).await?;
+    let locked = state.store.is_locked(&thread).await?;
     let page = serde_json::to_vec(&ThreadPage {
-        total: comments.len() as u64,
-        thread: thread.clone(),
+        total: comments.iter().filter(|c| !c.deleted).count() as u64,
+        thread: thread.key.clone(),
         comments,
         last_event_id,
+        locked,
     })
     .map_err(|e| ApiError::Internal(e.to_string()))?;
     let page = Bytes::from(page);
@@ -76,23 +84,29 @@ fn json_bytes(page: Bytes) -> Response {
 const DUPLICATE_WINDOW_MS: i64 = 10 * 60 * 1000;
 
 /// Validates with the same core rules as the widget, then stores. A retry with the same
-/// idempotency key answers `200` with the comment the first attempt stored; the same body
-/// again within ten minutes answers `409`; a client over its posting limit gets `429` with
-/// `Retry-After`; a filled honeypot gets a quiet, fake `201`.
+/// idempotency key answers `200` with the comment the first attempt stored; a comment
+/// held for the owner's approval (`--moderation`) answers `202`; the same body again
+/// within ten minutes answers `409`; a locked thread or a blocked author `403`; a client
+/// over its posting limit gets `429` with `Retry-After`; a filled honeypot gets a quiet,
+/// fake `201`.
+///
+/// An owner signed in to the console who posts from a page of this server's own origin
+/// speaks as the owner (`by_owner`): published at once, and with the badge.
 #[utoipa::path(
     post,
     path = "/api/v1/threads/{key}/comments",
     params(("key" = String, Path, description = "The thread key, percent-encoded")),
     request_body = NewComment,
     responses(
-        (status = 201, description = "Stored", body = CreatedComment),
+        (status = 201, description = "Stored and published", body = CreatedComment),
+        (status = 202, description = "Stored and held for the owner's approval: only its author sees it", body = CreatedComment),
         (status = 200, description = "A retry of a submission that was already stored", body = CreatedComment),
         (status = 400, description = "Malformed JSON or thread key", body = ErrorBody),
-        (status = 403, description = "A browser page from an origin that is not allowed", body = ErrorBody),
+        (status = 403, description = "A locked thread, a blocked author, or a browser page from an origin that is not allowed", body = ErrorBody),
         (status = 409, description = "The same body was posted in this thread minutes ago", body = ErrorBody),
         (status = 413, description = "The body is too large", body = ErrorBody),
         (status = 415, description = "Not JSON", body = ErrorBody),
-        (status = 422, description = "Fields that break the rules", body = ErrorBody),
+        (status = 422, description = "Fields that break the rules (a name that belongs to an owner included)", body = ErrorBody),
         (status = 429, description = "Posting too quickly; see Retry-After", body = ErrorBody),
     )
 )]
@@ -100,23 +114,24 @@ pub(super) async fn create_comment(
     State(state): State<AppState>,
     ClientAddress(client): ClientAddress,
     ThreadKey(thread): ThreadKey,
+    headers: HeaderMap,
     ApiJson(input): ApiJson<NewComment>,
 ) -> Result<(StatusCode, Json<CreatedComment>), ApiError> {
     let comment = validate_new_comment(&input, &state.rules, words::current())
         .map_err(ApiError::Validation)?;
     if !input.honeypot.trim().is_empty() {
-        tracing::info!(%thread, "dropped a comment that filled the honeypot");
+        tracing::info!(thread = %thread.scoped(), "dropped a comment that filled the honeypot");
         return Ok(quiet_drop(comment));
     }
+    let owner = if auth::from_own_origin(&headers) {
+        auth::session_owner(&state, &headers)
+            .await?
+            .filter(|owner| owner.site == thread.site)
+    } else {
+        None
+    };
+    let provenance = admission(&state, &thread, &comment, client, owner.is_some()).await?;
     let now = now_ms();
-    if let Err(wait) = state
-        .store
-        .claim_post_slot(client, now, state.posts_per_minute)
-        .await?
-    {
-        tracing::info!(client = %client, "refused a post over the posting limit");
-        return Err(ApiError::TooManyRequests(wait));
-    }
     if let Some(parent_id) = comment.parent_id {
         if !state.store.comment_in_thread(&thread, parent_id).await? {
             return Err(ApiError::invalid(
@@ -126,7 +141,9 @@ pub(super) async fn create_comment(
             ));
         }
     }
-    let edit_token = state.secret.edit_token(&thread, &comment.idempotency_key);
+    let edit_token = state
+        .secret
+        .thread_edit_token(&thread, &comment.idempotency_key);
     let inserted = state
         .store
         .insert_comment(
@@ -135,9 +152,14 @@ pub(super) async fn create_comment(
             now,
             &token_hash(&edit_token),
             Some(now - DUPLICATE_WINDOW_MS),
+            &provenance,
         )
         .await?;
     let (status, stored) = match inserted {
+        Inserted::New(stored) if stored.pending => {
+            tracing::info!(thread = %thread.scoped(), id = stored.id, "held a comment for approval");
+            (StatusCode::ACCEPTED, stored)
+        }
         Inserted::New(stored) => {
             state.thread_changed(&thread).await;
             (StatusCode::CREATED, stored)
@@ -156,6 +178,89 @@ pub(super) async fn create_comment(
     ))
 }
 
+/// Whether the thread takes this comment and how it is stored: refused on a locked
+/// thread, from a blocked author, under an owner's name, or over the posting limit;
+/// otherwise published or held as the site's moderation says. An owner's own comment
+/// passes every check and is published.
+async fn admission(
+    state: &AppState,
+    thread: &ThreadRef,
+    comment: &ValidComment,
+    client: IpAddr,
+    by_owner: bool,
+) -> Result<Provenance, ApiError> {
+    let email_hash = comment
+        .email
+        .as_deref()
+        .map(|email| state.secret.email_hash(email));
+    let mut provenance = Provenance {
+        status: Status::Published,
+        by_owner,
+        client_address: Some(client.to_string()),
+        email_hash,
+    };
+    if by_owner {
+        return Ok(provenance);
+    }
+    if state.store.is_locked(thread).await? {
+        return Err(ApiError::Forbidden(
+            words::current().api.thread_locked.clone(),
+        ));
+    }
+    let now = now_ms();
+    let email_hash = provenance.email_hash.as_deref();
+    if state
+        .store
+        .is_blocked(thread.site, email_hash, &client.to_string(), now)
+        .await?
+    {
+        tracing::info!(client = %client, "refused a post from a blocked author");
+        return Err(ApiError::Forbidden(words::current().api.blocked.clone()));
+    }
+    let owners = state.store.owner_names(thread.site).await?;
+    if owners.iter().any(|owner| same_name(owner, &comment.name)) {
+        return Err(ApiError::invalid(
+            Field::Name,
+            ErrorCode::Reserved,
+            &state.rules,
+        ));
+    }
+    let settings = state.settings(thread.site).await?;
+    if let Err(wait) = state
+        .store
+        .claim_post_slot(client, now, settings.posts_per_minute)
+        .await?
+    {
+        tracing::info!(client = %client, "refused a post over the posting limit");
+        return Err(ApiError::TooManyRequests(wait));
+    }
+    let held = match settings.moderation {
+        Moderation::None => false,
+        Moderation::All => true,
+        Moderation::FirstTime => match email_hash {
+            Some(hash) => !state.store.is_trusted(thread.site, hash).await?,
+            None => true,
+        },
+    };
+    if held {
+        provenance.status = Status::Pending;
+    }
+    Ok(provenance)
+}
+
+/// Whether two names are the same to a reader's eye: case, spacing and punctuation
+/// aside ("Ada  Lovelace", "ada lovelace", "Ada-Lovelace").
+fn same_name(a: &str, b: &str) -> bool {
+    let folded = |name: &str| -> String {
+        name.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let a = folded(a);
+    !a.is_empty() && a == folded(b)
+}
+
 /// What a bot that filled the honeypot is told: a plausible success, with nothing stored
 /// and a token that opens nothing.
 fn quiet_drop(comment: ValidComment) -> (StatusCode, Json<CreatedComment>) {
@@ -169,6 +274,7 @@ fn quiet_drop(comment: ValidComment) -> (StatusCode, Json<CreatedComment>) {
                 website: comment.website,
                 body: comment.body,
                 created_at: format_rfc3339(now_ms()),
+                ..Default::default()
             },
             edit_token: token_hash(&comment.idempotency_key),
         }),

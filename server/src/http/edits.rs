@@ -3,7 +3,7 @@
 //! a URL, which ends up in logs) and is checked against its stored hash in constant time.
 
 use axum::extract::State;
-use axum::routing::patch;
+use axum::routing::get;
 use axum::{Json, Router};
 use colloquy_core::model::{Comment, CommentEdit, ErrorBody};
 use colloquy_core::validation::{check_field, Field};
@@ -12,14 +12,48 @@ use super::extract::{ApiJson, CommentId, EditToken};
 use super::ApiError;
 use crate::clock::now_ms;
 use crate::state::AppState;
+use crate::storage::Status;
 use crate::tokens::token_matches;
 use crate::words;
 
-/// How long after posting a comment may be edited.
-pub const EDIT_WINDOW_SECS: u64 = 15 * 60;
-
 pub fn router() -> Router<AppState> {
-    Router::new().route("/comments/{id}", patch(edit_comment))
+    Router::new().route("/comments/{id}", get(own_comment).patch(edit_comment))
+}
+
+/// Its author's view of a comment, whatever its state: how the widget shows a reader
+/// their own comment while it waits for approval (nobody else is shown it). A deleted
+/// comment is gone for its author too.
+#[utoipa::path(
+    get,
+    path = "/api/v1/comments/{id}",
+    params(
+        ("id" = i64, Path, description = "The comment's id"),
+        ("Authorization" = String, Header, description = "Bearer and the edit token given when the comment was posted"),
+    ),
+    responses(
+        (status = 200, description = "The comment as it is now", body = Comment),
+        (status = 400, description = "A malformed id", body = ErrorBody),
+        (status = 403, description = "Wrong token, or a refused origin", body = ErrorBody),
+        (status = 404, description = "No such comment, or deleted", body = ErrorBody),
+    )
+)]
+pub(super) async fn own_comment(
+    State(state): State<AppState>,
+    CommentId(id): CommentId,
+    EditToken(token): EditToken,
+) -> Result<Json<Comment>, ApiError> {
+    let missing = || ApiError::NotFound(words::current().api.no_such_comment.clone());
+    let facts = state.store.edit_facts(id).await?.ok_or_else(missing)?;
+    if facts.status == Status::Deleted {
+        return Err(missing());
+    }
+    if !token_matches(&token, &facts.edit_token_hash) {
+        return Err(ApiError::Forbidden(
+            words::current().api.wrong_edit_token.clone(),
+        ));
+    }
+    let comment = state.store.comment_by_id(id).await?.ok_or_else(missing)?;
+    Ok(Json(comment))
 }
 
 #[utoipa::path(
@@ -34,7 +68,7 @@ pub fn router() -> Router<AppState> {
         (status = 200, description = "Edited", body = Comment),
         (status = 400, description = "Malformed JSON or id", body = ErrorBody),
         (status = 403, description = "Wrong token, closed edit window, or a refused origin", body = ErrorBody),
-        (status = 404, description = "No such comment", body = ErrorBody),
+        (status = 404, description = "No such comment, or deleted", body = ErrorBody),
         (status = 413, description = "The body is too large", body = ErrorBody),
         (status = 415, description = "Not JSON", body = ErrorBody),
         (status = 422, description = "A body that breaks the rules", body = ErrorBody),
@@ -53,7 +87,11 @@ pub(super) async fn edit_comment(
             words::current().api.wrong_edit_token.clone(),
         ));
     }
-    if now_ms() - facts.created_at_ms > EDIT_WINDOW_SECS as i64 * 1000 {
+    if facts.status == Status::Deleted {
+        return Err(missing());
+    }
+    let window = state.settings(facts.thread.site).await?.edit_window_secs;
+    if now_ms() - facts.created_at_ms > window as i64 * 1000 {
         return Err(ApiError::Forbidden(
             words::current().api.edit_window_closed.clone(),
         ));

@@ -16,6 +16,9 @@ use crate::words;
 pub enum ApiError {
     #[error("{0}")]
     BadRequest(String),
+    /// `401`: an admin request without a valid session or token.
+    #[error("{0}")]
+    Unauthorized(String),
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -49,32 +52,51 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The status this error is answered with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
-        ApiError::Internal(error.to_string())
+        match error {
+            // A refusal is the data's answer to the request, in words: a conflict.
+            StoreError::Refused(message) => ApiError::Conflict(message),
+            error => ApiError::Internal(error.to_string()),
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, message, errors) = match self {
-            ApiError::BadRequest(message) => (StatusCode::BAD_REQUEST, message, Vec::new()),
-            ApiError::Forbidden(message) => (StatusCode::FORBIDDEN, message, Vec::new()),
-            ApiError::NotFound(message) => (StatusCode::NOT_FOUND, message, Vec::new()),
-            ApiError::PayloadTooLarge(message) => {
-                (StatusCode::PAYLOAD_TOO_LARGE, message, Vec::new())
-            }
-            ApiError::UnsupportedMediaType(message) => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, message, Vec::new())
-            }
-            ApiError::Conflict(message) => (StatusCode::CONFLICT, message, Vec::new()),
-            ApiError::Unavailable(message) => {
-                (StatusCode::SERVICE_UNAVAILABLE, message, Vec::new())
-            }
+        let status = self.status();
+        let (message, errors) = match self {
+            ApiError::BadRequest(message)
+            | ApiError::Unauthorized(message)
+            | ApiError::Forbidden(message)
+            | ApiError::NotFound(message)
+            | ApiError::PayloadTooLarge(message)
+            | ApiError::UnsupportedMediaType(message)
+            | ApiError::Conflict(message)
+            | ApiError::Unavailable(message) => (message, Vec::new()),
             ApiError::TooManyRequests(seconds) => {
                 let message = words::current().api_too_many_requests(seconds);
                 let mut response = (
-                    StatusCode::TOO_MANY_REQUESTS,
+                    status,
                     Json(ErrorBody {
                         message,
                         errors: Vec::new(),
@@ -86,18 +108,12 @@ impl IntoResponse for ApiError {
                     .insert(RETRY_AFTER, HeaderValue::from(seconds));
                 return response;
             }
-            ApiError::Validation(errors) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                words::current().api.fields_need_attention.clone(),
-                errors,
-            ),
+            ApiError::Validation(errors) => {
+                (words::current().api.fields_need_attention.clone(), errors)
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    words::current().api.internal.clone(),
-                    Vec::new(),
-                )
+                (words::current().api.internal.clone(), Vec::new())
             }
         };
         (status, Json(ErrorBody { message, errors })).into_response()

@@ -21,6 +21,7 @@ use super::extract::{ResumeAfter, ThreadKey};
 use super::ApiError;
 use crate::live::{SubscribeError, Subscription, BATCH};
 use crate::state::AppState;
+use crate::storage::ThreadRef;
 use crate::storage::{Store, StoredEvent};
 use crate::words;
 
@@ -86,7 +87,7 @@ pub(super) async fn thread_events(
 /// until the reader leaves or the server shuts down.
 async fn follow(
     store: std::sync::Arc<dyn Store>,
-    thread: String,
+    thread: ThreadRef,
     mut last: i64,
     mut subscription: Subscription,
     sender: mpsc::Sender<Event>,
@@ -117,7 +118,7 @@ async fn follow(
 /// failed: the browser reconnects and resumes from the last id it saw).
 async fn catch_up(
     store: &dyn Store,
-    thread: &str,
+    thread: &ThreadRef,
     last: &mut i64,
     sender: &mpsc::Sender<Event>,
 ) -> bool {
@@ -125,7 +126,7 @@ async fn catch_up(
         let events = match store.events_after(thread, *last, BATCH).await {
             Ok(events) => events,
             Err(error) => {
-                tracing::warn!(%error, %thread, "could not read events for a live reader");
+                tracing::warn!(%error, thread = %thread.scoped(), "could not read events for a live reader");
                 return false;
             }
         };

@@ -15,8 +15,10 @@ use ipnet::IpNet;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use super::origins::SiteId;
 use super::ApiError;
 use crate::state::AppState;
+use crate::storage::{ThreadRef, DEFAULT_SITE};
 use crate::words;
 
 /// A JSON body.
@@ -49,8 +51,9 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
     }
 }
 
-/// The `{key}` of a thread route, checked against the documented character set.
-pub struct ThreadKey(pub String);
+/// The `{key}` of a thread route, checked against the documented character set, in the
+/// site the request is attributed to ([`SiteId`]).
+pub struct ThreadKey(pub ThreadRef);
 
 impl<S: Send + Sync> FromRequestParts<S> for ThreadKey {
     type Rejection = ApiError;
@@ -61,7 +64,20 @@ impl<S: Send + Sync> FromRequestParts<S> for ThreadKey {
             .map_err(|_| ApiError::BadRequest(words::current().api.thread_key_not_text.clone()))?;
         check_thread_key(&key)
             .map_err(|error| ApiError::BadRequest(words::current().thread_key(error)))?;
-        Ok(ThreadKey(key))
+        let SiteId(site) = SiteId::from_request_parts(parts, state).await?;
+        Ok(ThreadKey(ThreadRef::new(site, key)))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for SiteId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<SiteId>()
+            .copied()
+            .unwrap_or(SiteId(DEFAULT_SITE)))
     }
 }
 

@@ -49,9 +49,11 @@ use quick_xml::Writer;
 use sha2::Sha256;
 
 use super::extract::ThreadKey;
+use super::origins::SiteId;
 use super::ApiError;
 use crate::feed_html::{element, empty_element, text_element, write_comment, RelativeLinks};
 use crate::state::AppState;
+use crate::storage::{ThreadRef, DEFAULT_SITE};
 use crate::tokens::ServerSecret;
 use crate::words;
 
@@ -83,22 +85,29 @@ const ATOM_NAMESPACE: &str = "http://www.w3.org/2005/Atom";
 )]
 pub(super) async fn thread_feed(
     State(state): State<AppState>,
-    ThreadKey(thread): ThreadKey,
+    ThreadKey(thread_ref): ThreadKey,
 ) -> Result<Response, ApiError> {
-    let title = state.store.thread_title(&thread).await?;
-    let comments = state.store.thread_comments(&thread).await?;
+    let title = state.store.thread_title(&thread_ref).await?;
+    let comments = state.store.thread_comments(&thread_ref).await?;
+    let thread = thread_ref.key.as_str();
     let context = Context::new(&state);
-    let page = context.site.page(&thread);
+    let page = context.site.page(thread);
     // The store answers oldest first, by time and then id; the feed is the reverse.
+    // Tombstones stay in the thread for their replies' sake; a feed has no use for them.
     let entries = comments
         .into_iter()
         .rev()
+        .filter(|comment| !comment.deleted)
         .take(FEED_ENTRIES)
-        .map(|comment| context.entry(&thread, title.as_deref(), comment))
+        .map(|comment| context.entry(thread, title.as_deref(), comment))
         .collect();
+    let name = match thread_ref.site {
+        DEFAULT_SITE => format!("thread:{thread}"),
+        site => format!("site:{site}:thread:{thread}"),
+    };
     let feed = Feed {
-        id: context.ids.named(&format!("thread:{thread}")),
-        title: words::current().feed_of_thread(&thread_name(&thread, title.as_deref())),
+        id: context.ids.named(&name),
+        title: words::current().feed_of_thread(&thread_name(thread, title.as_deref())),
         page,
         entries,
     };
@@ -114,12 +123,21 @@ pub(super) async fn thread_feed(
         (status = 403, description = "A browser page from an origin that is not allowed", body = ErrorBody),
     )
 )]
-pub(super) async fn recent_feed(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let recent = state.store.recent_comments(FEED_ENTRIES as i64).await?;
+pub(super) async fn recent_feed(
+    State(state): State<AppState>,
+    SiteId(site): SiteId,
+) -> Result<Response, ApiError> {
+    let recent = state
+        .store
+        .recent_comments(site, FEED_ENTRIES as i64)
+        .await?;
     let mut titles: HashMap<String, Option<String>> = HashMap::new();
     for (thread, _) in &recent {
         if !titles.contains_key(thread) {
-            let title = state.store.thread_title(thread).await?;
+            let title = state
+                .store
+                .thread_title(&ThreadRef::new(site, thread.as_str()))
+                .await?;
             titles.insert(thread.clone(), title);
         }
     }
@@ -132,7 +150,10 @@ pub(super) async fn recent_feed(State(state): State<AppState>) -> Result<Respons
         })
         .collect();
     let feed = Feed {
-        id: context.ids.named("recent"),
+        id: context.ids.named(&match site {
+            DEFAULT_SITE => "recent".to_owned(),
+            site => format!("site:{site}:recent"),
+        }),
         title: words::current().api.feed_of_recent.clone(),
         page: None,
         entries,

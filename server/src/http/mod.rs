@@ -7,7 +7,7 @@ mod config;
 mod edits;
 mod error;
 mod events;
-mod extract;
+pub(crate) mod extract;
 mod feeds;
 mod openapi;
 mod origins;
@@ -15,7 +15,7 @@ mod origins;
 use std::any::Any;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderValue, Method};
+use axum::http::{header, Method};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -36,15 +36,17 @@ pub fn router(state: AppState) -> Router {
         .merge(events::router())
         .merge(feeds::router())
         .merge(openapi::router())
+        .merge(crate::admin::api::router())
         .fallback(|| async { ApiError::NotFound(words::current().api.no_such_endpoint.clone()) })
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(cors_layer(&state.allowed_origins))
+        .layer(cors_layer())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             origins::origin_gate,
         ));
     Router::new()
         .nest("/api/v1", api)
+        .merge(crate::admin::pages::router())
         .fallback_service(assets::service(state.assets.as_deref()))
         .with_state(state)
         // A bug must cost one request a JSON 500, never the process or a torn connection.
@@ -63,18 +65,13 @@ fn request_body_limit(state: &AppState) -> usize {
     chars * 12 + 4096
 }
 
-fn cors_layer(allowed: &[String]) -> CorsLayer {
-    let origins = if allowed.iter().any(|origin| origin.trim() == "*") {
-        AllowOrigin::any()
-    } else {
-        let list: Vec<HeaderValue> = allowed
-            .iter()
-            .filter_map(|origin| HeaderValue::from_str(origin.trim().trim_end_matches('/')).ok())
-            .collect();
-        AllowOrigin::list(list)
-    };
+/// CORS answers any origin that reached it: the origin gate, outside this layer, has
+/// already refused every origin that is neither listed nor a site's, so echoing the rest
+/// lets sites added while the server runs work at once. No credentials are allowed, so a
+/// page elsewhere can never read an answer made with an owner's session.
+fn cors_layer() -> CorsLayer {
     CorsLayer::new()
-        .allow_origin(origins)
+        .allow_origin(AllowOrigin::mirror_request())
         .allow_methods([Method::GET, Method::POST, Method::PATCH])
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
         // The widget reads how long to wait after a 429.

@@ -4,29 +4,75 @@
 //! read the refusal and tell the reader why, instead of seeing an anonymous network error.
 //! The refusal holds no data, and the server logs which origin it refused.
 
-use axum::extract::{Request, State};
+use std::collections::HashMap;
+
+use axum::extract::{Query, Request, State};
 use axum::http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, HOST, ORIGIN, VARY};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::ApiError;
 use crate::state::AppState;
+use crate::storage::DEFAULT_SITE;
 use crate::words;
 
-pub async fn origin_gate(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let Some(origin) = request.headers().get(ORIGIN).cloned() else {
-        // No Origin: a same-origin GET, or not a browser at all. CORS is a browser matter.
-        return next.run(request).await;
+/// The site a request is attributed to: the site whose origin its `Origin` is (`colloquy-server
+/// site add`), else the default site (the server's own pages, the `--allowed-origin` list,
+/// and requests without `Origin`, which may name a site with `?site=NAME`: a feed reader,
+/// a script).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SiteId(pub i64);
+
+pub async fn origin_gate(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let site = match request.headers().get(ORIGIN).cloned() {
+        None => match site_named_in_query(&state, request.uri().clone()).await {
+            Ok(site) => site,
+            Err(error) => return error.into_response(),
+        },
+        Some(origin) => {
+            let text = origin.to_str().unwrap_or_default();
+            match state.site_of_origin(text).await {
+                Ok(Some(site)) => site,
+                Ok(None) if is_allowed(text, request.headers(), &state.allowed_origins) => {
+                    DEFAULT_SITE
+                }
+                Ok(None) => return refuse(&request, origin),
+                Err(error) => return ApiError::from(error).into_response(),
+            }
+        }
     };
-    let text = origin.to_str().unwrap_or_default();
-    if is_allowed(text, request.headers(), &state.allowed_origins) {
-        return next.run(request).await;
+    request.extensions_mut().insert(SiteId(site));
+    next.run(request).await
+}
+
+/// `?site=NAME`, for requests that carry no `Origin`.
+async fn site_named_in_query(state: &AppState, uri: Uri) -> Result<i64, ApiError> {
+    let Ok(Query(query)) = Query::<HashMap<String, String>>::try_from_uri(&uri) else {
+        return Ok(DEFAULT_SITE);
+    };
+    let Some(name) = query.get("site") else {
+        return Ok(DEFAULT_SITE);
+    };
+    match state.store.site_named(name).await? {
+        Some(site) => Ok(site.id),
+        None => Err(ApiError::NotFound(
+            words::current().api.no_such_site.clone(),
+        )),
     }
+}
+
+fn refuse(request: &Request, origin: HeaderValue) -> Response {
+    let text = origin.to_str().unwrap_or_default();
     tracing::warn!(
         origin = %text,
         path = %request.uri().path(),
-        "refused a request from an origin that is not allowed (add it with --allowed-origin)"
+        "refused a request from an origin that is not allowed (add it with --allowed-origin \
+         or colloquy-server site add)"
     );
     let mut response = ApiError::Forbidden(words::current().origin_refused(text)).into_response();
     response
@@ -38,7 +84,7 @@ pub async fn origin_gate(State(state): State<AppState>, request: Request, next: 
     response
 }
 
-fn is_allowed(origin: &str, headers: &HeaderMap, allowed: &[String]) -> bool {
+pub(crate) fn is_allowed(origin: &str, headers: &HeaderMap, allowed: &[String]) -> bool {
     let same_origin = headers
         .get(HOST)
         .and_then(|host| host.to_str().ok())

@@ -11,6 +11,7 @@ use std::io::{BufRead, Write};
 use serde::{Deserialize, Serialize};
 
 use super::{ImportedComment, InputError, Record, SourceStatus};
+use crate::storage::ThreadRef;
 use crate::storage::{FullComment, Store, StoreError};
 
 const FORMAT: &str = "colloquy-export";
@@ -50,6 +51,7 @@ pub enum ExportError {
 /// Writes every thread (or the one named) to `out`.
 pub async fn export(
     store: &dyn Store,
+    site: i64,
     only: Option<&str>,
     out: &mut impl Write,
 ) -> Result<Exported, ExportError> {
@@ -60,12 +62,13 @@ pub async fn export(
     write_line(out, &header)?;
     let threads = match only {
         Some(thread) => vec![thread.to_owned()],
-        None => store.thread_keys().await?,
+        None => store.thread_keys(site).await?,
     };
     let mut exported = Exported::default();
     for key in threads {
-        let title = store.thread_title(&key).await?;
-        let comments = store.export_thread(&key).await?;
+        let thread = ThreadRef::new(site, key.as_str());
+        let title = store.thread_title(&thread).await?;
+        let comments = store.export_thread(&thread).await?;
         if comments.is_empty() && title.is_none() {
             continue;
         }

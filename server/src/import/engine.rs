@@ -44,6 +44,8 @@ pub struct Options {
     /// Read and check everything, write nothing.
     pub dry_run: bool,
     pub mapping: KeyMapping,
+    /// The site the comments go to (`--site`); 0 means the default site.
+    pub site: i64,
 }
 
 /// How the source's page addresses become thread keys: exact entries from a two-column
@@ -227,7 +229,12 @@ pub async fn run(
     mut on_record: impl FnMut(&Summary),
 ) -> Result<Summary, ImportError> {
     let mut records = std::pin::pin!(records);
-    let mut session = store.begin_import().await?;
+    let site = if options.site == 0 {
+        crate::storage::DEFAULT_SITE
+    } else {
+        options.site
+    };
+    let mut session = store.begin_import(site).await?;
     let mut summary = Summary {
         dry_run: options.dry_run,
         ..Summary::default()

@@ -2,6 +2,7 @@
 //! (`postgres.rs`) implement it, each with its own migrations under `server/migrations/`,
 //! and one conformance suite (the server's tests) runs against both.
 
+pub mod console;
 pub mod postgres;
 mod queries;
 pub mod sqlite;
@@ -18,6 +19,100 @@ use colloquy_core::time::format_rfc3339;
 use colloquy_core::validation::ValidComment;
 
 use crate::tokens::ServerSecret;
+
+pub use console::*;
+
+/// The site every server has: the one the flags (`--allowed-origin`, `--moderation`…)
+/// describe, and where comments from before sites existed live.
+pub const DEFAULT_SITE: i64 = 1;
+
+/// A thread: its key is unique within its site.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ThreadRef {
+    pub site: i64,
+    pub key: String,
+}
+
+impl ThreadRef {
+    pub fn new(site: i64, key: impl Into<String>) -> Self {
+        Self {
+            site,
+            key: key.into(),
+        }
+    }
+
+    /// A thread of the default site.
+    pub fn default_site(key: impl Into<String>) -> Self {
+        Self::new(DEFAULT_SITE, key)
+    }
+
+    /// One text for the thread, as the caches, the live feeds and the change announcements
+    /// between processes name it: the site's id, a space (which no key contains), the key.
+    pub fn scoped(&self) -> String {
+        format!("{} {}", self.site, self.key)
+    }
+
+    pub fn from_scoped(text: &str) -> Option<Self> {
+        let (site, key) = text.split_once(' ')?;
+        Some(Self::new(site.parse().ok()?, key))
+    }
+}
+
+/// Where a comment stands.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Published,
+    /// Held for the owner's approval.
+    Pending,
+    /// A tombstone: author, email, address and body are gone.
+    Deleted,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Published => "published",
+            Status::Pending => "pending",
+            Status::Deleted => "deleted",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Status> {
+        match text {
+            "published" => Some(Status::Published),
+            "pending" => Some(Status::Pending),
+            "deleted" => Some(Status::Deleted),
+            _ => None,
+        }
+    }
+}
+
+/// How a new comment is stored, beside what its author typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Provenance {
+    /// Published, or pending when moderation holds it.
+    pub status: Status,
+    pub by_owner: bool,
+    /// Whom blocks by address match.
+    pub client_address: Option<String>,
+    /// A keyed hash of the normalised email (see `tokens::email_hash`).
+    pub email_hash: Option<String>,
+}
+
+impl Provenance {
+    /// Imports, the demo and the bench: published, from nobody in particular.
+    pub fn published() -> Self {
+        Provenance {
+            status: Status::Published,
+            by_owner: false,
+            client_address: None,
+            email_hash: None,
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -121,7 +216,8 @@ impl fmt::Debug for Database {
 
 /// The columns the API may show. `email` is deliberately absent: no query that feeds a
 /// response ever selects it.
-pub(crate) const PUBLIC_COLUMNS: &str = "id, parent_id, author, website, body, created_at_ms";
+pub(crate) const PUBLIC_COLUMNS: &str =
+    "id, parent_id, author, website, body, created_at_ms, status, by_owner, pinned";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct CommentRow {
@@ -131,6 +227,9 @@ pub(crate) struct CommentRow {
     website: Option<String>,
     body: String,
     created_at_ms: i64,
+    status: String,
+    by_owner: bool,
+    pinned: bool,
 }
 
 impl From<CommentRow> for Comment {
@@ -142,8 +241,52 @@ impl From<CommentRow> for Comment {
             website: row.website,
             body: row.body,
             created_at: format_rfc3339(row.created_at_ms),
+            pending: row.status == Status::Pending.as_str(),
+            by_owner: row.by_owner,
+            pinned: row.pinned,
+            deleted: row.status == Status::Deleted.as_str(),
         }
     }
+}
+
+/// What readers see of a thread's stored comments (published ones and tombstones, oldest
+/// first): a tombstone only while something below it is shown, so a deleted comment
+/// without replies disappears, and so does a chain of deleted ones left without any.
+pub(crate) fn shown_to_readers(mut comments: Vec<Comment>) -> Vec<Comment> {
+    use std::collections::HashMap;
+    let mut replies: HashMap<i64, usize> = HashMap::new();
+    for comment in &comments {
+        if let Some(parent) = comment.parent_id {
+            *replies.entry(parent).or_default() += 1;
+        }
+    }
+    let parent_of: HashMap<i64, Option<i64>> =
+        comments.iter().map(|c| (c.id, c.parent_id)).collect();
+    let deleted: std::collections::HashSet<i64> = comments
+        .iter()
+        .filter(|c| c.deleted)
+        .map(|c| c.id)
+        .collect();
+    let mut gone = std::collections::HashSet::new();
+    let mut bare: Vec<i64> = deleted
+        .iter()
+        .copied()
+        .filter(|id| replies.get(id).copied().unwrap_or(0) == 0)
+        .collect();
+    while let Some(id) = bare.pop() {
+        if !gone.insert(id) {
+            continue;
+        }
+        if let Some(Some(parent)) = parent_of.get(&id) {
+            let left = replies.entry(*parent).or_default();
+            *left = left.saturating_sub(1);
+            if *left == 0 && deleted.contains(parent) {
+                bare.push(*parent);
+            }
+        }
+    }
+    comments.retain(|c| !gone.contains(&c.id));
+    comments
 }
 
 /// One event of a thread's live stream, with its id.
@@ -155,8 +298,8 @@ pub struct StoredEvent {
 
 /// The columns of an event and its comment as it is now, for [`EventRow`]; both engines
 /// join `events` (as `e`) with `comments` (as `c`).
-pub(crate) const EVENT_COLUMNS: &str =
-    "e.id AS event_id, e.kind, c.id, c.parent_id, c.author, c.website, c.body, c.created_at_ms";
+pub(crate) const EVENT_COLUMNS: &str = "e.id AS event_id, e.kind, c.id, c.parent_id, c.author, \
+     c.website, c.body, c.created_at_ms, c.status, c.by_owner, c.pinned";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct EventRow {
@@ -168,16 +311,17 @@ pub(crate) struct EventRow {
 
 impl From<EventRow> for StoredEvent {
     fn from(row: EventRow) -> Self {
+        let comment: Comment = row.comment.into();
+        // Whatever the event was, a comment deleted since is sent as what it is now.
         let kind = match row.kind.as_str() {
+            _ if comment.deleted => EventKind::Deleted,
             "edited" => EventKind::Edited,
+            "deleted" => EventKind::Deleted,
             _ => EventKind::Created,
         };
         StoredEvent {
             id: row.event_id,
-            event: CommentEvent {
-                kind,
-                comment: row.comment.into(),
-            },
+            event: CommentEvent { kind, comment },
         }
     }
 }
@@ -187,6 +331,7 @@ pub(crate) fn kind_text(kind: EventKind) -> &'static str {
     match kind {
         EventKind::Created => "created",
         EventKind::Edited => "edited",
+        EventKind::Deleted => "deleted",
     }
 }
 
@@ -222,53 +367,59 @@ pub enum Inserted {
 /// See [`Store::edit_facts`].
 #[derive(Debug)]
 pub struct EditFacts {
-    pub thread: String,
+    pub thread: ThreadRef,
     pub created_at_ms: i64,
     pub edit_token_hash: String,
+    pub status: Status,
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
-    /// Every comment of a thread, oldest first.
-    async fn thread_comments(&self, thread: &str) -> Result<Vec<Comment>, StoreError>;
+pub trait Store: Console + Send + Sync + 'static {
+    /// What readers see of a thread, oldest first: its published comments, and tombstones
+    /// of deleted ones that still have replies (see [`shown_to_readers`]).
+    async fn thread_comments(&self, thread: &ThreadRef) -> Result<Vec<Comment>, StoreError>;
 
-    /// Whether comment `id` exists in `thread`.
-    async fn comment_in_thread(&self, thread: &str, id: i64) -> Result<bool, StoreError>;
+    /// Whether comment `id` is in `thread` and may be answered (published).
+    async fn comment_in_thread(&self, thread: &ThreadRef, id: i64) -> Result<bool, StoreError>;
 
-    /// Stores a comment (with a `created` event) unless one with the same idempotency key is
+    /// Stores a comment (with a `created` event when it is published) unless one with the same idempotency key is
     /// already in the thread (a retry), or, when `duplicate_since_ms` is given, one with the same body was posted
     /// there since then (`None` skips that check: imports and seeding keep every comment).
     /// Both checks and the insert are one statement, so concurrent posts cannot slip past.
     async fn insert_comment(
         &self,
-        thread: &str,
+        thread: &ThreadRef,
         comment: &ValidComment,
         created_at_ms: i64,
         edit_token_hash: &str,
         duplicate_since_ms: Option<i64>,
+        provenance: &Provenance,
     ) -> Result<Inserted, StoreError>;
 
     /// What an edit needs to know about comment `id`: its thread, when it was posted and the
     /// hash of its edit token.
     async fn edit_facts(&self, id: i64) -> Result<Option<EditFacts>, StoreError>;
 
+    /// Comment `id` whatever its status (for its author, who holds its edit token).
+    async fn comment_by_id(&self, id: i64) -> Result<Option<Comment>, StoreError>;
+
     /// Replaces the body of comment `id` (of `thread`), records an `edited` event, and
     /// returns the comment as now shown.
     async fn update_body(
         &self,
-        thread: &str,
+        thread: &ThreadRef,
         id: i64,
         body: &str,
     ) -> Result<Option<Comment>, StoreError>;
 
     /// The id of the thread's latest event (0: none yet).
-    async fn latest_event_id(&self, thread: &str) -> Result<i64, StoreError>;
+    async fn latest_event_id(&self, thread: &ThreadRef) -> Result<i64, StoreError>;
 
     /// The thread's events after event `after`, oldest first, at most `limit` of them, each
     /// with its comment as it is now.
     async fn events_after(
         &self,
-        thread: &str,
+        thread: &ThreadRef,
         after: i64,
         limit: i64,
     ) -> Result<Vec<StoredEvent>, StoreError>;
@@ -278,7 +429,7 @@ pub trait Store: Send + Sync + 'static {
 
     /// Tells every server process on this database that `thread` changed, so each drops
     /// its cached page and tells its live readers. SQLite has one process: nothing to tell.
-    async fn announce_change(&self, _thread: &str) -> Result<(), StoreError> {
+    async fn announce_change(&self, _thread: &ThreadRef) -> Result<(), StoreError> {
         Ok(())
     }
 
@@ -290,25 +441,36 @@ pub trait Store: Send + Sync + 'static {
     }
 
     /// Begins an import; see [`ImportSession`].
-    async fn begin_import(&self) -> Result<Box<dyn ImportSession>, StoreError>;
+    async fn begin_import(&self, site: i64) -> Result<Box<dyn ImportSession>, StoreError>;
 
     /// Every thread that has comments or a title, sorted by key (byte order, the same on
     /// both engines).
-    async fn thread_keys(&self) -> Result<Vec<String>, StoreError>;
+    async fn thread_keys(&self, site: i64) -> Result<Vec<String>, StoreError>;
 
     /// The thread's title, if one is known.
-    async fn thread_title(&self, thread: &str) -> Result<Option<String>, StoreError>;
+    async fn thread_title(&self, thread: &ThreadRef) -> Result<Option<String>, StoreError>;
 
-    /// The thread's comments with everything stored (emails too: an export is the owner's
-    /// data), oldest first.
-    async fn export_thread(&self, thread: &str) -> Result<Vec<FullComment>, StoreError>;
+    /// The thread's published comments with everything stored (emails too: an export is
+    /// the owner's data), oldest first.
+    async fn export_thread(&self, thread: &ThreadRef) -> Result<Vec<FullComment>, StoreError>;
 
-    /// The newest comments of every thread, newest first, with their thread's key.
-    async fn recent_comments(&self, limit: i64) -> Result<Vec<(String, Comment)>, StoreError>;
+    /// The newest published comments of every thread of `site`, newest first, with their
+    /// thread's key.
+    async fn recent_comments(
+        &self,
+        site: i64,
+        limit: i64,
+    ) -> Result<Vec<(String, Comment)>, StoreError>;
 
     /// Moves every comment of `from` into `to` and answers how many. Unless `merge`, `to`
     /// must have no comments; with it, the two may not share a comment key.
-    async fn move_thread(&self, from: &str, to: &str, merge: bool) -> Result<u64, StoreError>;
+    async fn move_thread(
+        &self,
+        site: i64,
+        from: &str,
+        to: &str,
+        merge: bool,
+    ) -> Result<u64, StoreError>;
 
     /// Writes a consistent copy of the database to `file` while it keeps serving.
     async fn backup(&self, file: &Path) -> Result<(), StoreError>;

@@ -10,7 +10,8 @@ use sqlx::{Postgres, Transaction};
 
 use super::queries::postgres as queries;
 use super::{
-    ChangeHandler, EditFacts, FullComment, ImportSession, Inserted, Store, StoreError, StoredEvent,
+    ChangeHandler, EditFacts, FullComment, ImportSession, Inserted, Provenance, Store, StoreError,
+    StoredEvent, ThreadRef,
 };
 use crate::rate_limit::{seconds_until, WINDOW_MS};
 use crate::tokens::ServerSecret;
@@ -23,7 +24,7 @@ use crate::tokens::ServerSecret;
 /// inserts and one per client for the posting limit, so concurrent requests on different
 /// processes cannot both slip past a check.
 pub struct PgStore {
-    pool: PgPool,
+    pub(crate) pool: PgPool,
 }
 
 impl PgStore {
@@ -50,6 +51,15 @@ impl PgStore {
             .await?;
         Ok(transaction)
     }
+
+    /// A transaction holding `thread`'s lock, so its events commit in the order of their
+    /// ids (see the events migration).
+    pub(crate) async fn thread_transaction(
+        &self,
+        thread: &ThreadRef,
+    ) -> Result<Transaction<'static, Postgres>, StoreError> {
+        self.locked(LOCK_THREAD, &thread.scoped()).await
+    }
 }
 
 /// The `LISTEN`/`NOTIFY` channel on which processes announce changed threads.
@@ -61,25 +71,26 @@ const LOCK_CLIENT: &str = "colloquy:client:";
 
 #[async_trait]
 impl Store for PgStore {
-    async fn thread_comments(&self, thread: &str) -> Result<Vec<Comment>, StoreError> {
+    async fn thread_comments(&self, thread: &ThreadRef) -> Result<Vec<Comment>, StoreError> {
         queries::thread_comments(&self.pool, thread).await
     }
 
-    async fn comment_in_thread(&self, thread: &str, id: i64) -> Result<bool, StoreError> {
+    async fn comment_in_thread(&self, thread: &ThreadRef, id: i64) -> Result<bool, StoreError> {
         queries::comment_in_thread(&self.pool, thread, id).await
     }
 
     async fn insert_comment(
         &self,
-        thread: &str,
+        thread: &ThreadRef,
         comment: &ValidComment,
         created_at_ms: i64,
         edit_token_hash: &str,
         duplicate_since_ms: Option<i64>,
+        provenance: &Provenance,
     ) -> Result<Inserted, StoreError> {
         // Two posts of one body racing on two processes would each miss the other's row
         // under READ COMMITTED; holding the thread's lock until commit puts them in line.
-        let mut transaction = self.locked(LOCK_THREAD, thread).await?;
+        let mut transaction = self.thread_transaction(thread).await?;
         let stored = queries::insert_comment(
             &mut transaction,
             thread,
@@ -87,6 +98,7 @@ impl Store for PgStore {
             created_at_ms,
             edit_token_hash,
             duplicate_since_ms,
+            provenance,
         )
         .await?;
         transaction.commit().await?;
@@ -97,26 +109,30 @@ impl Store for PgStore {
         queries::edit_facts(&self.pool, id).await
     }
 
+    async fn comment_by_id(&self, id: i64) -> Result<Option<Comment>, StoreError> {
+        queries::comment_by_id(&self.pool, id).await
+    }
+
     async fn update_body(
         &self,
-        thread: &str,
+        thread: &ThreadRef,
         id: i64,
         body: &str,
     ) -> Result<Option<Comment>, StoreError> {
         // The thread's lock keeps its events committing in the order of their ids.
-        let mut transaction = self.locked(LOCK_THREAD, thread).await?;
+        let mut transaction = self.thread_transaction(thread).await?;
         let updated = queries::update_body(&mut transaction, thread, id, body).await?;
         transaction.commit().await?;
         Ok(updated)
     }
 
-    async fn latest_event_id(&self, thread: &str) -> Result<i64, StoreError> {
+    async fn latest_event_id(&self, thread: &ThreadRef) -> Result<i64, StoreError> {
         queries::latest_event_id(&self.pool, thread).await
     }
 
     async fn events_after(
         &self,
-        thread: &str,
+        thread: &ThreadRef,
         after: i64,
         limit: i64,
     ) -> Result<Vec<StoredEvent>, StoreError> {
@@ -128,35 +144,53 @@ impl Store for PgStore {
         queries::installation_secret(&self.pool).await
     }
 
-    async fn begin_import(&self) -> Result<Box<dyn ImportSession>, StoreError> {
-        Ok(Box::new(queries::Import(self.pool.begin().await?)))
+    async fn begin_import(&self, site: i64) -> Result<Box<dyn ImportSession>, StoreError> {
+        Ok(Box::new(queries::Import {
+            transaction: self.pool.begin().await?,
+            site,
+        }))
     }
 
-    async fn thread_keys(&self) -> Result<Vec<String>, StoreError> {
-        queries::thread_keys(&self.pool).await
+    async fn thread_keys(&self, site: i64) -> Result<Vec<String>, StoreError> {
+        queries::thread_keys(&self.pool, site).await
     }
 
-    async fn thread_title(&self, thread: &str) -> Result<Option<String>, StoreError> {
+    async fn thread_title(&self, thread: &ThreadRef) -> Result<Option<String>, StoreError> {
         queries::thread_title(&self.pool, thread).await
     }
 
-    async fn export_thread(&self, thread: &str) -> Result<Vec<FullComment>, StoreError> {
+    async fn export_thread(&self, thread: &ThreadRef) -> Result<Vec<FullComment>, StoreError> {
         queries::export_thread(&self.pool, thread).await
     }
 
-    async fn recent_comments(&self, limit: i64) -> Result<Vec<(String, Comment)>, StoreError> {
-        queries::recent_comments(&self.pool, limit).await
+    async fn recent_comments(
+        &self,
+        site: i64,
+        limit: i64,
+    ) -> Result<Vec<(String, Comment)>, StoreError> {
+        queries::recent_comments(&self.pool, site, limit).await
     }
 
-    async fn move_thread(&self, from: &str, to: &str, merge: bool) -> Result<u64, StoreError> {
+    async fn move_thread(
+        &self,
+        site: i64,
+        from: &str,
+        to: &str,
+        merge: bool,
+    ) -> Result<u64, StoreError> {
         // Both threads' locks, in one order, so no post lands in either meanwhile.
         let (first, second) = if from < to { (from, to) } else { (to, from) };
-        let mut transaction = self.locked(LOCK_THREAD, first).await?;
+        let mut transaction = self
+            .thread_transaction(&ThreadRef::new(site, first))
+            .await?;
         sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind(format!("{LOCK_THREAD}{second}"))
+            .bind(format!(
+                "{LOCK_THREAD}{}",
+                ThreadRef::new(site, second).scoped()
+            ))
             .execute(&mut *transaction)
             .await?;
-        let moved = queries::move_thread(&mut transaction, from, to, merge).await?;
+        let moved = queries::move_thread(&mut transaction, site, from, to, merge).await?;
         transaction.commit().await?;
         Ok(moved)
     }
@@ -170,10 +204,10 @@ impl Store for PgStore {
         ))
     }
 
-    async fn announce_change(&self, thread: &str) -> Result<(), StoreError> {
+    async fn announce_change(&self, thread: &ThreadRef) -> Result<(), StoreError> {
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(CHANGES_CHANNEL)
-            .bind(thread)
+            .bind(thread.scoped())
             .execute(&self.pool)
             .await?;
         Ok(())

@@ -2,18 +2,24 @@
 //! typed per engine, so the functions are stamped out for each by [`engine_queries!`]
 //! rather than written twice; the SQL uses `$n` placeholders, which PostgreSQL requires
 //! and SQLite also reads. What differs between the engines (connection settings, locks,
-//! the posting limit, change announcements) stays in `sqlite.rs` and `postgres.rs`.
+//! the posting limit, change announcements) stays in `sqlite.rs` and `postgres.rs`; each
+//! store has a `pool` and a `thread_transaction` (a transaction that may write events of a
+//! thread: on PostgreSQL it holds the thread's lock), which the console's statements use.
 
 macro_rules! engine_queries {
-    ($engine:ty) => {
+    ($engine:ty, $store:ty) => {
         use colloquy_core::model::{Comment, EventKind};
+        use colloquy_core::time::format_rfc3339;
         use colloquy_core::validation::ValidComment;
         use sqlx::{Pool, Transaction};
 
         use crate::clock::now_ms;
         use crate::storage::{
-            kind_text, secret_from_bytes, CommentRow, EditFacts, EventRow, FullComment,
-            ImportSession, Inserted, StoreError, StoredEvent, EVENT_COLUMNS, PUBLIC_COLUMNS,
+            kind_text, secret_from_bytes, shown_to_readers, AdminComment, AuditEntry, Block,
+            CommentFilter, CommentRow, Console, EditFacts, EventRow, FullComment, ImportSession,
+            Inserted, Moderated, NewBlock, Owner, OwnerAccount, Provenance, Site, Status,
+            StoreError, StoredEvent, StoredSettings, ThreadRef, ThreadSummary, EVENT_COLUMNS,
+            PUBLIC_COLUMNS,
         };
         use crate::tokens::{sha256_hex, ServerSecret};
 
@@ -21,53 +27,65 @@ macro_rules! engine_queries {
 
         pub(crate) async fn thread_comments(
             pool: &Pool<Engine>,
-            thread: &str,
+            thread: &ThreadRef,
         ) -> Result<Vec<Comment>, StoreError> {
             let sql = format!(
-                "SELECT {PUBLIC_COLUMNS} FROM comments WHERE thread_key = $1 \
-                 ORDER BY created_at_ms, id"
+                "SELECT {PUBLIC_COLUMNS} FROM comments WHERE site_id = $1 AND thread_key = $2 \
+                 AND status <> 'pending' ORDER BY created_at_ms, id"
             );
-            let rows: Vec<CommentRow> = sqlx::query_as(&sql).bind(thread).fetch_all(pool).await?;
-            Ok(rows.into_iter().map(Comment::from).collect())
+            let rows: Vec<CommentRow> = sqlx::query_as(&sql)
+                .bind(thread.site)
+                .bind(&thread.key)
+                .fetch_all(pool)
+                .await?;
+            Ok(shown_to_readers(rows.into_iter().map(Comment::from).collect()))
         }
 
         pub(crate) async fn comment_in_thread(
             pool: &Pool<Engine>,
-            thread: &str,
+            thread: &ThreadRef,
             id: i64,
         ) -> Result<bool, StoreError> {
-            let found: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM comments WHERE thread_key = $1 AND id = $2")
-                    .bind(thread)
-                    .bind(id)
-                    .fetch_optional(pool)
-                    .await?;
+            let found: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM comments WHERE site_id = $1 AND thread_key = $2 AND id = $3 \
+                 AND status = 'published'",
+            )
+            .bind(thread.site)
+            .bind(&thread.key)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
             Ok(found.is_some())
         }
 
-        /// Inserts the comment and its `created` event in `transaction`, unless its
-        /// idempotency key is taken or (with `duplicate_since_ms`) its body is a recent
-        /// repeat: both checks are part of the inserting statement.
+        /// Inserts the comment (and, when it is published, its `created` event) in
+        /// `transaction`, unless its idempotency key is taken or (with
+        /// `duplicate_since_ms`) its body is a recent repeat: both checks are part of the
+        /// inserting statement.
+        #[allow(clippy::too_many_arguments)]
         pub(crate) async fn insert_comment(
             transaction: &mut Transaction<'_, Engine>,
-            thread: &str,
+            thread: &ThreadRef,
             comment: &ValidComment,
             created_at_ms: i64,
             edit_token_hash: &str,
             duplicate_since_ms: Option<i64>,
+            provenance: &Provenance,
         ) -> Result<Option<Comment>, StoreError> {
             let sql = format!(
-                "INSERT INTO comments (thread_key, parent_id, author, email, website, body, \
-                 created_at_ms, edit_token_hash, idempotency_key, body_hash) \
-                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 \
-                 WHERE CAST($11 AS BIGINT) IS NULL OR NOT EXISTS (SELECT 1 FROM comments \
-                     WHERE thread_key = $1 AND body_hash = $10 AND created_at_ms >= $11 \
-                     AND idempotency_key <> $9) \
-                 ON CONFLICT (thread_key, idempotency_key) DO NOTHING \
+                "INSERT INTO comments (site_id, thread_key, parent_id, author, email, website, \
+                 body, created_at_ms, edit_token_hash, idempotency_key, body_hash, status, \
+                 by_owner, client_address, email_hash) \
+                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14, $15, $16 \
+                 WHERE CAST($12 AS BIGINT) IS NULL OR NOT EXISTS (SELECT 1 FROM comments \
+                     WHERE site_id = $1 AND thread_key = $2 AND body_hash = $11 \
+                     AND created_at_ms >= $12 AND idempotency_key <> $10) \
+                 ON CONFLICT (site_id, thread_key, idempotency_key) DO NOTHING \
                  RETURNING {PUBLIC_COLUMNS}"
             );
             let inserted: Option<CommentRow> = sqlx::query_as(&sql)
-                .bind(thread)
+                .bind(thread.site)
+                .bind(&thread.key)
                 .bind(comment.parent_id)
                 .bind(&comment.name)
                 .bind(&comment.email)
@@ -78,12 +96,19 @@ macro_rules! engine_queries {
                 .bind(&comment.idempotency_key)
                 .bind(sha256_hex(&comment.body))
                 .bind(duplicate_since_ms)
+                .bind(provenance.status.as_str())
+                .bind(provenance.by_owner)
+                .bind(&provenance.client_address)
+                .bind(&provenance.email_hash)
                 .fetch_optional(&mut **transaction)
                 .await?;
             let Some(row) = inserted else {
                 return Ok(None);
             };
-            record_event(transaction, thread, EventKind::Created, row.id, created_at_ms).await?;
+            if provenance.status == Status::Published {
+                record_event(transaction, thread, EventKind::Created, row.id, created_at_ms)
+                    .await?;
+            }
             Ok(Some(row.into()))
         }
 
@@ -92,7 +117,7 @@ macro_rules! engine_queries {
         pub(crate) async fn outcome(
             pool: &Pool<Engine>,
             stored: Option<Comment>,
-            thread: &str,
+            thread: &ThreadRef,
             idempotency_key: &str,
         ) -> Result<Inserted, StoreError> {
             if let Some(comment) = stored {
@@ -100,10 +125,11 @@ macro_rules! engine_queries {
             }
             let sql = format!(
                 "SELECT {PUBLIC_COLUMNS} FROM comments \
-                 WHERE thread_key = $1 AND idempotency_key = $2"
+                 WHERE site_id = $1 AND thread_key = $2 AND idempotency_key = $3"
             );
             let earlier: Option<CommentRow> = sqlx::query_as(&sql)
-                .bind(thread)
+                .bind(thread.site)
+                .bind(&thread.key)
                 .bind(idempotency_key)
                 .fetch_optional(pool)
                 .await?;
@@ -117,69 +143,90 @@ macro_rules! engine_queries {
             pool: &Pool<Engine>,
             id: i64,
         ) -> Result<Option<EditFacts>, StoreError> {
-            let row: Option<(String, i64, String)> = sqlx::query_as(
-                "SELECT thread_key, created_at_ms, edit_token_hash FROM comments WHERE id = $1",
+            let row: Option<(i64, String, i64, String, String)> = sqlx::query_as(
+                "SELECT site_id, thread_key, created_at_ms, edit_token_hash, status \
+                 FROM comments WHERE id = $1",
             )
             .bind(id)
             .fetch_optional(pool)
             .await?;
-            Ok(
-                row.map(|(thread, created_at_ms, edit_token_hash)| EditFacts {
-                    thread,
+            Ok(row.map(
+                |(site, key, created_at_ms, edit_token_hash, status)| EditFacts {
+                    thread: ThreadRef::new(site, key),
                     created_at_ms,
                     edit_token_hash,
-                }),
-            )
+                    status: Status::parse(&status).unwrap_or(Status::Deleted),
+                },
+            ))
         }
 
-        /// Replaces the body and records an `edited` event, in `transaction`.
+        /// A comment as its author may see it, whatever its status.
+        pub(crate) async fn comment_by_id(
+            pool: &Pool<Engine>,
+            id: i64,
+        ) -> Result<Option<Comment>, StoreError> {
+            let sql = format!("SELECT {PUBLIC_COLUMNS} FROM comments WHERE id = $1");
+            let row: Option<CommentRow> =
+                sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?;
+            Ok(row.map(Comment::from))
+        }
+
+        /// Replaces the body and, unless the comment is pending (which nobody else sees),
+        /// records an `edited` event, in `transaction`.
         pub(crate) async fn update_body(
             transaction: &mut Transaction<'_, Engine>,
-            thread: &str,
+            thread: &ThreadRef,
             id: i64,
             body: &str,
         ) -> Result<Option<Comment>, StoreError> {
             let sql = format!(
-                "UPDATE comments SET body = $1, body_hash = $2 WHERE id = $3 AND thread_key = $4 \
+                "UPDATE comments SET body = $1, body_hash = $2 \
+                 WHERE id = $3 AND site_id = $4 AND thread_key = $5 AND status <> 'deleted' \
                  RETURNING {PUBLIC_COLUMNS}"
             );
             let row: Option<CommentRow> = sqlx::query_as(&sql)
                 .bind(body)
                 .bind(sha256_hex(body))
                 .bind(id)
-                .bind(thread)
+                .bind(thread.site)
+                .bind(&thread.key)
                 .fetch_optional(&mut **transaction)
                 .await?;
-            if row.is_some() {
+            let comment = row.map(Comment::from);
+            if comment.as_ref().is_some_and(|c| !c.pending) {
                 record_event(transaction, thread, EventKind::Edited, id, now_ms()).await?;
             }
-            Ok(row.map(Comment::from))
+            Ok(comment)
         }
 
         pub(crate) async fn latest_event_id(
             pool: &Pool<Engine>,
-            thread: &str,
+            thread: &ThreadRef,
         ) -> Result<i64, StoreError> {
-            let latest: Option<i64> =
-                sqlx::query_scalar("SELECT max(id) FROM events WHERE thread_key = $1")
-                    .bind(thread)
-                    .fetch_one(pool)
-                    .await?;
+            let latest: Option<i64> = sqlx::query_scalar(
+                "SELECT max(id) FROM events WHERE site_id = $1 AND thread_key = $2",
+            )
+            .bind(thread.site)
+            .bind(&thread.key)
+            .fetch_one(pool)
+            .await?;
             Ok(latest.unwrap_or(0))
         }
 
         pub(crate) async fn events_after(
             pool: &Pool<Engine>,
-            thread: &str,
+            thread: &ThreadRef,
             after: i64,
             limit: i64,
         ) -> Result<Vec<StoredEvent>, StoreError> {
             let sql = format!(
                 "SELECT {EVENT_COLUMNS} FROM events e JOIN comments c ON c.id = e.comment_id \
-                 WHERE e.thread_key = $1 AND e.id > $2 ORDER BY e.id LIMIT $3"
+                 WHERE e.site_id = $1 AND e.thread_key = $2 AND e.id > $3 \
+                 AND c.status <> 'pending' ORDER BY e.id LIMIT $4"
             );
             let rows: Vec<EventRow> = sqlx::query_as(&sql)
-                .bind(thread)
+                .bind(thread.site)
+                .bind(&thread.key)
                 .bind(after)
                 .bind(limit)
                 .fetch_all(pool)
@@ -206,9 +253,13 @@ macro_rules! engine_queries {
             secret_from_bytes(stored)
         }
 
-        /// An import's transaction. Imported comments record no live events (readers see
-        /// them on their next load) and carry an edit-token hash no token matches.
-        pub(crate) struct Import(pub(crate) Transaction<'static, Engine>);
+        /// An import's transaction into one site. Imported comments record no live events
+        /// (readers see them on their next load) and carry an edit-token hash no token
+        /// matches.
+        pub(crate) struct Import {
+            pub(crate) transaction: Transaction<'static, Engine>,
+            pub(crate) site: i64,
+        }
 
         /// What imported comments have in place of an edit token's hash.
         const NO_EDIT_TOKEN: &str = "imported";
@@ -217,23 +268,27 @@ macro_rules! engine_queries {
         impl ImportSession for Import {
             async fn has(&mut self, thread: &str, key: &str) -> Result<bool, StoreError> {
                 let found: Option<i64> = sqlx::query_scalar(
-                    "SELECT id FROM comments WHERE thread_key = $1 AND idempotency_key = $2",
+                    "SELECT id FROM comments WHERE site_id = $1 AND thread_key = $2 \
+                     AND idempotency_key = $3",
                 )
+                .bind(self.site)
                 .bind(thread)
                 .bind(key)
-                .fetch_optional(&mut *self.0)
+                .fetch_optional(&mut *self.transaction)
                 .await?;
                 Ok(found.is_some())
             }
 
             async fn add(&mut self, comment: &FullComment) -> Result<bool, StoreError> {
                 let added: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO comments (thread_key, parent_id, author, email, website, body, \
-                     created_at_ms, edit_token_hash, idempotency_key, body_hash) \
-                     SELECT $1, (SELECT id FROM comments WHERE thread_key = $1 \
-                                 AND idempotency_key = $2), $3, $4, $5, $6, $7, $8, $9, $10 \
-                     ON CONFLICT (thread_key, idempotency_key) DO NOTHING RETURNING id",
+                    "INSERT INTO comments (site_id, thread_key, parent_id, author, email, \
+                     website, body, created_at_ms, edit_token_hash, idempotency_key, body_hash) \
+                     SELECT $1, $2, (SELECT id FROM comments WHERE site_id = $1 \
+                                     AND thread_key = $2 AND idempotency_key = $3), \
+                            $4, $5, $6, $7, $8, $9, $10, $11 \
+                     ON CONFLICT (site_id, thread_key, idempotency_key) DO NOTHING RETURNING id",
                 )
+                .bind(self.site)
                 .bind(&comment.thread)
                 .bind(&comment.parent_key)
                 .bind(&comment.author)
@@ -244,33 +299,39 @@ macro_rules! engine_queries {
                 .bind(NO_EDIT_TOKEN)
                 .bind(&comment.key)
                 .bind(sha256_hex(&comment.body))
-                .fetch_optional(&mut *self.0)
+                .fetch_optional(&mut *self.transaction)
                 .await?;
                 Ok(added.is_some())
             }
 
             async fn set_title(&mut self, thread: &str, title: &str) -> Result<(), StoreError> {
                 sqlx::query(
-                    "INSERT INTO threads (key, title) VALUES ($1, $2) \
-                     ON CONFLICT (key) DO UPDATE SET title = excluded.title",
+                    "INSERT INTO threads (site_id, key, title) VALUES ($1, $2, $3) \
+                     ON CONFLICT (site_id, key) DO UPDATE SET title = excluded.title",
                 )
+                .bind(self.site)
                 .bind(thread)
                 .bind(title)
-                .execute(&mut *self.0)
+                .execute(&mut *self.transaction)
                 .await?;
                 Ok(())
             }
 
             async fn commit(self: Box<Self>) -> Result<(), StoreError> {
-                self.0.commit().await?;
+                self.transaction.commit().await?;
                 Ok(())
             }
         }
 
-        pub(crate) async fn thread_keys(pool: &Pool<Engine>) -> Result<Vec<String>, StoreError> {
+        pub(crate) async fn thread_keys(
+            pool: &Pool<Engine>,
+            site: i64,
+        ) -> Result<Vec<String>, StoreError> {
             let mut keys: Vec<String> = sqlx::query_scalar(
-                "SELECT DISTINCT thread_key FROM comments UNION SELECT key FROM threads",
+                "SELECT DISTINCT thread_key FROM comments WHERE site_id = $1 \
+                 UNION SELECT key FROM threads WHERE site_id = $1",
             )
+            .bind(site)
             .fetch_all(pool)
             .await?;
             // Sorted here: the engines' collations differ, exports must not.
@@ -281,11 +342,12 @@ macro_rules! engine_queries {
 
         pub(crate) async fn thread_title(
             pool: &Pool<Engine>,
-            thread: &str,
+            thread: &ThreadRef,
         ) -> Result<Option<String>, StoreError> {
             let title: Option<Option<String>> =
-                sqlx::query_scalar("SELECT title FROM threads WHERE key = $1")
-                    .bind(thread)
+                sqlx::query_scalar("SELECT title FROM threads WHERE site_id = $1 AND key = $2")
+                    .bind(thread.site)
+                    .bind(&thread.key)
                     .fetch_optional(pool)
                     .await?;
             Ok(title.flatten())
@@ -293,7 +355,7 @@ macro_rules! engine_queries {
 
         pub(crate) async fn export_thread(
             pool: &Pool<Engine>,
-            thread: &str,
+            thread: &ThreadRef,
         ) -> Result<Vec<FullComment>, StoreError> {
             type Row = (
                 String,
@@ -308,10 +370,12 @@ macro_rules! engine_queries {
             let rows: Vec<Row> = sqlx::query_as(
                 "SELECT c.thread_key, c.idempotency_key, p.idempotency_key, c.author, c.email, \
                  c.website, c.body, c.created_at_ms FROM comments c \
-                 LEFT JOIN comments p ON p.id = c.parent_id \
-                 WHERE c.thread_key = $1 ORDER BY c.created_at_ms, c.id",
+                 LEFT JOIN comments p ON p.id = c.parent_id AND p.status = 'published' \
+                 WHERE c.site_id = $1 AND c.thread_key = $2 AND c.status = 'published' \
+                 ORDER BY c.created_at_ms, c.id",
             )
-            .bind(thread)
+            .bind(thread.site)
+            .bind(&thread.key)
             .fetch_all(pool)
             .await?;
             Ok(rows
@@ -335,6 +399,7 @@ macro_rules! engine_queries {
 
         pub(crate) async fn recent_comments(
             pool: &Pool<Engine>,
+            site: i64,
             limit: i64,
         ) -> Result<Vec<(String, Comment)>, StoreError> {
             #[derive(sqlx::FromRow)]
@@ -345,18 +410,25 @@ macro_rules! engine_queries {
             }
             let sql = format!(
                 "SELECT thread_key, {PUBLIC_COLUMNS} FROM comments \
-                 ORDER BY created_at_ms DESC, id DESC LIMIT $1"
+                 WHERE site_id = $1 AND status = 'published' \
+                 ORDER BY created_at_ms DESC, id DESC LIMIT $2"
             );
-            let rows: Vec<Row> = sqlx::query_as(&sql).bind(limit).fetch_all(pool).await?;
+            let rows: Vec<Row> = sqlx::query_as(&sql)
+                .bind(site)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?;
             Ok(rows
                 .into_iter()
                 .map(|row| (row.thread_key, row.comment.into()))
                 .collect())
         }
 
-        /// Moves `from`'s comments, events and title to `to` in `transaction`.
+        /// Moves `from`'s comments, events and title to `to` (both of `site`) in
+        /// `transaction`.
         pub(crate) async fn move_thread(
             transaction: &mut Transaction<'_, Engine>,
+            site: i64,
             from: &str,
             to: &str,
             merge: bool,
@@ -364,21 +436,24 @@ macro_rules! engine_queries {
             if from == to {
                 return Err(StoreError::Refused(format!("{from} is already {to}.")));
             }
-            let waiting: i64 =
-                sqlx::query_scalar("SELECT count(*) FROM comments WHERE thread_key = $1")
-                    .bind(to)
-                    .fetch_one(&mut **transaction)
-                    .await?;
+            let waiting: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM comments WHERE site_id = $1 AND thread_key = $2",
+            )
+            .bind(site)
+            .bind(to)
+            .fetch_one(&mut **transaction)
+            .await?;
             if waiting > 0 && !merge {
                 return Err(StoreError::Refused(format!(
                     "{to} already has {waiting} comments: merge the threads instead."
                 )));
             }
             let shared: Option<String> = sqlx::query_scalar(
-                "SELECT idempotency_key FROM comments WHERE thread_key = $1 \
+                "SELECT idempotency_key FROM comments WHERE site_id = $1 AND thread_key = $2 \
                  AND idempotency_key IN (SELECT idempotency_key FROM comments \
-                                         WHERE thread_key = $2) LIMIT 1",
+                                         WHERE site_id = $1 AND thread_key = $3) LIMIT 1",
             )
+            .bind(site)
             .bind(from)
             .bind(to)
             .fetch_optional(&mut **transaction)
@@ -389,26 +464,33 @@ macro_rules! engine_queries {
                      they look like copies of one thread, not two."
                 )));
             }
-            let moved = sqlx::query("UPDATE comments SET thread_key = $2 WHERE thread_key = $1")
-                .bind(from)
-                .bind(to)
-                .execute(&mut **transaction)
-                .await?
-                .rows_affected();
-            sqlx::query("UPDATE events SET thread_key = $2 WHERE thread_key = $1")
+            let moved = sqlx::query(
+                "UPDATE comments SET thread_key = $3 WHERE site_id = $1 AND thread_key = $2",
+            )
+            .bind(site)
+            .bind(from)
+            .bind(to)
+            .execute(&mut **transaction)
+            .await?
+            .rows_affected();
+            sqlx::query("UPDATE events SET thread_key = $3 WHERE site_id = $1 AND thread_key = $2")
+                .bind(site)
                 .bind(from)
                 .bind(to)
                 .execute(&mut **transaction)
                 .await?;
             sqlx::query(
-                "INSERT INTO threads (key, title) SELECT $2, title FROM threads WHERE key = $1 \
-                 ON CONFLICT (key) DO NOTHING",
+                "INSERT INTO threads (site_id, key, title, locked) \
+                 SELECT site_id, $3, title, locked FROM threads WHERE site_id = $1 AND key = $2 \
+                 ON CONFLICT (site_id, key) DO NOTHING",
             )
+            .bind(site)
             .bind(from)
             .bind(to)
             .execute(&mut **transaction)
             .await?;
-            sqlx::query("DELETE FROM threads WHERE key = $1")
+            sqlx::query("DELETE FROM threads WHERE site_id = $1 AND key = $2")
+                .bind(site)
                 .bind(from)
                 .execute(&mut **transaction)
                 .await?;
@@ -418,16 +500,17 @@ macro_rules! engine_queries {
         /// Adds an event to the thread's stream, inside the write that caused it.
         async fn record_event(
             transaction: &mut Transaction<'_, Engine>,
-            thread: &str,
+            thread: &ThreadRef,
             kind: EventKind,
             comment_id: i64,
             at_ms: i64,
         ) -> Result<(), StoreError> {
             sqlx::query(
-                "INSERT INTO events (thread_key, kind, comment_id, created_at_ms) \
-                 VALUES ($1, $2, $3, $4)",
+                "INSERT INTO events (site_id, thread_key, kind, comment_id, created_at_ms) \
+                 VALUES ($1, $2, $3, $4, $5)",
             )
-            .bind(thread)
+            .bind(thread.site)
+            .bind(&thread.key)
             .bind(kind_text(kind))
             .bind(comment_id)
             .bind(at_ms)
@@ -435,13 +518,868 @@ macro_rules! engine_queries {
             .await?;
             Ok(())
         }
+
+        /// The columns of [`AdminRow`], over `comments` as `c`.
+        const ADMIN_COLUMNS: &str = "c.id, c.thread_key, c.parent_id, c.author, c.email, \
+             c.website, c.body, c.created_at_ms, c.status, c.by_owner, c.pinned, \
+             c.client_address, (SELECT count(*) FROM comments k WHERE k.parent_id = c.id \
+                                AND k.status = 'published') AS replies";
+
+        #[derive(sqlx::FromRow)]
+        struct AdminRow {
+            id: i64,
+            thread_key: String,
+            parent_id: Option<i64>,
+            author: String,
+            email: Option<String>,
+            website: Option<String>,
+            body: String,
+            created_at_ms: i64,
+            status: String,
+            by_owner: bool,
+            pinned: bool,
+            client_address: Option<String>,
+            replies: i64,
+        }
+
+        impl From<AdminRow> for AdminComment {
+            fn from(row: AdminRow) -> Self {
+                AdminComment {
+                    id: row.id,
+                    thread: row.thread_key,
+                    parent_id: row.parent_id,
+                    author: row.author,
+                    email: row.email,
+                    website: row.website,
+                    body: row.body,
+                    created_at: format_rfc3339(row.created_at_ms),
+                    status: Status::parse(&row.status).unwrap_or(Status::Deleted),
+                    by_owner: row.by_owner,
+                    pinned: row.pinned,
+                    client_address: row.client_address,
+                    replies: row.replies,
+                }
+            }
+        }
+
+        #[derive(sqlx::FromRow)]
+        struct OwnerRow {
+            id: i64,
+            site_id: i64,
+            email: String,
+            name: String,
+        }
+
+        impl From<OwnerRow> for Owner {
+            fn from(row: OwnerRow) -> Self {
+                Owner {
+                    id: row.id,
+                    site: row.site_id,
+                    email: row.email,
+                    name: row.name,
+                }
+            }
+        }
+
+        /// `text` as a `LIKE` pattern that finds it anywhere, its own `%`, `_` and `\`
+        /// taken literally.
+        fn anywhere(text: &str) -> String {
+            let escaped = text
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        }
+
+        /// The comment `id` of `site` with its thread, read inside `transaction`.
+        async fn thread_of(
+            pool: &Pool<Engine>,
+            site: i64,
+            id: i64,
+        ) -> Result<Option<ThreadRef>, StoreError> {
+            let key: Option<String> =
+                sqlx::query_scalar("SELECT thread_key FROM comments WHERE site_id = $1 AND id = $2")
+                    .bind(site)
+                    .bind(id)
+                    .fetch_optional(pool)
+                    .await?;
+            Ok(key.map(|key| ThreadRef::new(site, key)))
+        }
+
+        /// Turns comment `id` into a tombstone and records its `deleted` event.
+        async fn tombstone(
+            transaction: &mut Transaction<'_, Engine>,
+            thread: &ThreadRef,
+            id: i64,
+        ) -> Result<Option<Comment>, StoreError> {
+            let sql = format!(
+                "UPDATE comments SET status = 'deleted', author = '', email = NULL, \
+                 website = NULL, body = '', body_hash = NULL, client_address = NULL, \
+                 email_hash = NULL, pinned = FALSE, by_owner = FALSE \
+                 WHERE site_id = $1 AND thread_key = $2 AND id = $3 RETURNING {PUBLIC_COLUMNS}"
+            );
+            let row: Option<CommentRow> = sqlx::query_as(&sql)
+                .bind(thread.site)
+                .bind(&thread.key)
+                .bind(id)
+                .fetch_optional(&mut **transaction)
+                .await?;
+            if row.is_some() {
+                record_event(transaction, thread, EventKind::Deleted, id, now_ms()).await?;
+            }
+            Ok(row.map(Comment::from))
+        }
+
+        #[async_trait::async_trait]
+        impl Console for $store {
+            async fn site_of_origin(&self, origin: &str) -> Result<Option<i64>, StoreError> {
+                Ok(sqlx::query_scalar("SELECT site_id FROM site_origins WHERE origin = $1")
+                    .bind(origin.to_ascii_lowercase())
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn site_named(&self, name: &str) -> Result<Option<Site>, StoreError> {
+                Ok(self
+                    .sites()
+                    .await?
+                    .into_iter()
+                    .find(|site| site.name == name))
+            }
+
+            async fn sites(&self) -> Result<Vec<Site>, StoreError> {
+                let sites: Vec<(i64, String)> =
+                    sqlx::query_as("SELECT id, name FROM sites ORDER BY id")
+                        .fetch_all(&self.pool)
+                        .await?;
+                let origins: Vec<(i64, String)> =
+                    sqlx::query_as("SELECT site_id, origin FROM site_origins ORDER BY origin")
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(sites
+                    .into_iter()
+                    .map(|(id, name)| Site {
+                        id,
+                        name,
+                        origins: origins
+                            .iter()
+                            .filter(|(site, _)| *site == id)
+                            .map(|(_, origin)| origin.clone())
+                            .collect(),
+                    })
+                    .collect())
+            }
+
+            async fn add_site(&self, name: &str, origins: &[String]) -> Result<i64, StoreError> {
+                let mut transaction = self.pool.begin().await?;
+                let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM sites WHERE name = $1")
+                    .bind(name)
+                    .fetch_optional(&mut *transaction)
+                    .await?;
+                if taken.is_some() {
+                    return Err(StoreError::Refused(format!("There is a site named {name} already.")));
+                }
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO sites (name, created_at_ms) VALUES ($1, $2) RETURNING id",
+                )
+                .bind(name)
+                .bind(now_ms())
+                .fetch_one(&mut *transaction)
+                .await?;
+                for origin in origins {
+                    let origin = origin.to_ascii_lowercase();
+                    let owner: Option<i64> =
+                        sqlx::query_scalar("SELECT site_id FROM site_origins WHERE origin = $1")
+                            .bind(&origin)
+                            .fetch_optional(&mut *transaction)
+                            .await?;
+                    if owner.is_some() {
+                        return Err(StoreError::Refused(format!(
+                            "{origin} belongs to another site already."
+                        )));
+                    }
+                    sqlx::query("INSERT INTO site_origins (origin, site_id) VALUES ($1, $2)")
+                        .bind(&origin)
+                        .bind(id)
+                        .execute(&mut *transaction)
+                        .await?;
+                }
+                transaction.commit().await?;
+                Ok(id)
+            }
+
+            async fn settings(&self, site: i64) -> Result<StoredSettings, StoreError> {
+                let row: Option<(Option<String>, Option<i64>, Option<i64>)> = sqlx::query_as(
+                    "SELECT moderation, posts_per_minute, edit_window_secs FROM site_settings \
+                     WHERE site_id = $1",
+                )
+                .bind(site)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row
+                    .map(|(moderation, posts_per_minute, edit_window_secs)| StoredSettings {
+                        moderation,
+                        posts_per_minute,
+                        edit_window_secs,
+                    })
+                    .unwrap_or_default())
+            }
+
+            async fn set_settings(
+                &self,
+                site: i64,
+                settings: &StoredSettings,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO site_settings (site_id, moderation, posts_per_minute, \
+                     edit_window_secs) VALUES ($1, $2, $3, $4) ON CONFLICT (site_id) DO UPDATE \
+                     SET moderation = excluded.moderation, \
+                         posts_per_minute = excluded.posts_per_minute, \
+                         edit_window_secs = excluded.edit_window_secs",
+                )
+                .bind(site)
+                .bind(&settings.moderation)
+                .bind(settings.posts_per_minute)
+                .bind(settings.edit_window_secs)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn add_owner(
+                &self,
+                site: i64,
+                email: &str,
+                name: &str,
+                password_hash: &str,
+            ) -> Result<i64, StoreError> {
+                if self.owner_account(email).await?.is_some() {
+                    return Err(StoreError::Refused(format!("{email} is an owner already.")));
+                }
+                Ok(sqlx::query_scalar(
+                    "INSERT INTO owners (site_id, email, name, password_hash, created_at_ms) \
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(site)
+                .bind(email.to_lowercase())
+                .bind(name)
+                .bind(password_hash)
+                .bind(now_ms())
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn set_password(
+                &self,
+                email: &str,
+                password_hash: &str,
+            ) -> Result<bool, StoreError> {
+                let mut transaction = self.pool.begin().await?;
+                let id: Option<i64> = sqlx::query_scalar(
+                    "UPDATE owners SET password_hash = $2, failed_logins = 0, \
+                     locked_until_ms = 0 WHERE email = $1 RETURNING id",
+                )
+                .bind(email.to_lowercase())
+                .bind(password_hash)
+                .fetch_optional(&mut *transaction)
+                .await?;
+                if let Some(id) = id {
+                    sqlx::query("DELETE FROM sessions WHERE owner_id = $1")
+                        .bind(id)
+                        .execute(&mut *transaction)
+                        .await?;
+                }
+                transaction.commit().await?;
+                Ok(id.is_some())
+            }
+
+            async fn remove_owner(&self, email: &str) -> Result<bool, StoreError> {
+                let mut transaction = self.pool.begin().await?;
+                let id: Option<i64> =
+                    sqlx::query_scalar("SELECT id FROM owners WHERE email = $1")
+                        .bind(email.to_lowercase())
+                        .fetch_optional(&mut *transaction)
+                        .await?;
+                if let Some(id) = id {
+                    for table in ["sessions", "api_tokens"] {
+                        sqlx::query(&format!("DELETE FROM {table} WHERE owner_id = $1"))
+                            .bind(id)
+                            .execute(&mut *transaction)
+                            .await?;
+                    }
+                    sqlx::query("DELETE FROM owners WHERE id = $1")
+                        .bind(id)
+                        .execute(&mut *transaction)
+                        .await?;
+                }
+                transaction.commit().await?;
+                Ok(id.is_some())
+            }
+
+            async fn owner_account(
+                &self,
+                email: &str,
+            ) -> Result<Option<OwnerAccount>, StoreError> {
+                #[derive(sqlx::FromRow)]
+                struct Row {
+                    #[sqlx(flatten)]
+                    owner: OwnerRow,
+                    password_hash: String,
+                    failed_logins: i64,
+                    locked_until_ms: i64,
+                }
+                let row: Option<Row> = sqlx::query_as(
+                    "SELECT id, site_id, email, name, password_hash, failed_logins, \
+                     locked_until_ms FROM owners WHERE email = $1",
+                )
+                .bind(email.trim().to_lowercase())
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|row| OwnerAccount {
+                    owner: row.owner.into(),
+                    password_hash: row.password_hash,
+                    failed_logins: row.failed_logins,
+                    locked_until_ms: row.locked_until_ms,
+                }))
+            }
+
+            async fn owner_names(&self, site: i64) -> Result<Vec<String>, StoreError> {
+                Ok(sqlx::query_scalar("SELECT name FROM owners WHERE site_id = $1")
+                    .bind(site)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn login_failed(
+                &self,
+                owner: Option<i64>,
+                address: &str,
+                now_ms: i64,
+                lock_after: i64,
+                lock_until_ms: i64,
+            ) -> Result<i64, StoreError> {
+                let mut transaction = self.pool.begin().await?;
+                sqlx::query("INSERT INTO login_failures (client_address, at_ms) VALUES ($1, $2)")
+                    .bind(address)
+                    .bind(now_ms)
+                    .execute(&mut *transaction)
+                    .await?;
+                let mut failures = 0;
+                if let Some(owner) = owner {
+                    failures = sqlx::query_scalar(
+                        "UPDATE owners SET failed_logins = failed_logins + 1 WHERE id = $1 \
+                         RETURNING failed_logins",
+                    )
+                    .bind(owner)
+                    .fetch_one(&mut *transaction)
+                    .await?;
+                    if failures >= lock_after {
+                        sqlx::query(
+                            "UPDATE owners SET locked_until_ms = $2, failed_logins = 0 \
+                             WHERE id = $1",
+                        )
+                        .bind(owner)
+                        .bind(lock_until_ms)
+                        .execute(&mut *transaction)
+                        .await?;
+                    }
+                }
+                transaction.commit().await?;
+                Ok(failures)
+            }
+
+            async fn failures_from(&self, address: &str, since_ms: i64) -> Result<i64, StoreError> {
+                sqlx::query("DELETE FROM login_failures WHERE at_ms < $1")
+                    .bind(since_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(sqlx::query_scalar(
+                    "SELECT count(*) FROM login_failures WHERE client_address = $1 AND at_ms >= $2",
+                )
+                .bind(address)
+                .bind(since_ms)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn login_succeeded(&self, owner: i64) -> Result<(), StoreError> {
+                sqlx::query("UPDATE owners SET failed_logins = 0 WHERE id = $1")
+                    .bind(owner)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn create_session(
+                &self,
+                id_hash: &str,
+                owner: i64,
+                now_ms: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO sessions (id_hash, owner_id, last_seen_ms) VALUES ($1, $2, $3)")
+                    .bind(id_hash)
+                    .bind(owner)
+                    .bind(now_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn session_owner(
+                &self,
+                id_hash: &str,
+                now_ms: i64,
+                idle_since_ms: i64,
+            ) -> Result<Option<Owner>, StoreError> {
+                sqlx::query("DELETE FROM sessions WHERE last_seen_ms < $1")
+                    .bind(idle_since_ms)
+                    .execute(&self.pool)
+                    .await?;
+                let touched =
+                    sqlx::query("UPDATE sessions SET last_seen_ms = $2 WHERE id_hash = $1")
+                        .bind(id_hash)
+                        .bind(now_ms)
+                        .execute(&self.pool)
+                        .await?
+                        .rows_affected();
+                if touched == 0 {
+                    return Ok(None);
+                }
+                let owner: Option<OwnerRow> = sqlx::query_as(
+                    "SELECT o.id, o.site_id, o.email, o.name FROM sessions s \
+                     JOIN owners o ON o.id = s.owner_id WHERE s.id_hash = $1",
+                )
+                .bind(id_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(owner.map(Owner::from))
+            }
+
+            async fn end_session(&self, id_hash: &str) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                    .bind(id_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn create_token(
+                &self,
+                token_hash: &str,
+                owner: i64,
+                now_ms: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO api_tokens (token_hash, owner_id, created_at_ms) VALUES ($1, $2, $3)",
+                )
+                .bind(token_hash)
+                .bind(owner)
+                .bind(now_ms)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn token_owner(&self, token_hash: &str) -> Result<Option<Owner>, StoreError> {
+                let owner: Option<OwnerRow> = sqlx::query_as(
+                    "SELECT o.id, o.site_id, o.email, o.name FROM api_tokens t \
+                     JOIN owners o ON o.id = t.owner_id WHERE t.token_hash = $1",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(owner.map(Owner::from))
+            }
+
+            async fn admin_comment(
+                &self,
+                site: i64,
+                id: i64,
+            ) -> Result<Option<AdminComment>, StoreError> {
+                let sql =
+                    format!("SELECT {ADMIN_COLUMNS} FROM comments c WHERE c.site_id = $1 AND c.id = $2");
+                let row: Option<AdminRow> = sqlx::query_as(&sql)
+                    .bind(site)
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(row.map(AdminComment::from))
+            }
+
+            async fn search_comments(
+                &self,
+                site: i64,
+                filter: &CommentFilter,
+                limit: i64,
+                offset: i64,
+            ) -> Result<Vec<AdminComment>, StoreError> {
+                let sql = format!(
+                    "SELECT {ADMIN_COLUMNS} FROM comments c WHERE c.site_id = $1 \
+                     AND (CAST($2 AS TEXT) IS NULL OR c.thread_key = $2) \
+                     AND (CAST($3 AS TEXT) IS NULL OR lower(c.author) LIKE $3 ESCAPE '\\' \
+                          OR lower(coalesce(c.email, '')) LIKE $3 ESCAPE '\\') \
+                     AND (CAST($4 AS TEXT) IS NULL OR lower(c.body) LIKE $4 ESCAPE '\\') \
+                     AND (CAST($5 AS BIGINT) IS NULL OR c.created_at_ms >= $5) \
+                     AND (CAST($6 AS BIGINT) IS NULL OR c.created_at_ms < $6) \
+                     AND (CAST($7 AS TEXT) IS NULL OR c.status = $7) \
+                     ORDER BY c.created_at_ms DESC, c.id DESC LIMIT $8 OFFSET $9"
+                );
+                let rows: Vec<AdminRow> = sqlx::query_as(&sql)
+                    .bind(site)
+                    .bind(filter.thread.as_deref().filter(|t| !t.is_empty()))
+                    .bind(filter.author.as_deref().filter(|t| !t.is_empty()).map(anywhere))
+                    .bind(filter.text.as_deref().filter(|t| !t.is_empty()).map(anywhere))
+                    .bind(filter.from_ms)
+                    .bind(filter.to_ms)
+                    .bind(filter.status.map(Status::as_str))
+                    .bind(limit)
+                    .bind(offset)
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows.into_iter().map(AdminComment::from).collect())
+            }
+
+            async fn approve(&self, site: i64, id: i64) -> Result<Option<Moderated>, StoreError> {
+                let Some(thread) = thread_of(&self.pool, site, id).await? else {
+                    return Ok(None);
+                };
+                let mut transaction = self.thread_transaction(&thread).await?;
+                let sql = format!(
+                    "UPDATE comments SET status = 'published' WHERE site_id = $1 AND id = $2 \
+                     AND status = 'pending' RETURNING {PUBLIC_COLUMNS}"
+                );
+                let row: Option<CommentRow> = sqlx::query_as(&sql)
+                    .bind(site)
+                    .bind(id)
+                    .fetch_optional(&mut *transaction)
+                    .await?;
+                let Some(row) = row else {
+                    return Ok(None);
+                };
+                let email_hash: Option<String> =
+                    sqlx::query_scalar("SELECT email_hash FROM comments WHERE id = $1")
+                        .bind(id)
+                        .fetch_one(&mut *transaction)
+                        .await?;
+                if let Some(hash) = email_hash {
+                    sqlx::query(
+                        "INSERT INTO trusted_authors (site_id, email_hash) VALUES ($1, $2) \
+                         ON CONFLICT (site_id, email_hash) DO NOTHING",
+                    )
+                    .bind(site)
+                    .bind(hash)
+                    .execute(&mut *transaction)
+                    .await?;
+                }
+                record_event(&mut transaction, &thread, EventKind::Created, id, now_ms()).await?;
+                transaction.commit().await?;
+                Ok(Some(Moderated {
+                    thread,
+                    comment: row.into(),
+                }))
+            }
+
+            async fn delete_comment(
+                &self,
+                site: i64,
+                id: i64,
+            ) -> Result<Option<Moderated>, StoreError> {
+                let Some(thread) = thread_of(&self.pool, site, id).await? else {
+                    return Ok(None);
+                };
+                let mut transaction = self.thread_transaction(&thread).await?;
+                let comment = tombstone(&mut transaction, &thread, id).await?;
+                transaction.commit().await?;
+                Ok(comment.map(|comment| Moderated { thread, comment }))
+            }
+
+            async fn owner_edit(
+                &self,
+                site: i64,
+                id: i64,
+                body: &str,
+            ) -> Result<Option<Moderated>, StoreError> {
+                let Some(thread) = thread_of(&self.pool, site, id).await? else {
+                    return Ok(None);
+                };
+                let mut transaction = self.thread_transaction(&thread).await?;
+                let comment = update_body(&mut transaction, &thread, id, body).await?;
+                transaction.commit().await?;
+                Ok(comment.map(|comment| Moderated { thread, comment }))
+            }
+
+            async fn set_pinned(
+                &self,
+                site: i64,
+                id: i64,
+                pinned: bool,
+            ) -> Result<Option<Moderated>, StoreError> {
+                let Some(thread) = thread_of(&self.pool, site, id).await? else {
+                    return Ok(None);
+                };
+                let mut transaction = self.thread_transaction(&thread).await?;
+                let sql = format!(
+                    "UPDATE comments SET pinned = $3 WHERE site_id = $1 AND id = $2 \
+                     AND status = 'published' RETURNING {PUBLIC_COLUMNS}"
+                );
+                let row: Option<CommentRow> = sqlx::query_as(&sql)
+                    .bind(site)
+                    .bind(id)
+                    .bind(pinned)
+                    .fetch_optional(&mut *transaction)
+                    .await?;
+                if row.is_some() {
+                    record_event(&mut transaction, &thread, EventKind::Edited, id, now_ms())
+                        .await?;
+                }
+                transaction.commit().await?;
+                Ok(row.map(|row| Moderated {
+                    thread,
+                    comment: row.into(),
+                }))
+            }
+
+            async fn is_trusted(&self, site: i64, email_hash: &str) -> Result<bool, StoreError> {
+                let found: Option<String> = sqlx::query_scalar(
+                    "SELECT email_hash FROM trusted_authors WHERE site_id = $1 AND email_hash = $2",
+                )
+                .bind(site)
+                .bind(email_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(found.is_some())
+            }
+
+            async fn thread_summaries(&self, site: i64) -> Result<Vec<ThreadSummary>, StoreError> {
+                type Row = (String, Option<String>, i64, i64, Option<i64>, bool);
+                let rows: Vec<Row> = sqlx::query_as(
+                    "SELECT k.key, t.title, \
+                        (SELECT count(*) FROM comments c WHERE c.site_id = $1 \
+                         AND c.thread_key = k.key AND c.status = 'published'), \
+                        (SELECT count(*) FROM comments c WHERE c.site_id = $1 \
+                         AND c.thread_key = k.key AND c.status = 'pending'), \
+                        (SELECT max(created_at_ms) FROM comments c WHERE c.site_id = $1 \
+                         AND c.thread_key = k.key), \
+                        coalesce(t.locked, FALSE) \
+                     FROM (SELECT thread_key AS key FROM comments WHERE site_id = $1 \
+                           UNION SELECT key FROM threads WHERE site_id = $1) k \
+                     LEFT JOIN threads t ON t.site_id = $1 AND t.key = k.key",
+                )
+                .bind(site)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut threads: Vec<ThreadSummary> = rows
+                    .into_iter()
+                    .map(|(key, title, published, pending, last, locked)| ThreadSummary {
+                        key,
+                        title,
+                        published,
+                        pending,
+                        last_activity: last.map(format_rfc3339),
+                        locked,
+                    })
+                    .collect();
+                // Liveliest first: RFC 3339 in UTC sorts as time does.
+                threads.sort_by(|a, b| {
+                    b.last_activity
+                        .cmp(&a.last_activity)
+                        .then_with(|| a.key.cmp(&b.key))
+                });
+                Ok(threads)
+            }
+
+            async fn is_locked(&self, thread: &ThreadRef) -> Result<bool, StoreError> {
+                let locked: Option<bool> =
+                    sqlx::query_scalar("SELECT locked FROM threads WHERE site_id = $1 AND key = $2")
+                        .bind(thread.site)
+                        .bind(&thread.key)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(locked.unwrap_or(false))
+            }
+
+            async fn set_locked(&self, thread: &ThreadRef, locked: bool) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO threads (site_id, key, locked) VALUES ($1, $2, $3) \
+                     ON CONFLICT (site_id, key) DO UPDATE SET locked = excluded.locked",
+                )
+                .bind(thread.site)
+                .bind(&thread.key)
+                .bind(locked)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn add_block(
+                &self,
+                site: i64,
+                block: &NewBlock,
+                now_ms: i64,
+            ) -> Result<i64, StoreError> {
+                Ok(sqlx::query_scalar(
+                    "INSERT INTO blocks (site_id, email_hash, client_address, until_ms, note, \
+                     created_at_ms) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(site)
+                .bind(&block.email_hash)
+                .bind(&block.client_address)
+                .bind(block.until_ms)
+                .bind(&block.note)
+                .bind(now_ms)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn remove_block(&self, site: i64, id: i64) -> Result<bool, StoreError> {
+                let removed = sqlx::query("DELETE FROM blocks WHERE site_id = $1 AND id = $2")
+                    .bind(site)
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                Ok(removed > 0)
+            }
+
+            async fn blocks(&self, site: i64) -> Result<Vec<Block>, StoreError> {
+                type Row = (i64, Option<String>, Option<String>, Option<i64>, String, i64);
+                let rows: Vec<Row> = sqlx::query_as(
+                    "SELECT id, email_hash, client_address, until_ms, note, created_at_ms \
+                     FROM blocks WHERE site_id = $1 ORDER BY id DESC",
+                )
+                .bind(site)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, email_hash, client_address, until, note, created)| Block {
+                        id,
+                        email_hash,
+                        client_address,
+                        until: until.map(format_rfc3339),
+                        note,
+                        created_at: format_rfc3339(created),
+                    })
+                    .collect())
+            }
+
+            async fn is_blocked(
+                &self,
+                site: i64,
+                email_hash: Option<&str>,
+                address: &str,
+                now_ms: i64,
+            ) -> Result<bool, StoreError> {
+                let found: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM blocks WHERE site_id = $1 \
+                     AND (until_ms IS NULL OR until_ms > $4) \
+                     AND ((CAST($2 AS TEXT) IS NOT NULL AND email_hash = $2) \
+                          OR client_address = $3) LIMIT 1",
+                )
+                .bind(site)
+                .bind(email_hash)
+                .bind(address)
+                .bind(now_ms)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(found.is_some())
+            }
+
+            async fn comments_by_email(
+                &self,
+                site: i64,
+                email: &str,
+            ) -> Result<Vec<AdminComment>, StoreError> {
+                let sql = format!(
+                    "SELECT {ADMIN_COLUMNS} FROM comments c WHERE c.site_id = $1 \
+                     AND lower(c.email) = $2 ORDER BY c.created_at_ms, c.id"
+                );
+                let rows: Vec<AdminRow> = sqlx::query_as(&sql)
+                    .bind(site)
+                    .bind(email.trim().to_lowercase())
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows.into_iter().map(AdminComment::from).collect())
+            }
+
+            async fn erase(
+                &self,
+                site: i64,
+                email: &str,
+                email_hash: &str,
+            ) -> Result<Vec<Moderated>, StoreError> {
+                let mut erased = Vec::new();
+                for comment in self.comments_by_email(site, email).await? {
+                    if let Some(done) = self.delete_comment(site, comment.id).await? {
+                        erased.push(done);
+                    }
+                }
+                for table in ["trusted_authors", "blocks"] {
+                    sqlx::query(&format!(
+                        "DELETE FROM {table} WHERE site_id = $1 AND email_hash = $2"
+                    ))
+                    .bind(site)
+                    .bind(email_hash)
+                    .execute(&self.pool)
+                    .await?;
+                }
+                Ok(erased)
+            }
+
+            async fn audit(
+                &self,
+                site: i64,
+                actor: &str,
+                action: &str,
+                comment_id: Option<i64>,
+                detail: &str,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO audit_log (site_id, at_ms, actor, action, comment_id, detail) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(site)
+                .bind(now_ms())
+                .bind(actor)
+                .bind(action)
+                .bind(comment_id)
+                .bind(detail)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn audit_log(&self, site: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+                type Row = (i64, i64, String, String, Option<i64>, String);
+                let rows: Vec<Row> = sqlx::query_as(
+                    "SELECT id, at_ms, actor, action, comment_id, detail FROM audit_log \
+                     WHERE site_id = $1 ORDER BY id DESC LIMIT $2",
+                )
+                .bind(site)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, at, actor, action, comment_id, detail)| AuditEntry {
+                        id,
+                        at: format_rfc3339(at),
+                        actor,
+                        action,
+                        comment_id,
+                        detail,
+                    })
+                    .collect())
+            }
+        }
     };
 }
 
 pub(crate) mod sqlite {
-    engine_queries!(sqlx::Sqlite);
+    engine_queries!(sqlx::Sqlite, crate::storage::sqlite::SqliteStore);
 }
 
 pub(crate) mod postgres {
-    engine_queries!(sqlx::Postgres);
+    engine_queries!(sqlx::Postgres, crate::storage::postgres::PgStore);
 }

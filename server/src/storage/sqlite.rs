@@ -11,7 +11,10 @@ use sqlx::sqlite::{
 };
 
 use super::queries::sqlite as queries;
-use super::{EditFacts, FullComment, ImportSession, Inserted, Store, StoreError, StoredEvent};
+use super::{
+    EditFacts, FullComment, ImportSession, Inserted, Provenance, Store, StoreError, StoredEvent,
+    ThreadRef,
+};
 use crate::rate_limit::RateLimiter;
 use crate::tokens::ServerSecret;
 
@@ -19,7 +22,7 @@ use crate::tokens::ServerSecret;
 /// the disk, and readers never wait for writers. One process owns the file, so the posting
 /// limit lives in its memory.
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
     post_limit: RateLimiter,
 }
 
@@ -44,23 +47,35 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// SQLite lets one writer in at a time: a plain transaction keeps a thread's events
+    /// in order.
+    pub(crate) async fn thread_transaction(
+        &self,
+        _thread: &ThreadRef,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+        Ok(self.pool.begin().await?)
+    }
+}
+
 #[async_trait]
 impl Store for SqliteStore {
-    async fn thread_comments(&self, thread: &str) -> Result<Vec<Comment>, StoreError> {
+    async fn thread_comments(&self, thread: &ThreadRef) -> Result<Vec<Comment>, StoreError> {
         queries::thread_comments(&self.pool, thread).await
     }
 
-    async fn comment_in_thread(&self, thread: &str, id: i64) -> Result<bool, StoreError> {
+    async fn comment_in_thread(&self, thread: &ThreadRef, id: i64) -> Result<bool, StoreError> {
         queries::comment_in_thread(&self.pool, thread, id).await
     }
 
     async fn insert_comment(
         &self,
-        thread: &str,
+        thread: &ThreadRef,
         comment: &ValidComment,
         created_at_ms: i64,
         edit_token_hash: &str,
         duplicate_since_ms: Option<i64>,
+        provenance: &Provenance,
     ) -> Result<Inserted, StoreError> {
         // SQLite lets one writer in at a time, so the checks in the statement cannot race.
         let mut transaction = self.pool.begin().await?;
@@ -71,6 +86,7 @@ impl Store for SqliteStore {
             created_at_ms,
             edit_token_hash,
             duplicate_since_ms,
+            provenance,
         )
         .await?;
         transaction.commit().await?;
@@ -81,9 +97,13 @@ impl Store for SqliteStore {
         queries::edit_facts(&self.pool, id).await
     }
 
+    async fn comment_by_id(&self, id: i64) -> Result<Option<Comment>, StoreError> {
+        queries::comment_by_id(&self.pool, id).await
+    }
+
     async fn update_body(
         &self,
-        thread: &str,
+        thread: &ThreadRef,
         id: i64,
         body: &str,
     ) -> Result<Option<Comment>, StoreError> {
@@ -93,13 +113,13 @@ impl Store for SqliteStore {
         Ok(updated)
     }
 
-    async fn latest_event_id(&self, thread: &str) -> Result<i64, StoreError> {
+    async fn latest_event_id(&self, thread: &ThreadRef) -> Result<i64, StoreError> {
         queries::latest_event_id(&self.pool, thread).await
     }
 
     async fn events_after(
         &self,
-        thread: &str,
+        thread: &ThreadRef,
         after: i64,
         limit: i64,
     ) -> Result<Vec<StoredEvent>, StoreError> {
@@ -110,29 +130,42 @@ impl Store for SqliteStore {
         queries::installation_secret(&self.pool).await
     }
 
-    async fn begin_import(&self) -> Result<Box<dyn ImportSession>, StoreError> {
-        Ok(Box::new(queries::Import(self.pool.begin().await?)))
+    async fn begin_import(&self, site: i64) -> Result<Box<dyn ImportSession>, StoreError> {
+        Ok(Box::new(queries::Import {
+            transaction: self.pool.begin().await?,
+            site,
+        }))
     }
 
-    async fn thread_keys(&self) -> Result<Vec<String>, StoreError> {
-        queries::thread_keys(&self.pool).await
+    async fn thread_keys(&self, site: i64) -> Result<Vec<String>, StoreError> {
+        queries::thread_keys(&self.pool, site).await
     }
 
-    async fn thread_title(&self, thread: &str) -> Result<Option<String>, StoreError> {
+    async fn thread_title(&self, thread: &ThreadRef) -> Result<Option<String>, StoreError> {
         queries::thread_title(&self.pool, thread).await
     }
 
-    async fn export_thread(&self, thread: &str) -> Result<Vec<FullComment>, StoreError> {
+    async fn export_thread(&self, thread: &ThreadRef) -> Result<Vec<FullComment>, StoreError> {
         queries::export_thread(&self.pool, thread).await
     }
 
-    async fn recent_comments(&self, limit: i64) -> Result<Vec<(String, Comment)>, StoreError> {
-        queries::recent_comments(&self.pool, limit).await
+    async fn recent_comments(
+        &self,
+        site: i64,
+        limit: i64,
+    ) -> Result<Vec<(String, Comment)>, StoreError> {
+        queries::recent_comments(&self.pool, site, limit).await
     }
 
-    async fn move_thread(&self, from: &str, to: &str, merge: bool) -> Result<u64, StoreError> {
+    async fn move_thread(
+        &self,
+        site: i64,
+        from: &str,
+        to: &str,
+        merge: bool,
+    ) -> Result<u64, StoreError> {
         let mut transaction = self.pool.begin().await?;
-        let moved = queries::move_thread(&mut transaction, from, to, merge).await?;
+        let moved = queries::move_thread(&mut transaction, site, from, to, merge).await?;
         transaction.commit().await?;
         Ok(moved)
     }

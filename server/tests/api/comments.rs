@@ -3,6 +3,7 @@
 use colloquy_core::model::{CreatedComment, PublicConfig, ThreadPage};
 use colloquy_core::rules::FormRules;
 use colloquy_core::validation::{ErrorCode, Field};
+use colloquy_server::storage::ThreadRef;
 use colloquy_server::AppState;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -310,7 +311,7 @@ async fn the_demo_thread_is_seeded_once(engine: Engine) {
     colloquy_server::demo::seed(&state).await.unwrap();
     let comments = state
         .store
-        .thread_comments(colloquy_server::demo::DEMO_THREAD)
+        .thread_comments(&ThreadRef::default_site(colloquy_server::demo::DEMO_THREAD))
         .await
         .unwrap();
     assert_eq!(comments.len(), colloquy_server::demo::SEED_COUNT);

@@ -2,7 +2,7 @@
 
 use colloquy_core::model::Comment;
 use colloquy_core::validation::ValidComment;
-use colloquy_server::storage::Inserted;
+use colloquy_server::storage::{Inserted, Provenance, ThreadRef};
 use colloquy_server::tokens::token_hash;
 use colloquy_server::AppState;
 use reqwest::StatusCode;
@@ -62,7 +62,14 @@ async fn the_edit_window_closes(engine: Engine) {
     let an_hour_ago = colloquy_server::clock::now_ms() - 3_600_000;
     let stored = match state
         .store
-        .insert_comment("t", &old, an_hour_ago, &token_hash(&token), None)
+        .insert_comment(
+            &ThreadRef::default_site("t"),
+            &old,
+            an_hour_ago,
+            &token_hash(&token),
+            None,
+            &Provenance::published(),
+        )
         .await
         .unwrap()
     {

@@ -9,6 +9,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use colloquy_server::storage;
+use colloquy_server::storage::DEFAULT_SITE;
 use quick_xml::events::Event;
 use quick_xml::{Reader, XmlVersion};
 use reqwest::StatusCode;
@@ -260,7 +261,7 @@ fn link<'a>(item: &'a Value, rel: &str) -> Option<&'a str> {
 /// Gives `thread` a title, as an import does.
 async fn set_title(place: &Place, thread: &str, title: &str) {
     let store = storage::open(&place.database).await.unwrap();
-    let mut import = store.begin_import().await.unwrap();
+    let mut import = store.begin_import(DEFAULT_SITE).await.unwrap();
     import.set_title(thread, title).await.unwrap();
     import.commit().await.unwrap();
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use colloquy_server::import::engine::{self, KeyMapping, Options, Source};
 use colloquy_server::import::{colloquy, ImportedComment, InputError, Record, SourceStatus};
-use colloquy_server::storage::{self, Database, Store, StoreError};
+use colloquy_server::storage::{self, Database, Store, StoreError, ThreadRef, DEFAULT_SITE};
 use futures_util::stream;
 use serde_json::json;
 
@@ -14,7 +14,9 @@ use crate::harness::{comment, on_both_engines, Engine, Place, TestServer};
 
 async fn export_of(store: &dyn Store) -> String {
     let mut out = Vec::new();
-    colloquy::export(store, None, &mut out).await.unwrap();
+    colloquy::export(store, DEFAULT_SITE, None, &mut out)
+        .await
+        .unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -146,13 +148,16 @@ async fn replies_before_parents_and_missing_parents(engine: Engine) {
     );
     assert_eq!(
         store
-            .thread_title("/2009/07/post")
+            .thread_title(&ThreadRef::default_site("/2009/07/post"))
             .await
             .unwrap()
             .as_deref(),
         Some("A post")
     );
-    let exported = store.export_thread("/2009/07/post").await.unwrap();
+    let exported = store
+        .export_thread(&ThreadRef::default_site("/2009/07/post"))
+        .await
+        .unwrap();
     let parent_of = |key: &str| {
         exported
             .iter()
@@ -195,7 +200,7 @@ async fn bad_input_and_dry_runs_write_nothing(engine: Engine) {
     .unwrap();
     assert_eq!(summary.added, 1, "a dry run says what it would do");
     assert!(
-        store.thread_keys().await.unwrap().is_empty(),
+        store.thread_keys(DEFAULT_SITE).await.unwrap().is_empty(),
         "and writes nothing"
     );
 }
@@ -207,16 +212,28 @@ async fn threads_move_and_merge(engine: Engine) {
     server.create("new", comment("Bob", "Two", "k2")).await;
     server.create("third", comment("Cy", "Three", "k1")).await;
     let store = storage::open(&place.database).await.unwrap();
-    match store.move_thread("old", "new", false).await {
+    match store.move_thread(DEFAULT_SITE, "old", "new", false).await {
         Err(StoreError::Refused(message)) => assert!(message.contains("merge"), "{message}"),
         other => panic!("a move onto a thread with comments: {other:?}"),
     }
-    match store.move_thread("old", "third", true).await {
+    match store.move_thread(DEFAULT_SITE, "old", "third", true).await {
         Err(StoreError::Refused(message)) => assert!(message.contains("k1"), "{message}"),
         other => panic!("a merge of two copies: {other:?}"),
     }
-    assert_eq!(store.move_thread("old", "new", true).await.unwrap(), 1);
-    assert_eq!(store.move_thread("new", "newest", false).await.unwrap(), 2);
+    assert_eq!(
+        store
+            .move_thread(DEFAULT_SITE, "old", "new", true)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .move_thread(DEFAULT_SITE, "new", "newest", false)
+            .await
+            .unwrap(),
+        2
+    );
     // Another process changed the threads: this server's answers follow once it is told
     // (PostgreSQL) or its cache expires (SQLite); a fresh server shows them at once.
     server.stop().await;
@@ -287,7 +304,7 @@ async fn a_backup_during_writes_holds_what_was_acknowledged(engine: Engine) {
         .await
         .unwrap();
     let kept: std::collections::HashSet<i64> = restored
-        .thread_comments("busy")
+        .thread_comments(&ThreadRef::default_site("busy"))
         .await
         .unwrap()
         .iter()
