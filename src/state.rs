@@ -274,6 +274,10 @@ impl ThreadState {
         self.news.retain(|(id, _)| *id != tombstone.id);
         if self.has_replies(tombstone.id) {
             let shown = &mut self.comments[index];
+            // A tombstone is not counted (the server's total leaves it out either).
+            if !shown.deleted && !shown.pending {
+                self.total = self.total.saturating_sub(1);
+            }
             shown.deleted = true;
             shown.pending = false;
             shown.author.clear();
@@ -283,7 +287,7 @@ impl ThreadState {
         }
         let mut gone = self.comments.remove(index);
         loop {
-            if !gone.pending {
+            if !gone.pending && !gone.deleted {
                 self.total = self.total.saturating_sub(1);
             }
             if self.last_posted == Some(gone.id) {
@@ -339,7 +343,8 @@ mod tests {
     fn page(thread: &str, comments: Vec<Comment>, last_event_id: i64) -> ThreadPage {
         ThreadPage {
             thread: thread.into(),
-            total: comments.len() as u64,
+            // As the server counts: tombstones are not comments.
+            total: comments.iter().filter(|c| !c.deleted).count() as u64,
             comments,
             last_event_id,
             locked: false,
@@ -754,14 +759,14 @@ mod tests {
         assert_eq!(tombstone.author, "");
         assert_eq!(tombstone.body, "");
         assert_eq!(tombstone.website, None);
-        assert_eq!(state.total, 3, "still in the page's count");
+        assert_eq!(state.total, 2, "a tombstone is not counted");
         assert_eq!(state.replying_to, None, "a tombstone takes no replies");
         // Deleted again (a replay): nothing changes.
         let again = state
             .clone()
             .apply(ThreadAction::Live(5, deleted(comment(1, None))));
         assert_eq!(again.comments, state.comments);
-        assert_eq!(again.total, 3);
+        assert_eq!(again.total, 2);
     }
 
     #[test]
@@ -795,7 +800,7 @@ mod tests {
         ])
         .apply(ThreadAction::Live(9, deleted(comment(2, Some(1)))));
         assert_eq!(ids(&kept), vec![1, 3]);
-        assert_eq!(kept.total, 2);
+        assert_eq!(kept.total, 1);
     }
 
     #[test]

@@ -268,6 +268,9 @@ impl FromRequestParts<AppState> for AdminSession {
                 None => Err(ApiError::Unauthorized(NOT_SIGNED_IN.to_owned())),
             };
         }
+        if session_id(&parts.headers).is_none() {
+            return Err(ApiError::Unauthorized(NOT_SIGNED_IN.to_owned()));
+        }
         let changes = !matches!(parts.method, Method::GET | Method::HEAD);
         if changes && !proves_own_page(&parts.headers) {
             return Err(ApiError::Forbidden(CROSS_SITE.to_owned()));

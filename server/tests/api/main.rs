@@ -5,6 +5,7 @@
 mod harness;
 
 mod comments;
+mod console;
 mod edits;
 mod events;
 mod feeds;
@@ -12,4 +13,5 @@ mod limits;
 mod origins_and_assets;
 mod privacy;
 mod several_servers;
+mod sites;
 mod transfers;
