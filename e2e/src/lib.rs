@@ -9,6 +9,8 @@ pub mod axe;
 pub mod catalog;
 /// Reading a child process's output with a deadline.
 pub mod child_output;
+/// Owners, sites and the console, as a site owner makes and uses them.
+pub mod console;
 /// Hostile strings for the corpus journey.
 pub mod corpus;
 /// A proxy that loses responses on purpose.

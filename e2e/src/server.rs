@@ -78,6 +78,11 @@ impl Launch {
         }
     }
 
+    /// The database it is started on (a SQLite file or a `postgres://` URL).
+    pub fn database(&self) -> &OsStr {
+        &self.database
+    }
+
     /// Another copy of the binary (a site owner's, in a folder of its own).
     pub fn program(mut self, program: &Path) -> Launch {
         self.program = program.to_owned();
@@ -142,6 +147,9 @@ impl Launch {
             // Journeys post many comments from one address; a journey about the limit
             // passes `--posts-per-minute`, which wins over this.
             .env("COLLOQUY_POSTS_PER_MINUTE", "0")
+            // Journeys read what they post at once; a journey about moderation passes
+            // `--moderation`, which wins over this.
+            .env("COLLOQUY_MODERATION", "none")
             // Whatever this process was given, the flags above say where the assets are.
             .env_remove("COLLOQUY_ASSETS")
             .stdout(Stdio::piped())

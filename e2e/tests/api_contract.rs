@@ -4,7 +4,8 @@
 //! PostgreSQL database, and sends generated requests to every operation in it but the
 //! event stream (server-sent events never end; they have HTTP tests of their own),
 //! checking that no answer is a server error and that each one's status, content type and
-//! body are the ones the document promises. Over a thousand cases in all.
+//! body are the ones the document promises, the owner's admin API included (with a token
+//! from `colloquy-server admin token`). Over a thousand cases in all.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -12,13 +13,14 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use colloquy_e2e::console::{add_owner, admin_token};
 use colloquy_e2e::postgres::Database;
 use colloquy_e2e::server::{Launch, Server};
 
 /// Generous for a run against a local server; a hang ends here.
 const DEADLINE: Duration = Duration::from_secs(600);
-/// Per operation and phase; about 1,000 cases a run with the four operations tested.
-const MAX_EXAMPLES: &str = "100";
+/// Per operation and phase: over 1,000 cases a run with the public and admin operations.
+const MAX_EXAMPLES: &str = "50";
 /// The cases both runs must generate together, at least.
 const CASES_IN_ALL: u64 = 1_000;
 /// Left out: the stream never ends, so a generated request would wait forever.
@@ -50,8 +52,12 @@ fn generated_cases(output: &[String]) -> Option<u64> {
     number.trim().parse().ok()
 }
 
-/// Runs schemathesis against `server`, echoing its output with `label`.
+/// Runs schemathesis against `server`, echoing its output with `label`. Every request
+/// carries an owner's API token, so the admin operations are exercised as an owner's
+/// script uses them (their refusals without one have HTTP tests of their own).
 fn run_schemathesis(label: &'static str, server: &Server) -> Run {
+    add_owner(server, None, "owner@contract.example", "Contract Owner");
+    let token = admin_token(server, "owner@contract.example");
     let program = schemathesis();
     // Hypothesis keeps its example database, and schemathesis its reports, in the working
     // folder: a scratch one, never the work tree.
@@ -68,6 +74,8 @@ fn run_schemathesis(label: &'static str, server: &Server) -> Run {
             EVENTS,
             "--max-examples",
             MAX_EXAMPLES,
+            "--header",
+            &format!("Authorization: Bearer {token}"),
             // One worker: with several, Python 3.11 can trip over its own AST recursion
             // counter while hypothesis reads lambdas' source ("SystemError: AST constructor
             // recursion depth mismatch").

@@ -256,3 +256,178 @@ async fn export_import_export_and_threads_follow_their_pages() {
     let twice = colloquy(&database, &["backup", backup.to_str().unwrap()]);
     assert!(!twice.status.success(), "a backup never overwrites");
 }
+
+fn colloquy_with_input(database: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_colloquy-server"))
+        .args(args)
+        .arg("--database")
+        .arg(database)
+        .env_remove("COLLOQUY_DATABASE")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run colloquy-server");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test]
+async fn owners_and_sites_are_made_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("c.db");
+
+    // A site, then an owner of it, the password from standard input.
+    let added = colloquy(
+        &database,
+        &[
+            "site",
+            "add",
+            "blog.example.org",
+            "--origin",
+            "https://Blog.Example.org/",
+        ],
+    );
+    assert!(added.status.success(), "{}", stderr(&added));
+    let listed = colloquy(&database, &["site", "list"]);
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    assert!(
+        listed.contains("blog.example.org\thttps://blog.example.org"),
+        "{listed}"
+    );
+    let taken = colloquy(
+        &database,
+        &[
+            "site",
+            "add",
+            "other",
+            "--origin",
+            "https://blog.example.org",
+        ],
+    );
+    assert!(!taken.status.success());
+    assert!(
+        stderr(&taken).contains("belongs to another site"),
+        "{}",
+        stderr(&taken)
+    );
+    let bad = colloquy(
+        &database,
+        &["site", "add", "x", "--origin", "blog.example.org"],
+    );
+    assert!(
+        stderr(&bad).contains("is not an origin"),
+        "{}",
+        stderr(&bad)
+    );
+
+    let owner = colloquy_with_input(
+        &database,
+        &[
+            "admin",
+            "add",
+            "Sam@Blog.Example.org",
+            "--site",
+            "blog.example.org",
+            "--password-stdin",
+        ],
+        "a long enough password\n",
+    );
+    assert!(owner.status.success(), "{}", stderr(&owner));
+    assert!(
+        stderr(&owner).contains("sam@blog.example.org (sam) can now sign in"),
+        "{}",
+        stderr(&owner)
+    );
+    let short = colloquy_with_input(
+        &database,
+        &["admin", "add", "x@blog.example.org", "--password-stdin"],
+        "short\n",
+    );
+    assert!(!short.status.success());
+    assert!(stderr(&short).contains("at least 10 characters"));
+    let nowhere = colloquy_with_input(
+        &database,
+        &[
+            "admin",
+            "add",
+            "y@blog.example.org",
+            "--site",
+            "nowhere",
+            "--password-stdin",
+        ],
+        "a long enough password\n",
+    );
+    assert!(
+        stderr(&nowhere).contains("there is no site named nowhere"),
+        "{}",
+        stderr(&nowhere)
+    );
+
+    let store = store(&database).await;
+    let account = store
+        .owner_account("sam@blog.example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    let site = store.site_named("blog.example.org").await.unwrap().unwrap();
+    assert_eq!(account.owner.site, site.id);
+    assert!(
+        account.password_hash.starts_with("$argon2id$"),
+        "Argon2id, never the password"
+    );
+    assert!(!account.password_hash.contains("a long enough password"));
+
+    // A token for scripts: printed once, stored as a hash.
+    let token = colloquy(&database, &["admin", "token", "sam@blog.example.org"]);
+    assert!(token.status.success(), "{}", stderr(&token));
+    let token = String::from_utf8_lossy(&token.stdout).trim().to_owned();
+    assert_eq!(token.len(), 64);
+    let found = store
+        .token_owner(&colloquy_server::tokens::sha256_hex(&token))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.email, "sam@blog.example.org");
+
+    // A new password from a file, then the owner is removed with their tokens.
+    let file = write(dir.path(), "password", "another long password\n");
+    let changed = colloquy(
+        &database,
+        &[
+            "admin",
+            "passwd",
+            "sam@blog.example.org",
+            "--password-file",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(changed.status.success(), "{}", stderr(&changed));
+    let after = store
+        .owner_account("sam@blog.example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(after.password_hash, account.password_hash);
+    let removed = colloquy(&database, &["admin", "remove", "sam@blog.example.org"]);
+    assert!(removed.status.success(), "{}", stderr(&removed));
+    assert!(store
+        .owner_account("sam@blog.example.org")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .token_owner(&colloquy_server::tokens::sha256_hex(&token))
+        .await
+        .unwrap()
+        .is_none());
+    let again = colloquy(&database, &["admin", "remove", "sam@blog.example.org"]);
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("is not an owner"));
+}

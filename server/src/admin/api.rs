@@ -74,6 +74,7 @@ pub(crate) async fn who(AdminSession(owner): AdminSession) -> Json<Owner> {
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "A wrong email or password", body = ErrorBody),
         (status = 403, description = "From another site's page", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
         (status = 415, description = "Not JSON", body = ErrorBody),
         (status = 429, description = "Locked after wrong passwords, or too many from this address", body = ErrorBody),
     )
@@ -269,6 +270,7 @@ pub struct PinRequest {
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "From another site's page", body = ErrorBody),
         (status = 404, description = "No published comment with this id", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
         (status = 415, description = "Not JSON", body = ErrorBody),
     )
 )]
@@ -349,6 +351,7 @@ pub struct LockRequest {
         (status = 400, description = "A bad thread key or JSON", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "From another site's page", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
         (status = 415, description = "Not JSON", body = ErrorBody),
     )
 )]
@@ -396,6 +399,7 @@ pub struct BlockCreated {
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "From another site's page", body = ErrorBody),
         (status = 404, description = "No such comment on this site", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
         (status = 415, description = "Not JSON", body = ErrorBody),
     )
 )]
@@ -456,6 +460,7 @@ pub(crate) async fn settings(
         (status = 400, description = "Malformed JSON or an edit window over a year", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "From another site's page", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
         (status = 415, description = "Not JSON", body = ErrorBody),
     )
 )]
@@ -532,6 +537,7 @@ pub struct Erased {
         (status = 400, description = "Malformed JSON or email", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "From another site's page", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
         (status = 415, description = "Not JSON", body = ErrorBody),
     )
 )]
