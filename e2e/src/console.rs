@@ -72,14 +72,19 @@ pub fn sign_in(browser: &Browser, server: &Server, email: &str) {
 
 /// Waits until the console page's heading starts with `start`.
 pub fn wait_for_heading(browser: &Browser, start: &str) {
-    browser.wait_for(
-        &format!("the console's heading {start:?}"),
-        &format!(
-            "document.querySelector('main h1')?.textContent.startsWith({})",
-            js_string(start)
-        ),
-        WAIT,
+    let condition = format!(
+        "document.querySelector('main h1')?.textContent.startsWith({})",
+        js_string(start)
     );
+    if let Err(why) = browser.try_wait_for(&condition, WAIT) {
+        let shown = browser.execute(
+            "return location.href + ' shows: ' + (document.querySelector('main')?.textContent ?? document.body?.textContent ?? '');",
+            json!([]),
+        );
+        panic!(
+            "timed out after {WAIT:?} waiting for the console's heading {start:?}{why}; {shown}"
+        );
+    }
 }
 
 /// The console's heading now.

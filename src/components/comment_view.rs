@@ -74,21 +74,15 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
     );
     if comment.deleted {
         let deleted_id = format!("{}-c{}-deleted", props.id_prefix, comment.id);
-        return html! {
-            <li
-                class={item_class}
-                data-comment-id={comment.id.to_string()}
-                data-parent-id={comment.parent_id.map(|id| id.to_string())}
-                data-depth={props.depth.to_string()}
-                aria-level={(props.depth + 1).to_string()}
-                aria-posinset={props.position.to_string()}
-                aria-setsize={props.set_size.to_string()}
-            >
+        return list_item(
+            props,
+            item_class,
+            html! {
                 <article part="comment" aria-labelledby={deleted_id.clone()}>
                     <p class="deleted" id={deleted_id}>{messages.widget.deleted.as_str()}</p>
                 </article>
-            </li>
-        };
+            },
+        );
     }
     let author_id = format!("{}-c{}-author", props.id_prefix, comment.id);
     let author = match comment.website.as_deref().filter(|url| is_web_url(url)) {
@@ -131,16 +125,10 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
         html! { <span class="badge pending">{messages.widget.awaiting_approval.as_str()}</span> }
     });
     let can_reply = props.can_reply && !props.replying && !comment.pending;
-    html! {
-        <li
-            class={item_class}
-            data-comment-id={comment.id.to_string()}
-            data-parent-id={comment.parent_id.map(|id| id.to_string())}
-            data-depth={props.depth.to_string()}
-            aria-level={(props.depth + 1).to_string()}
-            aria-posinset={props.position.to_string()}
-            aria-setsize={props.set_size.to_string()}
-        >
+    list_item(
+        props,
+        item_class,
+        html! {
             <article
                 part="comment"
                 aria-labelledby={labelled_by}
@@ -162,6 +150,25 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
                 }
                 {props.children.clone()}
             </article>
+        },
+    )
+}
+
+/// The `<li>` of a comment (or of its tombstone): its place in the conversation, as
+/// assistive technology reads it, around `content`.
+fn list_item(props: &CommentViewProps, class: Classes, content: Html) -> Html {
+    let comment = &props.comment;
+    html! {
+        <li
+            {class}
+            data-comment-id={comment.id.to_string()}
+            data-parent-id={comment.parent_id.map(|id| id.to_string())}
+            data-depth={props.depth.to_string()}
+            aria-level={(props.depth + 1).to_string()}
+            aria-posinset={props.position.to_string()}
+            aria-setsize={props.set_size.to_string()}
+        >
+            {content}
         </li>
     }
 }

@@ -11,12 +11,13 @@ use std::io;
 
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::{FromRequestParts, Query, State};
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, LOCATION, REFERRER_POLICY, SET_COOKIE,
     X_FRAME_OPTIONS,
 };
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -75,9 +76,12 @@ pub fn router() -> Router<AppState> {
             X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
+        // Not `no-referrer`: under it browsers send `Origin: null` with a form's post, and
+        // the posts' origin check needs the real one. `same-origin` still tells other
+        // sites nothing.
         .layer(SetResponseHeaderLayer::overriding(
             REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
+            HeaderValue::from_static("same-origin"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             CACHE_CONTROL,
@@ -233,31 +237,29 @@ fn error_page(owner: Option<&Owner>, error: &ApiError, back: &str) -> Response {
     )
 }
 
-/// The signed-in owner, or the sign-in page in place of what was asked.
-async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Owner, Response> {
-    match auth::session_owner(state, headers).await {
-        Ok(Some(owner)) => Ok(owner),
-        Ok(None) => Err(login_page(StatusCode::OK, None)),
-        Err(error) => Err(error_page(None, &error.into(), "./")),
-    }
-}
+/// The signed-in owner of a console page: for a page, else the sign-in page in its place;
+/// for a form's post, also proof that one of this server's own pages sent it.
+struct PageOwner(Owner);
 
-/// [`signed_in`] for a form post, which must also come from this server's own page.
-async fn acting(state: &AppState, headers: &HeaderMap) -> Result<Owner, Response> {
-    if !auth::from_own_origin(headers) || !auth::proves_own_page(headers) {
-        return Err(error_page(
-            None,
-            &ApiError::Forbidden(auth::CROSS_SITE.to_owned()),
-            "./",
-        ));
-    }
-    match auth::session_owner(state, headers).await {
-        Ok(Some(owner)) => Ok(owner),
-        Ok(None) => Err(login_page(
-            StatusCode::UNAUTHORIZED,
-            Some("Your session has ended; sign in again."),
-        )),
-        Err(error) => Err(error_page(None, &error.into(), "./")),
+impl FromRequestParts<AppState> for PageOwner {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let headers = &parts.headers;
+        let posted = parts.method == Method::POST;
+        if posted && (!auth::from_own_origin(headers) || !auth::proves_own_page(headers)) {
+            let refused = ApiError::Forbidden(auth::CROSS_SITE.to_owned());
+            return Err(error_page(None, &refused, "./"));
+        }
+        match auth::session_owner(state, headers).await {
+            Ok(Some(owner)) => Ok(PageOwner(owner)),
+            Ok(None) if posted => Err(login_page(
+                StatusCode::UNAUTHORIZED,
+                Some("Your session has ended; sign in again."),
+            )),
+            Ok(None) => Err(login_page(StatusCode::OK, None)),
+            Err(error) => Err(error_page(None, &error.into(), "./")),
+        }
     }
 }
 
@@ -471,11 +473,7 @@ const SHORTCUTS: &str =
     "Keys: j and k move between comments, x selects one, a approves, d deletes, \
      o opens it. Tab reaches every button too.";
 
-async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let owner = match signed_in(&state, &headers).await {
-        Ok(owner) => owner,
-        Err(response) => return response,
-    };
+async fn queue(State(state): State<AppState>, PageOwner(owner): PageOwner) -> Response {
     let search = Search {
         status: Some("pending".into()),
         ..Search::default()
@@ -497,13 +495,9 @@ async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Response {
 
 async fn comments(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageOwner(owner): PageOwner,
     search: Result<Query<Search>, QueryRejection>,
 ) -> Response {
-    let owner = match signed_in(&state, &headers).await {
-        Ok(owner) => owner,
-        Err(response) => return response,
-    };
     let search = search.map(|Query(s)| s).unwrap_or_default();
     let found = match ops::search(&state, &owner, &search).await {
         Ok(found) => found,
@@ -617,13 +611,9 @@ struct IdQuery {
 
 async fn one_comment(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageOwner(owner): PageOwner,
     query: Result<Query<IdQuery>, QueryRejection>,
 ) -> Response {
-    let owner = match signed_in(&state, &headers).await {
-        Ok(owner) => owner,
-        Err(response) => return response,
-    };
     let id = query
         .ok()
         .and_then(|Query(q)| q.id)
@@ -718,11 +708,7 @@ async fn one_comment(
     )
 }
 
-async fn threads(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let owner = match signed_in(&state, &headers).await {
-        Ok(owner) => owner,
-        Err(response) => return response,
-    };
+async fn threads(State(state): State<AppState>, PageOwner(owner): PageOwner) -> Response {
     let threads = match state.store.thread_summaries(owner.site).await {
         Ok(threads) => threads,
         Err(error) => return error_page(Some(&owner), &error.into(), "threads"),
@@ -796,11 +782,7 @@ async fn threads(State(state): State<AppState>, headers: HeaderMap) -> Response 
     )
 }
 
-async fn blocks(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let owner = match signed_in(&state, &headers).await {
-        Ok(owner) => owner,
-        Err(response) => return response,
-    };
+async fn blocks(State(state): State<AppState>, PageOwner(owner): PageOwner) -> Response {
     let blocks = match state.store.blocks(owner.site).await {
         Ok(blocks) => blocks,
         Err(error) => return error_page(Some(&owner), &error.into(), "blocks"),
@@ -876,13 +858,9 @@ struct EmailQuery {
 
 async fn people(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageOwner(owner): PageOwner,
     query: Result<Query<EmailQuery>, QueryRejection>,
 ) -> Response {
-    let owner = match signed_in(&state, &headers).await {
-        Ok(owner) => owner,
-        Err(response) => return response,
-    };
     let (email, erased) = query
         .ok()
         .map(|Query(q)| (q.email.unwrap_or_default(), q.erased))
@@ -991,11 +969,7 @@ async fn people(
     )
 }
 
-async fn settings(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let owner = match signed_in(&state, &headers).await {
-        Ok(owner) => owner,
-        Err(response) => return response,
-    };
+async fn settings(State(state): State<AppState>, PageOwner(owner): PageOwner) -> Response {
     match ops::settings(&state, &owner).await {
         Ok(current) => settings_page(&owner, current, None),
         Err(error) => error_page(Some(&owner), &error, "settings"),
@@ -1063,11 +1037,7 @@ fn settings_page(owner: &Owner, current: Settings, saved: Option<&str>) -> Respo
     )
 }
 
-async fn audit(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let owner = match signed_in(&state, &headers).await {
-        Ok(owner) => owner,
-        Err(response) => return response,
-    };
+async fn audit(State(state): State<AppState>, PageOwner(owner): PageOwner) -> Response {
     let entries = match state.store.audit_log(owner.site, 500).await {
         Ok(entries) => entries,
         Err(error) => return error_page(Some(&owner), &error.into(), "audit"),
@@ -1200,10 +1170,11 @@ async fn log_in(
     }
 }
 
-async fn log_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Err(response) = acting(&state, &headers).await {
-        return response;
-    }
+async fn log_out(
+    State(state): State<AppState>,
+    _signed_in: PageOwner,
+    headers: HeaderMap,
+) -> Response {
     if let Some(session) = auth::session_id(&headers) {
         if let Err(error) = state.store.end_session(&sha256_hex(&session)).await {
             return error_page(None, &error.into(), "./");
@@ -1220,11 +1191,7 @@ async fn log_out(State(state): State<AppState>, headers: HeaderMap) -> Response 
 
 /// Approve, delete, pin or unpin: one comment (a button named `one`, valued
 /// `action id`), or every selected one (`action`, with each `id`).
-async fn act(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let owner = match acting(&state, &headers).await {
-        Ok(owner) => owner,
-        Err(response) => return response,
-    };
+async fn act(State(state): State<AppState>, PageOwner(owner): PageOwner, body: Bytes) -> Response {
     let form = FormFields::parse(&body);
     let back = safe_return(form.get("return").unwrap_or("./")).to_owned();
     let (action, ids): (String, Vec<String>) =
@@ -1266,11 +1233,7 @@ async fn act(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> 
     see_other(&back)
 }
 
-async fn edit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let owner = match acting(&state, &headers).await {
-        Ok(owner) => owner,
-        Err(response) => return response,
-    };
+async fn edit(State(state): State<AppState>, PageOwner(owner): PageOwner, body: Bytes) -> Response {
     let form = FormFields::parse(&body);
     let done = match form.id("id") {
         Ok(id) => ops::edit(&state, &owner, id, &form.text("body"))
@@ -1284,11 +1247,11 @@ async fn edit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) ->
     }
 }
 
-async fn reply(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let owner = match acting(&state, &headers).await {
-        Ok(owner) => owner,
-        Err(response) => return response,
-    };
+async fn reply(
+    State(state): State<AppState>,
+    PageOwner(owner): PageOwner,
+    body: Bytes,
+) -> Response {
     let form = FormFields::parse(&body);
     let done = match form.id("id") {
         Ok(id) => ops::reply(&state, &owner, id, &form.text("body")).await,
@@ -1300,11 +1263,7 @@ async fn reply(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -
     }
 }
 
-async fn lock(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let owner = match acting(&state, &headers).await {
-        Ok(owner) => owner,
-        Err(response) => return response,
-    };
+async fn lock(State(state): State<AppState>, PageOwner(owner): PageOwner, body: Bytes) -> Response {
     let form = FormFields::parse(&body);
     let locked = form.get("locked") == Some("true");
     match ops::lock(&state, &owner, &form.text("key"), locked).await {
@@ -1313,11 +1272,11 @@ async fn lock(State(state): State<AppState>, headers: HeaderMap, body: Bytes) ->
     }
 }
 
-async fn block(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let owner = match acting(&state, &headers).await {
-        Ok(owner) => owner,
-        Err(response) => return response,
-    };
+async fn block(
+    State(state): State<AppState>,
+    PageOwner(owner): PageOwner,
+    body: Bytes,
+) -> Response {
     let form = FormFields::parse(&body);
     let request = BlockRequest {
         comment_id: form.get("comment_id").and_then(|id| id.trim().parse().ok()),
@@ -1332,11 +1291,11 @@ async fn block(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -
     }
 }
 
-async fn unblock(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let owner = match acting(&state, &headers).await {
-        Ok(owner) => owner,
-        Err(response) => return response,
-    };
+async fn unblock(
+    State(state): State<AppState>,
+    PageOwner(owner): PageOwner,
+    body: Bytes,
+) -> Response {
     let form = FormFields::parse(&body);
     let done = match form.id("id") {
         Ok(id) => ops::unblock(&state, &owner, id).await,
@@ -1348,11 +1307,11 @@ async fn unblock(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
     }
 }
 
-async fn save_settings(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let owner = match acting(&state, &headers).await {
-        Ok(owner) => owner,
-        Err(response) => return response,
-    };
+async fn save_settings(
+    State(state): State<AppState>,
+    PageOwner(owner): PageOwner,
+    body: Bytes,
+) -> Response {
     let form = FormFields::parse(&body);
     let parsed = (|| -> Result<Settings, ApiError> {
         let number = |name: &str, what: &str| -> Result<u64, ApiError> {
@@ -1382,11 +1341,11 @@ async fn save_settings(State(state): State<AppState>, headers: HeaderMap, body: 
     }
 }
 
-async fn erase(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let owner = match acting(&state, &headers).await {
-        Ok(owner) => owner,
-        Err(response) => return response,
-    };
+async fn erase(
+    State(state): State<AppState>,
+    PageOwner(owner): PageOwner,
+    body: Bytes,
+) -> Response {
     let form = FormFields::parse(&body);
     if form.get("sure") != Some("yes") {
         return error_page(

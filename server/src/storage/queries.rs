@@ -617,7 +617,8 @@ macro_rules! engine_queries {
                 "UPDATE comments SET status = 'deleted', author = '', email = NULL, \
                  website = NULL, body = '', body_hash = NULL, client_address = NULL, \
                  email_hash = NULL, pinned = FALSE, by_owner = FALSE \
-                 WHERE site_id = $1 AND thread_key = $2 AND id = $3 RETURNING {PUBLIC_COLUMNS}"
+                 WHERE site_id = $1 AND thread_key = $2 AND id = $3 AND status <> 'deleted' \
+                 RETURNING {PUBLIC_COLUMNS}"
             );
             let row: Option<CommentRow> = sqlx::query_as(&sql)
                 .bind(thread.site)

@@ -637,6 +637,19 @@ async fn owner_edits_and_deletes_show_to_readers(engine: Engine) {
         .await;
         assert_eq!(deleted.status(), StatusCode::OK);
     }
+    let twice = admin(
+        &server,
+        &cookie,
+        Method::DELETE,
+        &format!("/api/v1/admin/comments/{}", lone.comment.id),
+        None,
+    )
+    .await;
+    assert_eq!(
+        twice.status(),
+        StatusCode::NOT_FOUND,
+        "deleted once is deleted"
+    );
     let page = server.thread("t").await;
     let shown: Vec<(i64, bool, &str, &str)> = page
         .comments

@@ -145,9 +145,15 @@ async fn existing_data_moves_into_the_default_site(engine: Engine) {
         }
     }
     let migrator = Migrator::new(before.as_path()).await.unwrap();
-    let old_insert = "INSERT INTO comments (thread_key, parent_id, author, email, website, body, \
-                      created_at_ms, edit_token_hash, idempotency_key) \
-                      VALUES ('/old', NULL, 'Ada', 'ada@private.example', NULL, 'From before', 0, 'h', 'old-key')";
+    // A comment, its event and its thread's title, as that release wrote them.
+    let rows = [
+        "INSERT INTO comments (thread_key, parent_id, author, email, website, body, \
+         created_at_ms, edit_token_hash, idempotency_key) \
+         VALUES ('/old', NULL, 'Ada', 'ada@private.example', NULL, 'From before', 0, 'h', 'old-key')",
+        "INSERT INTO events (thread_key, kind, comment_id, created_at_ms) \
+         VALUES ('/old', 'created', 1, 0)",
+        "INSERT INTO threads (key, title) VALUES ('/old', 'An old post')",
+    ];
     match &place.database {
         Database::Sqlite(path) => {
             let options = sqlx::sqlite::SqliteConnectOptions::new()
@@ -155,29 +161,17 @@ async fn existing_data_moves_into_the_default_site(engine: Engine) {
                 .create_if_missing(true);
             let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
             migrator.run(&pool).await.unwrap();
-            sqlx::query(old_insert).execute(&pool).await.unwrap();
-            sqlx::query("INSERT INTO events (thread_key, kind, comment_id, created_at_ms) VALUES ('/old', 'created', 1, 0)")
-                .execute(&pool)
-                .await
-                .unwrap();
-            sqlx::query("INSERT INTO threads (key, title) VALUES ('/old', 'An old post')")
-                .execute(&pool)
-                .await
-                .unwrap();
+            for row in rows {
+                sqlx::query(row).execute(&pool).await.unwrap();
+            }
             pool.close().await;
         }
         Database::Postgres(url) => {
             let pool = sqlx::PgPool::connect(url).await.unwrap();
             migrator.run(&pool).await.unwrap();
-            sqlx::query(old_insert).execute(&pool).await.unwrap();
-            sqlx::query("INSERT INTO events (thread_key, kind, comment_id, created_at_ms) VALUES ('/old', 'created', 1, 0)")
-                .execute(&pool)
-                .await
-                .unwrap();
-            sqlx::query("INSERT INTO threads (key, title) VALUES ('/old', 'An old post')")
-                .execute(&pool)
-                .await
-                .unwrap();
+            for row in rows {
+                sqlx::query(row).execute(&pool).await.unwrap();
+            }
             pool.close().await;
         }
     }
