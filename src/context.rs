@@ -23,6 +23,9 @@ pub struct ThreadContext {
     pub lang: AttrValue,
     /// The server's form rules once its configuration arrived; core's defaults until then.
     pub rules: FormRules,
+    /// The thread's title (the `title` prop, `data-title`) when the page gave one: a post
+    /// names the page by it (see [`page_title`](crate::form_state::page_title)).
+    pub title: Option<AttrValue>,
 }
 
 impl ThreadContext {
@@ -39,7 +42,14 @@ impl ThreadContext {
             thread,
             lang,
             rules,
+            title: None,
         }
+    }
+
+    /// The same context for a thread the page gave a title.
+    pub fn with_title(mut self, title: Option<AttrValue>) -> Self {
+        self.title = title;
+        self
     }
 }
 
@@ -52,6 +62,7 @@ impl PartialEq for ThreadContext {
             && self.thread == other.thread
             && self.lang == other.lang
             && self.rules == other.rules
+            && self.title == other.title
     }
 }
 

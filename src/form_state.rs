@@ -27,6 +27,11 @@ pub struct FormValues {
     pub email: String,
     pub website: String,
     pub body: String,
+    /// The "Email me replies" box: off until the reader ticks it, and only ever on while
+    /// the email field holds an address (see [`FormState::notify_offered`]). Emptying the
+    /// email unticks it, so a box that comes back for another address starts off again.
+    /// Kept in the draft with the rest (a draft from before the box restores it off).
+    pub notify_replies: bool,
 }
 
 impl FormValues {
@@ -144,6 +149,9 @@ pub enum FormAction {
         next_key: String,
         held: bool,
     },
+    /// The reader ticked (`true`) or unticked the "Email me replies" box. Without an
+    /// email the box is not shown, and ticking it changes nothing.
+    NotifyReplies(bool),
 }
 
 impl FormState {
@@ -172,9 +180,23 @@ impl FormState {
         self.errors.first().map(|&(field, _)| field)
     }
 
+    /// Whether the form offers the "Email me replies" box: while the email field holds
+    /// an address (spaces alone are no address, as core's checks trim them).
+    pub fn notify_offered(&self) -> bool {
+        !self.values.email.trim().is_empty()
+    }
+
     /// What to post for the values now in the form: `parent_id` names the comment replied
-    /// to, `honeypot` is whatever the hidden field holds (empty for people).
-    pub fn new_comment(&self, parent_id: Option<i64>, honeypot: String) -> NewComment {
+    /// to, `honeypot` is whatever the hidden field holds (empty for people), `page_title`
+    /// names the page in the emails the server sends (see [`page_title`]; the caller
+    /// reads it, so the reducer stays free of the DOM). Replies are asked for only with
+    /// an email to send them to.
+    pub fn new_comment(
+        &self,
+        parent_id: Option<i64>,
+        honeypot: String,
+        page_title: String,
+    ) -> NewComment {
         NewComment {
             parent_id,
             name: self.values.name.clone(),
@@ -183,6 +205,8 @@ impl FormState {
             body: self.values.body.clone(),
             idempotency_key: self.idempotency_key.clone(),
             honeypot,
+            notify_replies: self.values.notify_replies && self.notify_offered(),
+            page_title,
         }
     }
 
@@ -194,6 +218,14 @@ impl FormState {
                 check_field(field, self.values.get(field), &self.rules).map(|code| (field, code))
             })
             .collect()
+    }
+
+    /// The reader changed something after a post went through: the next comment begins,
+    /// and the last one's confirmation goes.
+    fn editing(&mut self) {
+        if matches!(self.submission, Submission::Sent { .. }) {
+            self.submission = Submission::Editing;
+        }
     }
 
     fn recheck(&mut self, field: Field) {
@@ -215,12 +247,17 @@ impl FormState {
             }
             FormAction::Edit(field, value) => {
                 self.values.set(field, value);
-                if matches!(self.submission, Submission::Sent { .. }) {
-                    self.submission = Submission::Editing;
+                if !self.notify_offered() {
+                    self.values.notify_replies = false;
                 }
+                self.editing();
                 if self.touched.contains(&field) {
                     self.recheck(field);
                 }
+            }
+            FormAction::NotifyReplies(wanted) => {
+                self.values.notify_replies = wanted && self.notify_offered();
+                self.editing();
             }
             FormAction::Blur(field) => {
                 if !self.touched.contains(&field) {
@@ -274,8 +311,24 @@ impl FormState {
     }
 }
 
+/// The page's title as a post names it (the emails about replies name the page by it):
+/// the thread's own `title` (the `title` prop, `data-title`) when it has one, else the
+/// host document's `document.title`, trimmed; empty when neither says anything.
+pub fn page_title(thread_title: Option<&str>, document_title: &str) -> String {
+    thread_title
+        .map(str::trim)
+        .filter(|title| !title.is_empty())
+        .unwrap_or_else(|| document_title.trim())
+        .to_owned()
+}
+
 /// What outlives a reload: the values, until the server has accepted them. An empty form
 /// keeps nothing, so no draft is left behind for a form never used.
+///
+/// The "Email me replies" box is kept with them ([`FormValues::notify_replies`]): a reader
+/// whose page reloaded finds the form as they left it, the box beside the address it was
+/// ticked for, and sees it before anything is sent. A draft cannot tick it without an
+/// address.
 impl Drafted for FormState {
     type Draft = FormValues;
 
@@ -287,6 +340,7 @@ impl Drafted for FormState {
 
     fn restore(&mut self, draft: FormValues) {
         self.values = draft;
+        self.values.notify_replies &= self.notify_offered();
     }
 }
 
@@ -527,15 +581,176 @@ mod tests {
 
     #[test]
     fn the_post_carries_the_values_the_key_the_parent_and_the_trap() {
-        let comment = filled().new_comment(Some(4), String::new());
+        let comment = filled().new_comment(Some(4), String::new(), String::new());
         assert_eq!(comment.parent_id, Some(4));
         assert_eq!(comment.name, "Ada");
         assert_eq!(comment.email, "ada@example.org");
         assert_eq!(comment.body, "Hello");
         assert_eq!(comment.idempotency_key, "k1");
         assert_eq!(comment.honeypot, "");
-        let bot = filled().new_comment(None, "spam".into());
+        assert!(!comment.notify_replies, "nobody asked for replies");
+        assert_eq!(comment.page_title, "");
+        let bot = filled().new_comment(None, "spam".into(), String::new());
         assert_eq!(bot.honeypot, "spam");
+    }
+
+    #[test]
+    fn the_box_is_off_and_offered_only_while_the_email_holds_something() {
+        let empty = FormState::new(FormRules::default(), "k".into());
+        assert!(!empty.values.notify_replies);
+        assert!(!empty.notify_offered());
+        let named = empty.apply(FormAction::Edit(Field::Name, "Ada".into()));
+        assert!(!named.notify_offered(), "a name is no address");
+        let spaces = named.apply(FormAction::Edit(Field::Email, "   ".into()));
+        assert!(!spaces.notify_offered(), "spaces are no address");
+        let typed = spaces.apply(FormAction::Edit(Field::Email, "a".into()));
+        assert!(typed.notify_offered(), "offered from the first letter");
+        assert!(!typed.values.notify_replies, "and off until ticked");
+        assert!(filled().notify_offered());
+        assert!(!filled().values.notify_replies);
+    }
+
+    #[test]
+    fn the_reader_ticks_and_unticks_the_box() {
+        let ticked = filled().apply(FormAction::NotifyReplies(true));
+        assert!(ticked.values.notify_replies);
+        assert_eq!(ticked.values.body, "Hello", "nothing else changes");
+        assert_eq!(ticked.submission, Submission::Editing);
+        let unticked = ticked.apply(FormAction::NotifyReplies(false));
+        assert!(!unticked.values.notify_replies);
+    }
+
+    #[test]
+    fn without_an_email_the_box_cannot_be_ticked() {
+        let state = FormState::new(FormRules::default(), "k".into())
+            .apply(FormAction::Edit(Field::Name, "Ada".into()))
+            .apply(FormAction::NotifyReplies(true));
+        assert!(!state.values.notify_replies);
+        assert_eq!(state.draft().map(|d| d.notify_replies), Some(false));
+    }
+
+    #[test]
+    fn emptying_the_email_unticks_the_box_and_it_comes_back_off() {
+        let ticked = filled().apply(FormAction::NotifyReplies(true));
+        let corrected = ticked.apply(FormAction::Edit(Field::Email, "ada@example.com".into()));
+        assert!(
+            corrected.values.notify_replies,
+            "correcting the address keeps the choice"
+        );
+        let emptied = corrected.apply(FormAction::Edit(Field::Email, String::new()));
+        assert!(!emptied.notify_offered());
+        assert!(!emptied.values.notify_replies);
+        let blank = filled()
+            .apply(FormAction::NotifyReplies(true))
+            .apply(FormAction::Edit(Field::Email, "  ".into()));
+        assert!(!blank.values.notify_replies, "spaces alone empty it too");
+        let again = emptied.apply(FormAction::Edit(Field::Email, "ada@example.org".into()));
+        assert!(again.notify_offered());
+        assert!(
+            !again.values.notify_replies,
+            "a box that comes back starts off"
+        );
+    }
+
+    #[test]
+    fn replies_are_asked_for_only_with_an_email() {
+        let ticked = filled().apply(FormAction::NotifyReplies(true));
+        let comment = ticked.new_comment(None, String::new(), String::new());
+        assert!(comment.notify_replies);
+        assert_eq!(comment.email, "ada@example.org");
+        // Even a state that says so (a draft written by hand, say) sends nothing without one.
+        let mut no_email = ticked.clone();
+        no_email.values.email.clear();
+        assert!(no_email.values.notify_replies);
+        assert!(
+            !no_email
+                .new_comment(None, String::new(), String::new())
+                .notify_replies
+        );
+        let unticked = ticked.apply(FormAction::NotifyReplies(false));
+        assert!(
+            !unticked
+                .new_comment(None, String::new(), String::new())
+                .notify_replies
+        );
+    }
+
+    #[test]
+    fn the_box_survives_failures_and_a_sent_post_and_ticking_starts_the_next_comment() {
+        let failed = filled()
+            .apply(FormAction::NotifyReplies(true))
+            .apply(FormAction::Submit)
+            .apply(FormAction::Failed(ApiError::Network));
+        assert!(failed.values.notify_replies);
+        let retried = failed.apply(FormAction::Submit);
+        assert!(
+            retried
+                .new_comment(None, String::new(), String::new())
+                .notify_replies
+        );
+        let sent = retried.apply(FormAction::Sent {
+            next_key: "k2".into(),
+            held: false,
+        });
+        assert!(
+            sent.values.notify_replies,
+            "kept for the next comment, like the name and the address"
+        );
+        let next = sent.apply(FormAction::NotifyReplies(false));
+        assert_eq!(next.submission, Submission::Editing);
+        assert!(!next.values.notify_replies);
+    }
+
+    #[test]
+    fn the_page_title_is_passed_through_to_the_post() {
+        let comment = filled().new_comment(None, String::new(), "Notes from the garden".into());
+        assert_eq!(comment.page_title, "Notes from the garden");
+        let json = serde_json::to_value(&comment).unwrap();
+        assert_eq!(json["page_title"], "Notes from the garden");
+        assert!(
+            json.get("notify_replies").is_none(),
+            "an unticked box is not even sent: {json}"
+        );
+        let ticked = filled().apply(FormAction::NotifyReplies(true));
+        let json =
+            serde_json::to_value(ticked.new_comment(None, String::new(), String::new())).unwrap();
+        assert_eq!(json["notify_replies"], true);
+        assert!(json.get("page_title").is_none(), "no title, no key: {json}");
+    }
+
+    #[test]
+    fn the_threads_title_names_the_page_else_the_documents() {
+        assert_eq!(page_title(Some("  Spring  "), "Host page"), "Spring");
+        assert_eq!(page_title(None, "  Host page \n"), "Host page");
+        assert_eq!(
+            page_title(Some("   "), "Host page"),
+            "Host page",
+            "a blank title is no title"
+        );
+        assert_eq!(page_title(Some(""), " "), "");
+        assert_eq!(page_title(None, ""), "");
+    }
+
+    #[test]
+    fn the_draft_keeps_the_box_but_never_without_an_address() {
+        let ticked = filled().apply(FormAction::NotifyReplies(true));
+        let draft = ticked.draft().unwrap();
+        assert!(draft.notify_replies);
+        let mut restored = FormState::new(FormRules::default(), "k".into());
+        restored.restore(draft.clone());
+        assert!(restored.values.notify_replies);
+        let mut no_email = FormState::new(FormRules::default(), "k".into());
+        no_email.restore(FormValues {
+            email: " ".into(),
+            ..draft
+        });
+        assert!(!no_email.values.notify_replies);
+        // A draft saved before the box existed restores with the box off.
+        let old: FormValues =
+            serde_json::from_str(r#"{"name":"Ada","email":"ada@example.org","body":"Hi"}"#)
+                .unwrap();
+        assert!(!old.notify_replies);
+        assert_eq!(old.email, "ada@example.org");
     }
 
     #[test]

@@ -171,6 +171,7 @@ pub struct Messages {
     pub fields: FieldNames,
     pub errors: ErrorWords,
     pub api: ApiWords,
+    pub mail: MailWords,
     #[serde(skip)]
     pub locale: Locale,
 }
@@ -225,6 +226,9 @@ pub struct WidgetWords {
     pub pinned: String,
     /// In place of a deleted comment that has replies.
     pub deleted: String,
+    /// The form's box that asks for an email when someone replies.
+    pub notify_replies: String,
+    pub notify_note: String,
 }
 
 /// The form's fields as errors name them.
@@ -286,6 +290,36 @@ pub struct ApiWords {
     pub no_such_site: String,
 }
 
+/// The emails a reader receives and the pages their links lead to.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailWords {
+    pub confirm_subject: String,
+    pub confirm_intro: String,
+    pub confirm_action: String,
+    pub confirm_ignore: String,
+    /// One reply, named by its author.
+    reply_subject: String,
+    reply_intro: String,
+    /// Several replies (a burst), counted.
+    replies_subject: Plural,
+    replies_intro: Plural,
+    pub view_reply: String,
+    pub stop_conversation: String,
+    pub stop_site: String,
+    pub why: String,
+    pub confirm_page_title: String,
+    pub confirmed: String,
+    pub unsubscribe_page_title: String,
+    pub unsubscribe_question: String,
+    pub unsubscribe_site_question: String,
+    pub unsubscribed: String,
+    pub unsubscribed_site: String,
+    pub link_expired: String,
+    pub confirm_button: String,
+    pub stop_button: String,
+}
+
 /// `template` with each `{name}` replaced by its value.
 fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let mut text = template.to_owned();
@@ -296,6 +330,44 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
 }
 
 impl Messages {
+    /// `template` (a catalog text) with each `{name}` replaced by its value.
+    pub fn fill_in(template: &str, values: &[(&str, &str)]) -> String {
+        fill(template, values)
+    }
+
+    /// A reply email's subject: who replied (one reply), or how many (a burst), and where.
+    pub fn reply_subject(&self, count: u64, author: &str, page: &str) -> String {
+        let mail = &self.mail;
+        self.one_or_counted(
+            &mail.reply_subject,
+            &mail.replies_subject,
+            count,
+            author,
+            page,
+        )
+    }
+
+    /// A reply email's first line.
+    pub fn reply_intro(&self, count: u64, author: &str, page: &str) -> String {
+        let mail = &self.mail;
+        self.one_or_counted(&mail.reply_intro, &mail.replies_intro, count, author, page)
+    }
+
+    fn one_or_counted(
+        &self,
+        one: &str,
+        many: &Plural,
+        count: u64,
+        author: &str,
+        page: &str,
+    ) -> String {
+        if count == 1 {
+            fill(one, &[("author", author), ("page", page)])
+        } else {
+            self.counted(many, count, "count", &[("page", page)])
+        }
+    }
+
     /// The catalog with `locale`'s way of counting and writing numbers.
     pub fn with_locale(mut self, locale: Locale) -> Self {
         self.locale = locale;
@@ -432,6 +504,23 @@ mod tests {
 
     fn english() -> Messages {
         serde_json::from_str(ENGLISH_JSON).unwrap()
+    }
+
+    #[test]
+    fn one_reply_is_named_by_its_author_a_burst_is_counted() {
+        let words = english();
+        assert_eq!(
+            words.reply_subject(1, "Ben", "Owls"),
+            "Ben replied to your comment on Owls"
+        );
+        assert_eq!(
+            words.reply_subject(3, "Ben", "Owls"),
+            "3 new replies to your comment on Owls"
+        );
+        assert_eq!(
+            words.reply_intro(2, "Ben", "Owls"),
+            "2 new replies to your comment on Owls:"
+        );
     }
 
     #[test]

@@ -108,6 +108,18 @@ pub struct NewComment {
     )]
     #[cfg_attr(feature = "openapi", schema(nullable))]
     pub honeypot: String,
+    /// Email the author when someone replies (once their address is confirmed; the first
+    /// time, a confirmation email goes out). Needs an email.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub notify_replies: bool,
+    /// The page's title, as the site shows it: emails name the page by it.
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "String::is_empty"
+    )]
+    #[cfg_attr(feature = "openapi", schema(nullable))]
+    pub page_title: String,
 }
 
 /// `PATCH /api/v1/comments/{id}`: the new body; the edit token goes in `Authorization`.

@@ -236,7 +236,7 @@ mod tests {
             website: String::new(),
             body: "Hello".into(),
             idempotency_key: "k1".into(),
-            honeypot: String::new(),
+            ..NewComment::default()
         }
     }
 

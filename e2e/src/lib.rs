@@ -29,6 +29,8 @@ pub mod probes;
 pub mod seeding;
 /// Starting and stopping the real server binary.
 pub mod server;
+/// An SMTP server that keeps what it receives.
+pub mod smtp;
 /// Server, host site and browser together, and the steps journeys share.
 pub mod stage;
 /// Chromium through ChromeDriver, synchronously.

@@ -70,6 +70,47 @@ pub struct Config {
     #[arg(long, env = "COLLOQUY_EDIT_WINDOW", default_value = "15m", value_parser = parse_duration)]
     pub edit_window: Duration,
 
+    /// The SMTP server that sends email (replies to readers who asked, and the owner's
+    /// notices): smtp://user:password@host:587?tls=required (STARTTLS),
+    /// smtps://user:password@host:465 (TLS), or smtp://host:25 (a relay on the machine).
+    /// Without it the server sends no email and says so at start.
+    #[arg(long, env = "COLLOQUY_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// Whom emails come from: comments@blog.example.org, or "Blog <comments@blog.example.org>".
+    #[arg(long, env = "COLLOQUY_MAIL_FROM")]
+    pub mail_from: Option<String>,
+
+    /// The address readers reach this server at (https://comments.example.org), for the
+    /// links in emails. By default the address it listens on.
+    #[arg(long, env = "COLLOQUY_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// An address told of every new comment, and of each held one with approve and delete
+    /// links.
+    #[arg(long, env = "COLLOQUY_NOTIFY_OWNER")]
+    pub notify_owner: Option<String>,
+
+    /// A URL that gets a signed JSON POST for each new, pending, approved and deleted
+    /// comment (Slack, Discord, Matrix or Telegram through a bridge). Repeat the flag or
+    /// separate with commas; needs --webhook-secret.
+    #[arg(long = "webhook", env = "COLLOQUY_WEBHOOKS", value_delimiter = ',')]
+    pub webhooks: Vec<String>,
+
+    /// The key webhook calls are signed with (see the README).
+    #[arg(long, env = "COLLOQUY_WEBHOOK_SECRET")]
+    pub webhook_secret: Option<String>,
+
+    /// Seconds a reply email waits for more replies to the same comment, so that a
+    /// lively exchange is one email.
+    #[arg(long, env = "COLLOQUY_MAIL_BURST_SECS", default_value_t = 180)]
+    pub mail_burst_secs: u64,
+
+    /// Seconds before a failed email or webhook call is tried again; each later wait is
+    /// twice the last, up to an hour.
+    #[arg(long, env = "COLLOQUY_DELIVERY_RETRY_SECS", default_value_t = 30)]
+    pub delivery_retry_secs: u64,
+
     /// Reverse proxies (addresses or networks such as 10.0.0.0/8) whose X-Forwarded-For
     /// header is believed: a request from one of them is counted against the posting limit
     /// by the address the proxies forwarded, the right-most one that is not itself a

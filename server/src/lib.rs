@@ -19,6 +19,8 @@ pub mod http;
 pub mod import;
 /// Live updates: one feed per followed thread, fanned out to its readers.
 pub mod live;
+/// Email and webhooks, through the outbox.
+pub mod notify;
 /// How often one client may post.
 pub mod rate_limit;
 /// A site's run-time settings and their defaults.
@@ -63,13 +65,19 @@ pub async fn serve_app(
     // Event streams never end by themselves; shutting down ends them, so the requests in
     // flight can finish.
     let live = state.live.clone();
+    let (closing, closed) = tokio::sync::watch::channel(false);
+    let sender = tokio::spawn(notify::sender::run(state.clone(), closed));
     let shutdown = async move {
         shutdown.await;
         live.close();
+        closing.send_replace(true);
     };
     // The client's address is what the posting limit counts by.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    // The sender finishes what it is delivering; the rest waits in the outbox.
+    sender.await.ok();
+    served
 }

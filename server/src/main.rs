@@ -33,7 +33,11 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(config: Config) -> Result<(), String> {
-    let state = AppState::open(&config)
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let state = AppState::open_at(&config, format!("http://{address}"))
         .await
         .map_err(|e| format!("cannot open {}: {e}", config.database))?;
     if config.seed_demo {
@@ -41,10 +45,11 @@ async fn run(config: Config) -> Result<(), String> {
             .await
             .map_err(|e| format!("cannot seed the demo thread: {e}"))?;
     }
-    let listener = TcpListener::bind(config.listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    if state.notifier.mail_on() {
+        tracing::info!(links = %state.notifier.public_url, "email is on");
+    } else {
+        tracing::info!("email is off (no --smtp-url): readers cannot ask for replies by email");
+    }
     match &config.assets {
         Some(folder) => tracing::info!("serving the widget from {}", folder.display()),
         None if colloquy_server::http::assets::carries_widget() => {

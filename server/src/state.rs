@@ -8,6 +8,7 @@ use moka::future::Cache;
 
 use crate::config::Config;
 use crate::live::LiveHub;
+use crate::notify::Notifier;
 use crate::settings::Settings;
 use crate::storage::{self, Store, StoreError, ThreadRef};
 use crate::thread_cache::ThreadCache;
@@ -37,12 +38,28 @@ pub struct AppState {
     pub live: Arc<LiveHub>,
     /// Between the keep-alive lines of an idle event stream.
     pub heartbeat: Duration,
+    /// Email and webhooks (see `notify`).
+    pub notifier: Arc<Notifier>,
+    /// Wakes this process's sender when a write has put something in the outbox.
+    pub outbox_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
     /// Opens (or creates) the database named by `config`, loads the installation secret
     /// and starts hearing what other server processes on the same database change.
     pub async fn open(config: &Config) -> Result<Self, StoreError> {
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", config.listen));
+        Self::open_at(config, public_url).await
+    }
+
+    /// [`AppState::open`], with the address readers reach the server at (for links in
+    /// emails), when the flags do not say it (`--public-url`).
+    pub async fn open_at(config: &Config, public_url: String) -> Result<Self, StoreError> {
+        let public_url = config.public_url.clone().unwrap_or(public_url);
+        let notifier = Notifier::from_config(config, public_url).map_err(StoreError::Refused)?;
         let store = storage::open(&config.database).await?;
         let secret = store.installation_secret().await?;
         let thread_cache = Arc::new(ThreadCache::default());
@@ -79,6 +96,8 @@ impl AppState {
             trusted_proxies: config.trusted_proxies.clone(),
             live,
             heartbeat: Duration::from_secs(config.heartbeat_secs),
+            notifier: Arc::new(notifier),
+            outbox_wakeup: Arc::default(),
         })
     }
 

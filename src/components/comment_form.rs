@@ -2,7 +2,7 @@ use std::cell::Cell;
 
 use colloquy_core::model::Comment;
 use colloquy_core::validation::Field;
-use web_sys::HtmlElement;
+use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
 use super::form_field::FormField;
@@ -40,8 +40,9 @@ fn next_form_id() -> String {
 }
 
 /// The comment form: checked with core's rules as the reader leaves each field and on
-/// submit, posted once, and never emptied by a failure. What happens is decided by
-/// [`FormState`]'s reducer; this component shows it, and its hooks keep the draft
+/// submit, posted once, and never emptied by a failure. While the email field holds an
+/// address it offers an "Email me replies" box, off until ticked. What happens is decided
+/// by [`FormState`]'s reducer; this component shows it, and its hooks keep the draft
 /// ([`use_draft()`]) and carry out the sends ([`use_post_comment()`]).
 #[component]
 pub fn CommentForm(props: &CommentFormProps) -> Html {
@@ -109,6 +110,13 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         })
     });
     let on_blur = actions.reform(FormAction::Blur);
+    // The box's `change`: Space on the focused box, a click on it or on its label.
+    let on_notify = actions.reform(|event: Event| {
+        let ticked = event
+            .target_dyn_into::<HtmlInputElement>()
+            .is_some_and(|input| input.checked());
+        FormAction::NotifyReplies(ticked)
+    });
 
     let rules = form.rules;
     let sending = form.submission == Submission::Sending;
@@ -182,6 +190,28 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         _ => html! {},
     };
     let heading_id = format!("{form_id}-heading");
+    // Only while there is an address to send replies to (the reducer unticks it when the
+    // address goes). After the comment box, before the buttons: it appears without
+    // pushing the comment box down while the reader types their address.
+    let notify = form.notify_offered().then(|| {
+        let id = format!("{form_id}-notify_replies");
+        let note_id = format!("{id}-note");
+        html! {
+            <div class="field checkbox">
+                <input
+                    part="checkbox"
+                    type="checkbox"
+                    id={id.clone()}
+                    name="notify_replies"
+                    checked={form.values.notify_replies}
+                    aria-describedby={note_id.clone()}
+                    onchange={on_notify}
+                />
+                <label for={id}>{messages.widget.notify_replies.as_str()}</label>
+                <p class="note" id={note_id}>{messages.widget.notify_note.as_str()}</p>
+            </div>
+        }
+    });
 
     html! {
         <form
@@ -200,6 +230,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                 {field(2, messages.widget.website_label.as_str(), "url", "url", rules.website.required, None)}
             </div>
             {field(3, messages.widget.body_label.as_str(), "textarea", "off", rules.body.required, Some(messages.widget.body_hint.as_str()))}
+            {notify}
             // Off-screen and out of the tab order: people never fill it, form-filling bots do.
             <div class="trap" aria-hidden="true">
                 <label>

@@ -143,7 +143,8 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         props.thread.clone(),
         props.lang.clone(),
         state.rules,
-    );
+    )
+    .with_title(props.title.clone());
     let messages = context.messages;
 
     {

@@ -2,6 +2,9 @@
 //! they type, one draft per server, thread and comment replied to, and given back after a
 //! reload, a crash or a failed post. Only the server accepting the comment clears it.
 //! Storage that is full or switched off only means no draft; the form works as before.
+//! The comment form's draft is its `FormValues`, the "Email me replies" box included: a
+//! reloaded form comes back with the box as the reader left it, shown beside the address
+//! it was ticked for (see the form's [`Drafted`] implementation in `form_state.rs`).
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use super::use_held_comments::remember_held;
 use crate::api::new_idempotency_key;
 use crate::context::use_thread_context;
-use crate::form_state::{FormAction, FormState, Submission};
+use crate::form_state::{page_title, FormAction, FormState, Submission};
 use crate::held::HeldComment;
 
 /// Posts the comment each time `form` has decided on a send (see
@@ -17,6 +17,10 @@ use crate::held::HeldComment;
 /// server's answer. `on_posted` hears of every stored comment. A comment held for the site
 /// owner's approval is remembered with its edit token (see [`remember_held`]), so its
 /// author sees it again after a reload.
+///
+/// Each post names its page for the emails about replies: the thread's title when the page
+/// gave one, else the host document's `document.title` as it reads at the moment of sending
+/// (see [`page_title`]).
 ///
 /// The effect is keyed on [`FormState::sends`], which the reducer bumps once per decision,
 /// so however many times the component renders, each decision is sent once.
@@ -56,7 +60,8 @@ pub fn use_post_comment(
             .cast::<HtmlInputElement>()
             .map(|input| input.value())
             .unwrap_or_default();
-        let comment = form.new_comment(parent_id, trap);
+        let title = page_title(context.title.as_deref(), &document_title());
+        let comment = form.new_comment(parent_id, trap, title);
         let dispatcher = form.dispatcher();
         spawn_local(async move {
             match context.api.post_comment(&context.thread, &comment).await {
@@ -82,4 +87,13 @@ pub fn use_post_comment(
             }
         });
     });
+}
+
+/// The host page's `document.title` (the page's, not the shadow root's: a shadow root has
+/// none); empty outside a browser.
+fn document_title() -> String {
+    web_sys::window()
+        .and_then(|window| window.document())
+        .map(|document| document.title())
+        .unwrap_or_default()
 }

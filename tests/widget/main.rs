@@ -26,6 +26,9 @@ mod live;
 mod moderation;
 /// The loader's entry points: `mount`, `update`, `unmount` and their options.
 mod mount;
+/// The "Email me replies" box: shown with an address, ticked from the keyboard, posted
+/// with the page's title.
+mod notify;
 /// Right-to-left languages: direction, mirrored indentation, Arabic plurals.
 mod right_to_left;
 /// Where the server is: a base URL with a path, and one where no Colloquy server answers.

@@ -18,7 +18,7 @@ use crate::http::extract::{ApiJson, ClientAddress, CommentId, ThreadKey};
 use crate::http::ApiError;
 use crate::settings::Settings;
 use crate::state::AppState;
-use crate::storage::{AdminComment, AuditEntry, Block, Owner, ThreadSummary};
+use crate::storage::{AdminComment, AuditEntry, Block, Delivery, Owner, ThreadSummary};
 use crate::tokens::sha256_hex;
 
 pub fn router() -> Router<AppState> {
@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/blocks/{id}", axum::routing::delete(unblock))
         .route("/admin/settings", get(settings).put(set_settings))
         .route("/admin/audit", get(audit))
+        .route("/admin/deliveries", get(deliveries))
         .route("/admin/people", get(person))
         .route("/admin/people/erase", post(erase))
 }
@@ -486,6 +487,24 @@ pub(crate) async fn audit(
     AdminSession(owner): AdminSession,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
     Ok(Json(state.store.audit_log(owner.site, 500).await?))
+}
+
+/// The delivery log: the site's newest emails (never their addresses) and webhook calls,
+/// with their state, tries and last error.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/deliveries",
+    responses(
+        (status = 200, description = "The newest 200 deliveries, newest first", body = [Delivery]),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "From another site's page", body = ErrorBody),
+    )
+)]
+pub(crate) async fn deliveries(
+    State(state): State<AppState>,
+    AdminSession(owner): AdminSession,
+) -> Result<Json<Vec<Delivery>>, ApiError> {
+    Ok(Json(state.store.deliveries(owner.site, 200).await?))
 }
 
 /// `?email=` of `GET /api/v1/admin/people`, and the body of its `erase`.

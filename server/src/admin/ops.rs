@@ -96,6 +96,7 @@ async fn done(
 ) -> Result<Comment, ApiError> {
     let Moderated { thread, comment } = moderated.ok_or_else(no_such_comment)?;
     state.thread_changed(&thread).await;
+    state.outbox_wakeup.notify_waiters();
     state
         .store
         .audit(
@@ -134,12 +135,18 @@ pub async fn comment(state: &AppState, owner: &Owner, id: i64) -> Result<AdminCo
 }
 
 pub async fn approve(state: &AppState, owner: &Owner, id: i64) -> Result<Comment, ApiError> {
-    let approved = state.store.approve(owner.site, id).await?;
+    let approved = state
+        .store
+        .approve(owner.site, id, &state.notifier.outgoing(None))
+        .await?;
     done(state, owner, "approve", approved).await
 }
 
 pub async fn delete(state: &AppState, owner: &Owner, id: i64) -> Result<Comment, ApiError> {
-    let deleted = state.store.delete_comment(owner.site, id).await?;
+    let deleted = state
+        .store
+        .delete_comment(owner.site, id, &state.notifier.outgoing(None))
+        .await?;
     done(state, owner, "delete", deleted).await
 }
 
@@ -208,6 +215,7 @@ pub async fn post_as_owner(
     let token = state.secret.thread_edit_token(thread, &key);
     let provenance = Provenance {
         by_owner: true,
+        outgoing: state.notifier.outgoing(None),
         ..Provenance::published()
     };
     let stored = match state
@@ -420,8 +428,14 @@ pub async fn erase(state: &AppState, owner: &Owner, email: &str) -> Result<usize
     let email = checked_email(email)?;
     let erased = state
         .store
-        .erase(owner.site, &email, &state.secret.email_hash(&email))
+        .erase(
+            owner.site,
+            &email,
+            &state.secret.email_hash(&email),
+            &state.notifier.outgoing(None),
+        )
         .await?;
+    state.outbox_wakeup.notify_waiters();
     let mut threads: Vec<&ThreadRef> = erased.iter().map(|m| &m.thread).collect();
     threads.dedup();
     for thread in threads {

@@ -47,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/people", get(people))
         .route("/admin/settings", get(settings).post(save_settings))
         .route("/admin/audit", get(audit))
+        .route("/admin/deliveries", get(deliveries))
         .route("/admin/login", post(log_in))
         .route("/admin/logout", post(log_out))
         .route("/admin/act", post(act))
@@ -115,7 +116,7 @@ type Html = Writer<Vec<u8>>;
 type Part<'a> = Box<dyn FnOnce(&mut Html) -> io::Result<()> + 'a>;
 
 /// The console's pages, in the order of its navigation.
-const SECTIONS: [(&str, &str); 7] = [
+const SECTIONS: [(&str, &str); 8] = [
     ("./", "Queue"),
     ("comments", "Comments"),
     ("threads", "Threads"),
@@ -123,6 +124,7 @@ const SECTIONS: [(&str, &str); 7] = [
     ("people", "People"),
     ("settings", "Settings"),
     ("audit", "Audit log"),
+    ("deliveries", "Deliveries"),
 ];
 
 /// A whole page: `current` names the section it belongs to (none for sign-in).
@@ -1076,6 +1078,53 @@ async fn audit(State(state): State<AppState>, PageOwner(owner): PageOwner) -> Re
                                 None => Ok(()),
                             })?;
                             text_element(h, "td", &[], &entry.detail)
+                        })?;
+                    }
+                    Ok(())
+                })
+            })
+        }),
+    )
+}
+
+async fn deliveries(State(state): State<AppState>, PageOwner(owner): PageOwner) -> Response {
+    let deliveries = match state.store.deliveries(owner.site, 200).await {
+        Ok(deliveries) => deliveries,
+        Err(error) => return error_page(Some(&owner), &error.into(), "deliveries"),
+    };
+    page(
+        StatusCode::OK,
+        "Deliveries",
+        Some(&owner),
+        "deliveries",
+        Box::new(move |h| {
+            if deliveries.is_empty() {
+                return text_element(
+                    h,
+                    "p",
+                    &[("class", "empty")],
+                    "No email or webhook call yet (email needs --smtp-url; webhooks --webhook).",
+                );
+            }
+            element(h, "table", &[], |h| {
+                element(h, "thead", &[], |h| {
+                    element(h, "tr", &[], |h| {
+                        for head in ["Made", "To", "What", "State", "Tries", "Sent", "Last error"] {
+                            text_element(h, "th", &[("scope", "col")], head)?;
+                        }
+                        Ok(())
+                    })
+                })?;
+                element(h, "tbody", &[], |h| {
+                    for delivery in &deliveries {
+                        element(h, "tr", &[("class", &delivery.state)], |h| {
+                            text_element(h, "td", &[], &delivery.created_at)?;
+                            text_element(h, "td", &[], &delivery.recipient)?;
+                            text_element(h, "td", &[], &delivery.kind)?;
+                            text_element(h, "td", &[], &delivery.state)?;
+                            text_element(h, "td", &[], &delivery.attempts.to_string())?;
+                            text_element(h, "td", &[], delivery.sent_at.as_deref().unwrap_or("–"))?;
+                            text_element(h, "td", &[], delivery.last_error.as_deref().unwrap_or(""))
                         })?;
                     }
                     Ok(())

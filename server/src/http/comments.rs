@@ -17,7 +17,7 @@ use crate::admin::auth;
 use crate::clock::now_ms;
 use crate::settings::Moderation;
 use crate::state::AppState;
-use crate::storage::{Inserted, Provenance, Status, ThreadRef};
+use crate::storage::{Inserted, Provenance, Status, Subscriber, ThreadRef};
 use crate::tokens::token_hash;
 use crate::words;
 
@@ -130,7 +130,19 @@ pub(super) async fn create_comment(
     } else {
         None
     };
-    let provenance = admission(&state, &thread, &comment, client, owner.is_some()).await?;
+    let mut provenance = admission(&state, &thread, &comment, client, owner.is_some()).await?;
+    let subscriber = match (&comment.email, &provenance.email_hash) {
+        (Some(email), Some(hash)) if input.notify_replies => Some(Subscriber {
+            email: email.trim().to_lowercase(),
+            email_hash: hash.clone(),
+            lang: words::current().lang.clone(),
+        }),
+        _ => None,
+    };
+    provenance.outgoing = state.notifier.outgoing(subscriber);
+    if let Some(title) = page_title(&input.page_title) {
+        state.store.remember_title(&thread, &title).await?;
+    }
     let now = now_ms();
     if let Some(parent_id) = comment.parent_id {
         if !state.store.comment_in_thread(&thread, parent_id).await? {
@@ -155,6 +167,9 @@ pub(super) async fn create_comment(
             &provenance,
         )
         .await?;
+    if matches!(inserted, Inserted::New(_)) {
+        state.outbox_wakeup.notify_waiters();
+    }
     let (status, stored) = match inserted {
         Inserted::New(stored) if stored.pending => {
             tracing::info!(thread = %thread.scoped(), id = stored.id, "held a comment for approval");
@@ -198,6 +213,7 @@ async fn admission(
         by_owner,
         client_address: Some(client.to_string()),
         email_hash,
+        outgoing: Default::default(),
     };
     if by_owner {
         return Ok(provenance);
@@ -248,6 +264,20 @@ async fn admission(
     Ok(provenance)
 }
 
+/// The page's title as a post names it: trimmed, one line, at most 300 characters; none
+/// when empty.
+fn page_title(title: &str) -> Option<String> {
+    let title: String = title
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(300)
+        .collect();
+    (!title.is_empty()).then_some(title)
+}
+
 /// Whether two names are the same to a reader's eye: case, spacing and punctuation
 /// aside ("Ada  Lovelace", "ada lovelace", "Ada-Lovelace").
 fn same_name(a: &str, b: &str) -> bool {
@@ -279,4 +309,27 @@ fn quiet_drop(comment: ValidComment) -> (StatusCode, Json<CreatedComment>) {
             edit_token: token_hash(&comment.idempotency_key),
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_as_a_reader_sees_them() {
+        assert!(same_name("Ada Lovelace", "ada  lovelace"));
+        assert!(same_name("Ada Lovelace", "ADA-LOVELACE"));
+        assert!(!same_name("Ada Lovelace", "Ada Lovelac"));
+        assert!(!same_name("", ""), "an empty name is nobody's");
+    }
+
+    #[test]
+    fn page_titles_are_one_trimmed_line() {
+        assert_eq!(
+            page_title("  A  post\nabout\towls "),
+            Some("A post about owls".into())
+        );
+        assert_eq!(page_title(" \n "), None);
+        assert_eq!(page_title(&"x".repeat(400)).map(|t| t.len()), Some(300));
+    }
 }

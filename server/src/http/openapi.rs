@@ -41,6 +41,7 @@ use crate::state::AppState;
         crate::admin::api::settings,
         crate::admin::api::set_settings,
         crate::admin::api::audit,
+        crate::admin::api::deliveries,
         crate::admin::api::person,
         crate::admin::api::erase,
     )

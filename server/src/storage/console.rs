@@ -8,7 +8,7 @@ use colloquy_core::model::Comment;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Status, StoreError, ThreadRef};
+use super::{Outgoing, Status, StoreError, ThreadRef};
 
 /// A site, with the origins its pages come from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
@@ -212,10 +212,20 @@ pub trait Console: Send + Sync {
     ) -> Result<Vec<AdminComment>, StoreError>;
     /// Publishes a pending comment (with its `created` event) and trusts its author from
     /// then on. `None`: no pending comment `id` on the site.
-    async fn approve(&self, site: i64, id: i64) -> Result<Option<Moderated>, StoreError>;
+    async fn approve(
+        &self,
+        site: i64,
+        id: i64,
+        outgoing: &Outgoing,
+    ) -> Result<Option<Moderated>, StoreError>;
     /// Turns the comment into a tombstone (with a `deleted` event): author, email,
     /// website, address and body go.
-    async fn delete_comment(&self, site: i64, id: i64) -> Result<Option<Moderated>, StoreError>;
+    async fn delete_comment(
+        &self,
+        site: i64,
+        id: i64,
+        outgoing: &Outgoing,
+    ) -> Result<Option<Moderated>, StoreError>;
     /// The owner's edit of any comment's body (with an `edited` event).
     async fn owner_edit(
         &self,
@@ -267,6 +277,7 @@ pub trait Console: Send + Sync {
         site: i64,
         email: &str,
         email_hash: &str,
+        outgoing: &Outgoing,
     ) -> Result<Vec<Moderated>, StoreError>;
 
     // The audit log.

@@ -3,6 +3,7 @@
 //! and one conformance suite (the server's tests) runs against both.
 
 pub mod console;
+pub mod outbox;
 pub mod postgres;
 mod queries;
 pub mod sqlite;
@@ -21,6 +22,7 @@ use colloquy_core::validation::ValidComment;
 use crate::tokens::ServerSecret;
 
 pub use console::*;
+pub use outbox::*;
 
 /// The site every server has: the one the flags (`--allowed-origin`, `--moderation`…)
 /// describe, and where comments from before sites existed live.
@@ -100,6 +102,8 @@ pub struct Provenance {
     pub client_address: Option<String>,
     /// A keyed hash of the normalised email (see `tokens::email_hash`).
     pub email_hash: Option<String>,
+    /// What the write must send (emails, webhooks), written in its transaction.
+    pub outgoing: Outgoing,
 }
 
 impl Provenance {
@@ -110,6 +114,7 @@ impl Provenance {
             by_owner: false,
             client_address: None,
             email_hash: None,
+            outgoing: Outgoing::default(),
         }
     }
 }
@@ -374,7 +379,7 @@ pub struct EditFacts {
 }
 
 #[async_trait]
-pub trait Store: Console + Send + Sync + 'static {
+pub trait Store: Console + Outbox + Send + Sync + 'static {
     /// What readers see of a thread, oldest first: its published comments, and tombstones
     /// of deleted ones that still have replies (see [`shown_to_readers`]).
     async fn thread_comments(&self, thread: &ThreadRef) -> Result<Vec<Comment>, StoreError>;

@@ -15,10 +15,11 @@ macro_rules! engine_queries {
 
         use crate::clock::now_ms;
         use crate::storage::{
-            kind_text, secret_from_bytes, shown_to_readers, AdminComment, AuditEntry, Block,
-            CommentFilter, CommentRow, Console, EditFacts, EventRow, FullComment, ImportSession,
-            Inserted, Moderated, NewBlock, Owner, OwnerAccount, Provenance, Site, Status,
-            StoreError, StoredEvent, StoredSettings, ThreadRef, ThreadSummary, EVENT_COLUMNS,
+            kind_text, kinds, secret_from_bytes, shown_to_readers, AdminComment, AuditEntry,
+            Block, CommentFilter, CommentRow, Console, Delivery, EditFacts, Envelope, EventRow,
+            FullComment, ImportSession, Inserted, MailAddress, MailToken, Moderated, NewBlock,
+            Outbox, Outgoing, Owner, OwnerAccount, Provenance, Site, Status, StoreError,
+            StoredEvent, StoredSettings, Subscriber, ThreadRef, ThreadSummary, EVENT_COLUMNS,
             PUBLIC_COLUMNS,
         };
         use crate::tokens::{sha256_hex, ServerSecret};
@@ -105,11 +106,20 @@ macro_rules! engine_queries {
             let Some(row) = inserted else {
                 return Ok(None);
             };
+            let stored: Comment = row.into();
+            let outgoing = &provenance.outgoing;
             if provenance.status == Status::Published {
-                record_event(transaction, thread, EventKind::Created, row.id, created_at_ms)
+                record_event(transaction, thread, EventKind::Created, stored.id, created_at_ms)
                     .await?;
+                let hash = provenance.email_hash.as_deref();
+                enqueue_published(transaction, thread, &stored, hash, outgoing, "created").await?;
+            } else {
+                enqueue_pending(transaction, thread, &stored, outgoing).await?;
             }
-            Ok(Some(row.into()))
+            if let Some(subscriber) = &outgoing.subscriber {
+                subscribe(transaction, thread.site, stored.id, subscriber).await?;
+            }
+            Ok(Some(stored))
         }
 
         /// What a committed [`insert_comment`] amounts to: nothing stored means an earlier
@@ -517,6 +527,426 @@ macro_rules! engine_queries {
             .execute(&mut **transaction)
             .await?;
             Ok(())
+        }
+
+        /// Writes what a comment just published must send, in its write's transaction: the
+        /// webhooks' `event`, the owner's email (for a comment not held first), and a reply email to the author of the
+        /// comment it answers (when they asked for one, confirmed their address, did not
+        /// leave, and are not the one replying). Replies to one comment within
+        /// `outgoing.burst_ms` of the first go out as one email.
+        pub(crate) async fn enqueue_published(
+            transaction: &mut Transaction<'_, Engine>,
+            thread: &ThreadRef,
+            comment: &Comment,
+            email_hash: Option<&str>,
+            outgoing: &Outgoing,
+            event: &str,
+        ) -> Result<(), StoreError> {
+            let now = now_ms();
+            enqueue_webhooks(transaction, thread, comment, outgoing, event).await?;
+            // The owner hears of a comment once: held ones when held (see enqueue_pending).
+            let news = !comment.by_owner && event == "created";
+            if let Some(owner) = outgoing.owner.as_deref().filter(|_| news) {
+                enqueue_mail(transaction, thread.site, owner, kinds::OWNER_NEW, comment.id, "", "en", now).await?;
+            }
+            let Some(parent) = comment.parent_id.filter(|_| outgoing.mail) else {
+                return Ok(());
+            };
+            let subscriber: Option<(String, String, String)> = sqlx::query_as(
+                "SELECT s.email_hash, a.email, a.lang FROM subscriptions s \
+                 JOIN mail_addresses a ON a.email_hash = s.email_hash \
+                 WHERE s.comment_id = $1 AND s.active = TRUE AND a.confirmed_at_ms IS NOT NULL \
+                 AND NOT EXISTS (SELECT 1 FROM site_unsubscribes u \
+                                 WHERE u.site_id = $2 AND u.email_hash = s.email_hash)",
+            )
+            .bind(parent)
+            .bind(thread.site)
+            .fetch_optional(&mut **transaction)
+            .await?;
+            let Some((hash, email, lang)) = subscriber else {
+                return Ok(());
+            };
+            if Some(hash.as_str()) == email_hash {
+                return Ok(());
+            }
+            let joined: Option<i64> = sqlx::query_scalar(
+                "UPDATE outbox SET items = items || ',' || $1 WHERE channel = 'mail' \
+                 AND kind = 'reply' AND recipient = $2 AND comment_id = $3 \
+                 AND state = 'waiting' AND due_at_ms > $4 RETURNING id",
+            )
+            .bind(comment.id.to_string())
+            .bind(&email)
+            .bind(parent)
+            .bind(now)
+            .fetch_optional(&mut **transaction)
+            .await?;
+            if joined.is_none() {
+                let items = comment.id.to_string();
+                enqueue_mail(transaction, thread.site, &email, kinds::REPLY, parent, &items, &lang, now + outgoing.burst_ms).await?;
+            }
+            Ok(())
+        }
+
+        /// What a comment held for approval must send: the owner's email (with its approve
+        /// and delete links) and the webhooks' `pending`.
+        pub(crate) async fn enqueue_pending(
+            transaction: &mut Transaction<'_, Engine>,
+            thread: &ThreadRef,
+            comment: &Comment,
+            outgoing: &Outgoing,
+        ) -> Result<(), StoreError> {
+            enqueue_webhooks(transaction, thread, comment, outgoing, "pending").await?;
+            if let Some(owner) = &outgoing.owner {
+                enqueue_mail(transaction, thread.site, owner, kinds::OWNER_PENDING, comment.id, "", "en", now_ms()).await?;
+            }
+            Ok(())
+        }
+
+        /// The webhooks' `event` for `comment`, one row per webhook.
+        pub(crate) async fn enqueue_webhooks(
+            transaction: &mut Transaction<'_, Engine>,
+            thread: &ThreadRef,
+            comment: &Comment,
+            outgoing: &Outgoing,
+            event: &str,
+        ) -> Result<(), StoreError> {
+            if outgoing.webhooks.is_empty() {
+                return Ok(());
+            }
+            let body = serde_json::json!({
+                "event": event,
+                "site": thread.site,
+                "thread": thread.key,
+                "comment": comment,
+            })
+            .to_string();
+            let now = now_ms();
+            for url in &outgoing.webhooks {
+                sqlx::query(
+                    "INSERT INTO outbox (site_id, channel, recipient, kind, comment_id, items, \
+                     created_at_ms, due_at_ms) VALUES ($1, 'webhook', $2, $3, $4, $5, $6, $6)",
+                )
+                .bind(thread.site)
+                .bind(url)
+                .bind(event)
+                .bind(comment.id)
+                .bind(&body)
+                .bind(now)
+                .execute(&mut **transaction)
+                .await?;
+            }
+            Ok(())
+        }
+
+        #[allow(clippy::too_many_arguments)]
+        async fn enqueue_mail(
+            transaction: &mut Transaction<'_, Engine>,
+            site: i64,
+            recipient: &str,
+            kind: &str,
+            comment_id: i64,
+            items: &str,
+            lang: &str,
+            due_at_ms: i64,
+        ) -> Result<(), StoreError> {
+            sqlx::query(
+                "INSERT INTO outbox (site_id, channel, recipient, kind, comment_id, items, lang, \
+                 created_at_ms, due_at_ms) VALUES ($1, 'mail', $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(site)
+            .bind(recipient)
+            .bind(kind)
+            .bind(comment_id)
+            .bind(items)
+            .bind(lang)
+            .bind(now_ms())
+            .bind(due_at_ms)
+            .execute(&mut **transaction)
+            .await?;
+            Ok(())
+        }
+
+        /// The author of comment `comment_id` asked to hear of replies: their address is
+        /// remembered, and, unless it is confirmed (or a confirmation went out in the last
+        /// day), one confirmation email is written.
+        pub(crate) async fn subscribe(
+            transaction: &mut Transaction<'_, Engine>,
+            site: i64,
+            comment_id: i64,
+            subscriber: &Subscriber,
+        ) -> Result<(), StoreError> {
+            let now = now_ms();
+            let (confirmed, asked): (Option<i64>, Option<i64>) = sqlx::query_as(
+                "INSERT INTO mail_addresses (email_hash, email, lang) VALUES ($1, $2, $3) \
+                 ON CONFLICT (email_hash) DO UPDATE SET lang = excluded.lang \
+                 RETURNING confirmed_at_ms, confirmation_sent_at_ms",
+            )
+            .bind(&subscriber.email_hash)
+            .bind(&subscriber.email)
+            .bind(&subscriber.lang)
+            .fetch_one(&mut **transaction)
+            .await?;
+            sqlx::query(
+                "INSERT INTO subscriptions (comment_id, email_hash) VALUES ($1, $2) \
+                 ON CONFLICT (comment_id) DO NOTHING",
+            )
+            .bind(comment_id)
+            .bind(&subscriber.email_hash)
+            .execute(&mut **transaction)
+            .await?;
+            let recently = asked.is_some_and(|at| at > now - 86_400_000);
+            if confirmed.is_none() && !recently {
+                sqlx::query("UPDATE mail_addresses SET confirmation_sent_at_ms = $2 WHERE email_hash = $1")
+                    .bind(&subscriber.email_hash)
+                    .bind(now)
+                    .execute(&mut **transaction)
+                    .await?;
+                enqueue_mail(transaction, site, &subscriber.email, kinds::CONFIRM, comment_id, "", &subscriber.lang, now).await?;
+            }
+            Ok(())
+        }
+
+        /// The columns of [`Envelope`].
+        const ENVELOPE_COLUMNS: &str =
+            "id, site_id, channel, recipient, kind, comment_id, items, lang, attempts, created_at_ms";
+
+        #[async_trait::async_trait]
+        impl Outbox for $store {
+            async fn claim_due(
+                &self,
+                channel: &str,
+                now_ms: i64,
+                claim_ms: i64,
+                limit: i64,
+            ) -> Result<Vec<Envelope>, StoreError> {
+                // The state is checked again on the row itself, so two processes that picked
+                // the same row cannot both claim it.
+                let due = "((state = 'waiting' AND due_at_ms <= $2) \
+                            OR (state = 'sending' AND claimed_until_ms < $2))";
+                let sql = format!(
+                    "UPDATE outbox SET state = 'sending', claimed_until_ms = $2 + $3 \
+                     WHERE id IN (SELECT id FROM outbox WHERE channel = $1 AND {due} \
+                                  ORDER BY id LIMIT $4) \
+                     AND {due} RETURNING {ENVELOPE_COLUMNS}"
+                );
+                Ok(sqlx::query_as(&sql)
+                    .bind(channel)
+                    .bind(now_ms)
+                    .bind(claim_ms)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn delivered(&self, id: i64, now_ms: i64) -> Result<(), StoreError> {
+                sqlx::query("UPDATE outbox SET state = 'sent', sent_at_ms = $2, attempts = attempts + 1 WHERE id = $1")
+                    .bind(id)
+                    .bind(now_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn failed(
+                &self,
+                id: i64,
+                retry_at_ms: Option<i64>,
+                error: &str,
+            ) -> Result<(), StoreError> {
+                let (state, due) = match retry_at_ms {
+                    Some(due) => ("waiting", due),
+                    None => ("failed", now_ms()),
+                };
+                sqlx::query(
+                    "UPDATE outbox SET state = $2, due_at_ms = $3, attempts = attempts + 1, \
+                     last_error = $4 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(state)
+                .bind(due)
+                .bind(error.chars().take(500).collect::<String>())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn postpone(&self, id: i64, due_at_ms: i64) -> Result<(), StoreError> {
+                sqlx::query("UPDATE outbox SET state = 'waiting', due_at_ms = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(due_at_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn sent_to(&self, recipient: &str, since_ms: i64) -> Result<i64, StoreError> {
+                Ok(sqlx::query_scalar(
+                    "SELECT count(*) FROM outbox WHERE channel = 'mail' AND recipient = $1 \
+                     AND state = 'sent' AND sent_at_ms >= $2",
+                )
+                .bind(recipient)
+                .bind(since_ms)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn undelivered(&self) -> Result<i64, StoreError> {
+                Ok(sqlx::query_scalar(
+                    "SELECT count(*) FROM outbox WHERE state IN ('waiting', 'sending')",
+                )
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn deliveries(&self, site: i64, limit: i64) -> Result<Vec<Delivery>, StoreError> {
+                type Row = (i64, String, String, String, Option<i64>, String, i64, i64, Option<i64>, Option<String>);
+                let rows: Vec<Row> = sqlx::query_as(
+                    "SELECT id, channel, recipient, kind, comment_id, state, attempts, \
+                     created_at_ms, sent_at_ms, last_error FROM outbox WHERE site_id = $1 \
+                     ORDER BY id DESC LIMIT $2",
+                )
+                .bind(site)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, channel, recipient, kind, comment_id, state, attempts, created, sent, last_error)| Delivery {
+                        recipient: if channel == kinds::WEBHOOK { recipient } else { "an email".to_owned() },
+                        id,
+                        channel,
+                        kind,
+                        comment_id,
+                        state,
+                        attempts,
+                        created_at: format_rfc3339(created),
+                        sent_at: sent.map(format_rfc3339),
+                        last_error,
+                    })
+                    .collect())
+            }
+
+            async fn mail_address(&self, email_hash: &str) -> Result<Option<MailAddress>, StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT email, lang, confirmed_at_ms FROM mail_addresses WHERE email_hash = $1",
+                )
+                .bind(email_hash)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn confirm_address(&self, email_hash: &str, now_ms: i64) -> Result<(), StoreError> {
+                sqlx::query(
+                    "UPDATE mail_addresses SET confirmed_at_ms = $2 \
+                     WHERE email_hash = $1 AND confirmed_at_ms IS NULL",
+                )
+                .bind(email_hash)
+                .bind(now_ms)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn unsubscribe(&self, comment_id: i64) -> Result<(), StoreError> {
+                let mut transaction = self.pool.begin().await?;
+                sqlx::query("UPDATE subscriptions SET active = FALSE WHERE comment_id = $1")
+                    .bind(comment_id)
+                    .execute(&mut *transaction)
+                    .await?;
+                // What was waiting to tell of this conversation goes too.
+                sqlx::query(
+                    "DELETE FROM outbox WHERE channel = 'mail' AND kind = 'reply' \
+                     AND comment_id = $1 AND state = 'waiting'",
+                )
+                .bind(comment_id)
+                .execute(&mut *transaction)
+                .await?;
+                transaction.commit().await?;
+                Ok(())
+            }
+
+            async fn unsubscribe_site(&self, site: i64, email_hash: &str) -> Result<(), StoreError> {
+                let mut transaction = self.pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO site_unsubscribes (site_id, email_hash) VALUES ($1, $2) \
+                     ON CONFLICT (site_id, email_hash) DO NOTHING",
+                )
+                .bind(site)
+                .bind(email_hash)
+                .execute(&mut *transaction)
+                .await?;
+                sqlx::query(
+                    "DELETE FROM outbox WHERE channel = 'mail' AND kind = 'reply' AND site_id = $1 \
+                     AND state = 'waiting' AND recipient = \
+                         (SELECT email FROM mail_addresses WHERE email_hash = $2)",
+                )
+                .bind(site)
+                .bind(email_hash)
+                .execute(&mut *transaction)
+                .await?;
+                transaction.commit().await?;
+                Ok(())
+            }
+
+            async fn create_mail_token(
+                &self,
+                token_hash: &str,
+                purpose: &str,
+                site: i64,
+                email_hash: Option<&str>,
+                comment_id: Option<i64>,
+                expires_at_ms: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO mail_tokens (token_hash, purpose, site_id, email_hash, comment_id, \
+                     expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(token_hash)
+                .bind(purpose)
+                .bind(site)
+                .bind(email_hash)
+                .bind(comment_id)
+                .bind(expires_at_ms)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn mail_token(&self, token_hash: &str) -> Result<Option<MailToken>, StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT purpose, site_id, email_hash, comment_id, expires_at_ms, used_at_ms \
+                     FROM mail_tokens WHERE token_hash = $1",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn remember_title(&self, thread: &ThreadRef, title: &str) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO threads (site_id, key, title) VALUES ($1, $2, $3) \
+                     ON CONFLICT (site_id, key) DO UPDATE SET title = excluded.title \
+                     WHERE threads.title IS NULL",
+                )
+                .bind(thread.site)
+                .bind(&thread.key)
+                .bind(title)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn use_mail_token(&self, token_hash: &str, now_ms: i64) -> Result<bool, StoreError> {
+                let used = sqlx::query(
+                    "UPDATE mail_tokens SET used_at_ms = $2 WHERE token_hash = $1 AND used_at_ms IS NULL",
+                )
+                .bind(token_hash)
+                .bind(now_ms)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                Ok(used > 0)
+            }
         }
 
         /// The columns of [`AdminRow`], over `comments` as `c`.
@@ -1041,7 +1471,12 @@ macro_rules! engine_queries {
                 Ok(rows.into_iter().map(AdminComment::from).collect())
             }
 
-            async fn approve(&self, site: i64, id: i64) -> Result<Option<Moderated>, StoreError> {
+            async fn approve(
+                &self,
+                site: i64,
+                id: i64,
+                outgoing: &Outgoing,
+            ) -> Result<Option<Moderated>, StoreError> {
                 let Some(thread) = thread_of(&self.pool, site, id).await? else {
                     return Ok(None);
                 };
@@ -1063,7 +1498,7 @@ macro_rules! engine_queries {
                         .bind(id)
                         .fetch_one(&mut *transaction)
                         .await?;
-                if let Some(hash) = email_hash {
+                if let Some(hash) = &email_hash {
                     sqlx::query(
                         "INSERT INTO trusted_authors (site_id, email_hash) VALUES ($1, $2) \
                          ON CONFLICT (site_id, email_hash) DO NOTHING",
@@ -1074,23 +1509,28 @@ macro_rules! engine_queries {
                     .await?;
                 }
                 record_event(&mut transaction, &thread, EventKind::Created, id, now_ms()).await?;
+                let comment: Comment = row.into();
+                let hash = email_hash.as_deref();
+                enqueue_published(&mut transaction, &thread, &comment, hash, outgoing, "approved")
+                    .await?;
                 transaction.commit().await?;
-                Ok(Some(Moderated {
-                    thread,
-                    comment: row.into(),
-                }))
+                Ok(Some(Moderated { thread, comment }))
             }
 
             async fn delete_comment(
                 &self,
                 site: i64,
                 id: i64,
+                outgoing: &Outgoing,
             ) -> Result<Option<Moderated>, StoreError> {
                 let Some(thread) = thread_of(&self.pool, site, id).await? else {
                     return Ok(None);
                 };
                 let mut transaction = self.thread_transaction(&thread).await?;
                 let comment = tombstone(&mut transaction, &thread, id).await?;
+                if let Some(comment) = &comment {
+                    enqueue_webhooks(&mut transaction, &thread, comment, outgoing, "deleted").await?;
+                }
                 transaction.commit().await?;
                 Ok(comment.map(|comment| Moderated { thread, comment }))
             }
@@ -1309,13 +1749,29 @@ macro_rules! engine_queries {
                 site: i64,
                 email: &str,
                 email_hash: &str,
+                outgoing: &Outgoing,
             ) -> Result<Vec<Moderated>, StoreError> {
                 let mut erased = Vec::new();
                 for comment in self.comments_by_email(site, email).await? {
-                    if let Some(done) = self.delete_comment(site, comment.id).await? {
+                    if let Some(done) = self.delete_comment(site, comment.id, outgoing).await? {
                         erased.push(done);
                     }
                 }
+                // And everything email kept of the address: the address itself, its
+                // subscriptions and links, and every email to it, sent or waiting.
+                let email = email.trim().to_lowercase();
+                for sql in [
+                    "DELETE FROM subscriptions WHERE email_hash = $1",
+                    "DELETE FROM mail_tokens WHERE email_hash = $1",
+                    "DELETE FROM site_unsubscribes WHERE email_hash = $1",
+                    "DELETE FROM mail_addresses WHERE email_hash = $1",
+                ] {
+                    sqlx::query(sql).bind(email_hash).execute(&self.pool).await?;
+                }
+                sqlx::query("DELETE FROM outbox WHERE channel = 'mail' AND lower(recipient) = $1")
+                    .bind(&email)
+                    .execute(&self.pool)
+                    .await?;
                 for table in ["trusted_authors", "blocks"] {
                     sqlx::query(&format!(
                         "DELETE FROM {table} WHERE site_id = $1 AND email_hash = $2"

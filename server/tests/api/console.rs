@@ -240,6 +240,7 @@ fn admin_endpoints(id: i64) -> Vec<(Method, String, Option<Value>)> {
             Some(json!({ "moderation": "none", "posts_per_minute": 0, "edit_window_secs": 1 })),
         ),
         with(Method::GET, "/api/v1/admin/audit", None),
+        with(Method::GET, "/api/v1/admin/deliveries", None),
         with(
             Method::GET,
             "/api/v1/admin/people?email=ada@private.example",

@@ -86,9 +86,11 @@ async fn record(
 
 impl TestServer {
     pub async fn start(config: Config) -> Self {
-        let state = AppState::open(&config).await.expect("open the store");
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
+        let state = AppState::open_at(&config, base.clone())
+            .await
+            .expect("open the store");
         let (stop, stopped) = oneshot::channel::<()>();
         let responses: Arc<Mutex<Vec<String>>> = Arc::default();
         let recorded = responses.clone();

@@ -10,6 +10,8 @@ mod edits;
 mod events;
 mod feeds;
 mod limits;
+mod mail;
+mod mail_peers;
 mod origins_and_assets;
 mod privacy;
 mod several_servers;
