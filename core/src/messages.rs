@@ -318,6 +318,20 @@ pub struct MailWords {
     pub link_expired: String,
     pub confirm_button: String,
     pub stop_button: String,
+    pub privacy_page_title: String,
+    pub privacy_intro: String,
+    pub privacy_email_label: String,
+    pub privacy_send: String,
+    pub privacy_sent: String,
+    pub privacy_no_mail: String,
+    pub privacy_subject: String,
+    pub privacy_mail: String,
+    pub privacy_not_you: String,
+    privacy_found: Plural,
+    pub privacy_download: String,
+    pub privacy_erase: String,
+    pub privacy_erase_note: String,
+    privacy_erased: Plural,
 }
 
 /// `template` with each `{name}` replaced by its value.
@@ -351,6 +365,21 @@ impl Messages {
     pub fn reply_intro(&self, count: u64, author: &str, page: &str) -> String {
         let mail = &self.mail;
         self.one_or_counted(&mail.reply_intro, &mail.replies_intro, count, author, page)
+    }
+
+    /// How many comments a reader's request found on `site`.
+    pub fn privacy_found(&self, count: u64, site: &str) -> String {
+        self.counted(&self.mail.privacy_found, count, "count", &[("site", site)])
+    }
+
+    /// How many a reader's request erased.
+    pub fn privacy_erased(&self, count: u64) -> String {
+        self.counted(&self.mail.privacy_erased, count, "count", &[])
+    }
+
+    /// The words for an email address that is not one.
+    pub fn errors_invalid_email(&self) -> String {
+        self.errors.invalid_email.clone()
     }
 
     fn one_or_counted(

@@ -74,7 +74,7 @@ fn a_reader_opts_in_confirms_and_hears_of_a_reply() {
     );
     let ann = stage.reader();
     stage.browser.goto(&page);
-    stage.wait_for_count(HOST, "No comments");
+    stage.wait_for_count(HOST, "No comments on “A post about owls”");
 
     // Ann asks for replies: the box appears once she has typed an email.
     ann.fill(
@@ -114,7 +114,7 @@ fn a_reader_opts_in_confirms_and_hears_of_a_reply() {
     let other = Browser::start();
     let ben = Reader(&other);
     other.goto(&page);
-    ben.wait_for_count(HOST, "1 comment");
+    ben.wait_for_count(HOST, "1 comment on “A post about owls”");
     let first = ben.in_root(
         HOST,
         "Number(root.querySelector('li.comment').dataset.commentId)",
@@ -153,7 +153,7 @@ fn a_reader_opts_in_confirms_and_hears_of_a_reply() {
     let permalink = mail.link("#comment-").expect("a permalink");
     assert!(permalink.starts_with(&stage.site.origin), "{permalink}");
     stage.browser.goto(&permalink);
-    stage.wait_for_count(HOST, "2 comments");
+    stage.wait_for_count(HOST, "2 comments on “A post about owls”");
     ann.wait_in_root(
         HOST,
         "Ben's reply on the page the permalink opened",

@@ -230,7 +230,11 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                 {field(2, messages.widget.website_label.as_str(), "url", "url", rules.website.required, None)}
             </div>
             {field(3, messages.widget.body_label.as_str(), "textarea", "off", rules.body.required, Some(messages.widget.body_hint.as_str()))}
-            {notify}
+            // Always there, so the box coming and going is a change inside it: Yew pairs
+            // unkeyed siblings from the end, and a sibling appearing before the others
+            // would make it rebuild the fields above, taking the focus from the email
+            // field while the reader types.
+            <div class="notify-slot">{notify}</div>
             // Off-screen and out of the tab order: people never fill it, form-filling bots do.
             <div class="trap" aria-hidden="true">
                 <label>

@@ -357,3 +357,35 @@ async fn the_box_is_legible_in_every_theme_and_fits_a_narrow_thread() {
         finish(host);
     }
 }
+
+/// The box coming is no reason for the field being typed in to be rebuilt: the reader
+/// keeps typing their address into the same, focused field.
+#[wasm_bindgen_test]
+async fn the_box_appearing_leaves_the_email_field_and_its_focus_alone() {
+    let form = "form.comment-form";
+    let host = start("notify-focus", vec![]);
+    loaded(&host).await;
+    let selector = format!("{form} input[name=email]");
+    let field: HtmlInputElement = find(&host, &selector).unwrap().unchecked_into();
+    field.focus().unwrap();
+    // The first character, as a keystroke delivers it: an input event, no blur.
+    field.set_value("a");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    field
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    until("the box to appear", || the_box(&host, form).is_some()).await;
+    let now = find(&host, &selector).unwrap();
+    assert!(
+        now.is_same_node(Some(&field)),
+        "the email field was rebuilt"
+    );
+    let root = host.shadow_root().unwrap();
+    let focused = root.active_element();
+    assert!(
+        focused.is_some_and(|f| f.is_same_node(Some(&field))),
+        "the email field lost the focus"
+    );
+    finish(host);
+}

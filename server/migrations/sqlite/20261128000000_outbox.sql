@@ -62,6 +62,8 @@ CREATE TABLE mail_tokens (
     purpose TEXT NOT NULL,
     site_id INTEGER NOT NULL,
     email_hash TEXT,
+    -- a reader's own request for their data: the address it is for
+    email TEXT,
     comment_id INTEGER,
     expires_at_ms INTEGER NOT NULL,
     used_at_ms INTEGER

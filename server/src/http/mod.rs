@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api)
         .merge(crate::admin::pages::router())
         .merge(crate::notify::links::router())
+        .merge(crate::notify::privacy::router())
         .fallback_service(assets::service(state.assets.as_deref()))
         .with_state(state)
         // A bug must cost one request a JSON 500, never the process or a torn connection.

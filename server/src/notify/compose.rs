@@ -26,6 +26,7 @@ use crate::words;
 const CONFIRM_LINK_MS: i64 = 7 * 86_400_000;
 const MODERATE_LINK_MS: i64 = 7 * 86_400_000;
 const UNSUBSCRIBE_LINK_MS: i64 = 366 * 86_400_000;
+const PRIVACY_LINK_MS: i64 = 86_400_000;
 
 pub enum Composed {
     Mail(Mail),
@@ -109,6 +110,29 @@ async fn link(
     comment_id: Option<i64>,
     lifetime_ms: i64,
 ) -> Result<String, StoreError> {
+    link_for(
+        state,
+        purpose,
+        site,
+        email_hash,
+        None,
+        comment_id,
+        lifetime_ms,
+    )
+    .await
+}
+
+/// [`link`], remembering the address itself (a reader's request for their data, which
+/// must find comments imported with no hash of it).
+async fn link_for(
+    state: &AppState,
+    purpose: &str,
+    site: i64,
+    email_hash: Option<&str>,
+    email: Option<&str>,
+    comment_id: Option<i64>,
+    lifetime_ms: i64,
+) -> Result<String, StoreError> {
     let token = ServerSecret::random_token().map_err(|e| StoreError::Randomness(e.to_string()))?;
     state
         .store
@@ -117,6 +141,7 @@ async fn link(
             purpose,
             site,
             email_hash,
+            email,
             comment_id,
             now_ms() + lifetime_ms,
         )
@@ -129,6 +154,7 @@ pub async fn compose(state: &AppState, row: &Envelope) -> Result<Composed, Store
         kinds::CONFIRM => confirm(state, row).await,
         kinds::REPLY => replies(state, row).await,
         kinds::OWNER_NEW | kinds::OWNER_PENDING => owner(state, row).await,
+        kinds::PRIVACY => privacy(state, row).await,
         _ => Ok(Composed::Nothing),
     }
 }
@@ -177,6 +203,46 @@ async fn confirm(state: &AppState, row: &Envelope) -> Result<Composed, StoreErro
             text_element(h, "a", &[("href", &url)], &mail.confirm_action)
         })?;
         text_element(h, "p", &[], &mail.confirm_ignore)
+    });
+    Ok(Composed::Mail(Mail {
+        subject,
+        text,
+        html,
+        headers: Vec::new(),
+    }))
+}
+
+/// The link a reader asked for at `/privacy`, to see, download or erase their comments.
+async fn privacy(state: &AppState, row: &Envelope) -> Result<Composed, StoreError> {
+    let words = words::catalog(&row.lang);
+    let mail = &words.mail;
+    let site = place(state, &ThreadRef::new(row.site_id, "/"))
+        .await?
+        .site_name;
+    let hash = state.secret.email_hash(&row.recipient);
+    let token = link_for(
+        state,
+        purposes::PRIVACY,
+        row.site_id,
+        Some(&hash),
+        Some(&row.recipient),
+        None,
+        PRIVACY_LINK_MS,
+    )
+    .await?;
+    let url = state
+        .notifier
+        .link(&format!("/email/privacy?token={token}"));
+    let values = [("site", site.as_str())];
+    let subject = Messages::fill_in(&mail.privacy_subject, &values);
+    let intro = Messages::fill_in(&mail.privacy_mail, &values);
+    let text = format!("{intro}\n{url}\n\n{}\n", mail.privacy_not_you);
+    let html = document(&words.lang, &subject, |h| {
+        text_element(h, "p", &[], &intro)?;
+        element(h, "p", &[], |h| {
+            text_element(h, "a", &[("href", &url)], &url)
+        })?;
+        text_element(h, "p", &[], &mail.privacy_not_you)
     });
     Ok(Composed::Mail(Mail {
         subject,

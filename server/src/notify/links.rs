@@ -54,12 +54,12 @@ pub fn router() -> Router<AppState> {
         ))
 }
 
-fn html(status: StatusCode, body: String) -> Response {
+pub(crate) fn html(status: StatusCode, body: String) -> Response {
     (status, [(CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
 
 /// A page saying `sentence`.
-fn said(status: StatusCode, title: &str, sentence: &str) -> Response {
+pub(crate) fn said(status: StatusCode, title: &str, sentence: &str) -> Response {
     let lang = words::current().lang.clone();
     html(
         status,
@@ -101,7 +101,7 @@ fn asking(
     )
 }
 
-fn expired() -> Response {
+pub(crate) fn expired() -> Response {
     let mail = &words::current().mail;
     said(
         StatusCode::GONE,
@@ -111,7 +111,7 @@ fn expired() -> Response {
 }
 
 /// The token of `?token=` or of a form's `token` field.
-fn token_of(query: &HashMap<String, String>, body: &Bytes) -> String {
+pub(crate) fn token_of(query: &HashMap<String, String>, body: &Bytes) -> String {
     query.get("token").cloned().unwrap_or_else(|| {
         form_urlencoded::parse(body)
             .find(|(name, _)| name == "token")
@@ -191,7 +191,7 @@ async fn confirm(
 }
 
 /// The site's name for the unsubscribe pages.
-async fn site_name(state: &AppState, site: i64) -> String {
+pub(crate) async fn site_name(state: &AppState, site: i64) -> String {
     let sites = state.store.sites().await.unwrap_or_default();
     match sites.into_iter().find(|s| s.id == site) {
         Some(site) if site.id != crate::storage::DEFAULT_SITE => site.name,

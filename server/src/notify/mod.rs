@@ -14,6 +14,7 @@
 
 pub mod compose;
 pub mod links;
+pub mod privacy;
 pub mod sender;
 
 use std::time::Duration;

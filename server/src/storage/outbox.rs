@@ -42,6 +42,8 @@ pub mod kinds {
     pub const REPLY: &str = "reply";
     pub const OWNER_NEW: &str = "owner_new";
     pub const OWNER_PENDING: &str = "owner_pending";
+    /// A reader's own request for their comments.
+    pub const PRIVACY: &str = "privacy";
 }
 
 /// One row of the outbox, claimed for delivery.
@@ -84,6 +86,7 @@ pub mod purposes {
     pub const UNSUBSCRIBE_SITE: &str = "unsubscribe_site";
     pub const APPROVE: &str = "approve";
     pub const DELETE: &str = "delete";
+    pub const PRIVACY: &str = "privacy";
 }
 
 /// A link's token as stored.
@@ -92,6 +95,8 @@ pub struct MailToken {
     pub purpose: String,
     pub site_id: i64,
     pub email_hash: Option<String>,
+    /// A reader's request for their data: the address.
+    pub email: Option<String>,
     pub comment_id: Option<i64>,
     pub expires_at_ms: i64,
     pub used_at_ms: Option<i64>,
@@ -148,8 +153,18 @@ pub trait Outbox: Send + Sync {
         purpose: &str,
         site: i64,
         email_hash: Option<&str>,
+        email: Option<&str>,
         comment_id: Option<i64>,
         expires_at_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Writes an email of `kind` to `recipient`, due now (a reader's own request).
+    async fn enqueue_mail_now(
+        &self,
+        site: i64,
+        recipient: &str,
+        kind: &str,
+        lang: &str,
     ) -> Result<(), StoreError>;
     async fn mail_token(&self, token_hash: &str) -> Result<Option<MailToken>, StoreError>;
     /// Uses a single-use token: false when it was used already.

@@ -894,17 +894,19 @@ macro_rules! engine_queries {
                 purpose: &str,
                 site: i64,
                 email_hash: Option<&str>,
+                email: Option<&str>,
                 comment_id: Option<i64>,
                 expires_at_ms: i64,
             ) -> Result<(), StoreError> {
                 sqlx::query(
-                    "INSERT INTO mail_tokens (token_hash, purpose, site_id, email_hash, comment_id, \
-                     expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO mail_tokens (token_hash, purpose, site_id, email_hash, email, \
+                     comment_id, expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(token_hash)
                 .bind(purpose)
                 .bind(site)
                 .bind(email_hash)
+                .bind(email)
                 .bind(comment_id)
                 .bind(expires_at_ms)
                 .execute(&self.pool)
@@ -914,12 +916,33 @@ macro_rules! engine_queries {
 
             async fn mail_token(&self, token_hash: &str) -> Result<Option<MailToken>, StoreError> {
                 Ok(sqlx::query_as(
-                    "SELECT purpose, site_id, email_hash, comment_id, expires_at_ms, used_at_ms \
-                     FROM mail_tokens WHERE token_hash = $1",
+                    "SELECT purpose, site_id, email_hash, email, comment_id, expires_at_ms, \
+                     used_at_ms FROM mail_tokens WHERE token_hash = $1",
                 )
                 .bind(token_hash)
                 .fetch_optional(&self.pool)
                 .await?)
+            }
+
+            async fn enqueue_mail_now(
+                &self,
+                site: i64,
+                recipient: &str,
+                kind: &str,
+                lang: &str,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO outbox (site_id, channel, recipient, kind, lang, created_at_ms, \
+                     due_at_ms) VALUES ($1, 'mail', $2, $3, $4, $5, $5)",
+                )
+                .bind(site)
+                .bind(recipient)
+                .bind(kind)
+                .bind(lang)
+                .bind(now_ms())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
             }
 
             async fn remember_title(&self, thread: &ThreadRef, title: &str) -> Result<(), StoreError> {

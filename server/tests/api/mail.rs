@@ -412,4 +412,107 @@ on_both_engines!(
     the_owner_hears_of_comments_and_approves_from_the_email,
     nothing_is_lost_while_smtp_is_down_and_the_server_restarts,
     webhooks_are_signed_retried_and_never_hold_up_email,
+    a_reader_sees_downloads_and_erases_their_own_comments,
 );
+
+async fn a_reader_sees_downloads_and_erases_their_own_comments(engine: Engine) {
+    let place = Place::new(engine).await;
+    let sink = SmtpSink::start();
+    let server = TestServer::start(mail_config(&place, &sink)).await;
+    let gone = "leaving@private.example";
+    let first: CreatedComment = server
+        .post(THREAD, by("Lee", gone, "Mine, answered", "k1", None, false))
+        .await
+        .json()
+        .await
+        .unwrap();
+    server
+        .post(THREAD, by("Lee", gone, "Mine, alone", "k2", None, false))
+        .await;
+    server
+        .post(
+            THREAD,
+            by(
+                "Ben",
+                "ben@private.example",
+                "An answer",
+                "k3",
+                Some(first.comment.id),
+                false,
+            ),
+        )
+        .await;
+
+    let ask = server
+        .client
+        .get(server.url("/privacy"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ask.status(), StatusCode::OK);
+    assert!(ask.text().await.unwrap().contains("name=\"email\""));
+    for email in [gone, "nobody@private.example"] {
+        let asked = server
+            .client
+            .post(server.url("/privacy"))
+            .form(&[("email", email), ("site", "")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(asked.status(), StatusCode::OK);
+        assert!(
+            asked.text().await.unwrap().contains("on its way"),
+            "the same words for both"
+        );
+    }
+    let mail = &mails_to(&sink, gone, 1).await[0];
+    let link = mail.link("/email/privacy?token=").expect("the link");
+    let page = server
+        .client
+        .get(&link)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("2 comments were written with this address"),
+        "{page}"
+    );
+    let token = link.split("token=").nth(1).unwrap();
+    let export: Value = server
+        .client
+        .get(server.url(&format!("/email/privacy/export?token={token}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(export["comments"].as_array().unwrap().len(), 2);
+    let (status, done) = follow(&server, &link).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(done.contains("Erased: 2 comments."), "{done}");
+    let shown: Vec<(bool, String)> = server
+        .thread(THREAD)
+        .await
+        .comments
+        .into_iter()
+        .map(|c| (c.deleted, c.body))
+        .collect();
+    assert_eq!(
+        shown,
+        [(true, String::new()), (false, "An answer".to_owned())]
+    );
+    assert_eq!(
+        server.client.get(&link).send().await.unwrap().status(),
+        StatusCode::GONE
+    );
+    settled(&place.database).await;
+    assert!(
+        sink.to("nobody@private.example").is_empty(),
+        "a stranger's address is not mailed"
+    );
+    server.stop().await;
+}
