@@ -147,6 +147,7 @@ pub trait Outbox: Send + Sync {
     /// Ends every email from `site` to the address.
     async fn unsubscribe_site(&self, site: i64, email_hash: &str) -> Result<(), StoreError>;
 
+    #[allow(clippy::too_many_arguments)]
     async fn create_mail_token(
         &self,
         token_hash: &str,

@@ -888,6 +888,7 @@ macro_rules! engine_queries {
                 Ok(())
             }
 
+            #[allow(clippy::too_many_arguments)]
             async fn create_mail_token(
                 &self,
                 token_hash: &str,
