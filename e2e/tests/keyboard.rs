@@ -320,6 +320,14 @@ fn a_post_made_by_keyboard_takes_the_focus_and_is_announced_politely() {
     browser.type_keys("kay@private.example");
     tab_to(browser, "form:body", 2);
     browser.type_keys("Posted without a mouse.");
+    // With an email typed, the "Email me replies" box is next, then the button.
+    browser.tab();
+    assert_eq!(focused_name(browser), "form:notify_replies");
+    assert_eq!(
+        focused(browser)["ring"],
+        json!(true),
+        "the box shows its focus"
+    );
     browser.tab();
     assert_eq!(focused_name(browser), "form:submit");
     // The live regions before the post: screen readers announce changes to a region that

@@ -176,6 +176,8 @@ export function overflowing(root, frame) {
   const edge = frame.getBoundingClientRect();
   return [...root.querySelectorAll("*")]
     .filter((e) => !e.closest(".trap, .visually-hidden"))
+    // Not rendered (display: none): no box, nothing to overflow.
+    .filter((e) => e.getClientRects().length > 0)
     .filter((e) => {
       const box = e.getBoundingClientRect();
       const parent = e.parentElement ? content_box(e.parentElement) : edge;

@@ -47,24 +47,33 @@ async fn site_name(state: &AppState, site: i64) -> String {
     super::links::site_name(state, site).await
 }
 
+/// What both `/privacy` answers start with: the site asked about and the page's title, or
+/// the answer to give instead (no such site; no email on this server).
+async fn opening(state: &AppState, site_param: &str) -> Result<(i64, String), Response> {
+    let words = words::current();
+    let mail = &words.mail;
+    let Some(site) = site_of(state, Some(site_param)).await else {
+        let title = Messages::fill_in(&mail.privacy_page_title, &[("site", site_param)]);
+        return Err(said(StatusCode::NOT_FOUND, &title, &words.api.no_such_site));
+    };
+    let name = site_name(state, site).await;
+    let title = Messages::fill_in(&mail.privacy_page_title, &[("site", &name)]);
+    if !state.notifier.mail_on() {
+        return Err(said(StatusCode::OK, &title, &mail.privacy_no_mail));
+    }
+    Ok((site, title))
+}
+
 async fn ask_page(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let mail = &words::current().mail;
     let site_param = query.get("site").cloned().unwrap_or_default();
-    let Some(site) = site_of(&state, Some(&site_param)).await else {
-        return said(
-            StatusCode::NOT_FOUND,
-            &mail.link_expired,
-            &words::current().api.no_such_site,
-        );
+    let title = match opening(&state, &site_param).await {
+        Ok((_, title)) => title,
+        Err(answer) => return answer,
     };
-    let name = site_name(&state, site).await;
-    let title = Messages::fill_in(&mail.privacy_page_title, &[("site", &name)]);
-    if !state.notifier.mail_on() {
-        return said(StatusCode::OK, &title, &mail.privacy_no_mail);
-    }
     let lang = words::current().lang.clone();
     html(
         StatusCode::OK,
@@ -107,18 +116,11 @@ async fn ask(
 ) -> Response {
     let mail = &words::current().mail;
     let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
-    let Some(site) = site_of(&state, form.get("site").map(String::as_str)).await else {
-        return said(
-            StatusCode::NOT_FOUND,
-            &mail.link_expired,
-            &words::current().api.no_such_site,
-        );
+    let site_param = form.get("site").cloned().unwrap_or_default();
+    let (site, title) = match opening(&state, &site_param).await {
+        Ok(opened) => opened,
+        Err(answer) => return answer,
     };
-    let name = site_name(&state, site).await;
-    let title = Messages::fill_in(&mail.privacy_page_title, &[("site", &name)]);
-    if !state.notifier.mail_on() {
-        return said(StatusCode::OK, &title, &mail.privacy_no_mail);
-    }
     let email = form
         .get("email")
         .map(|e| e.trim().to_lowercase())

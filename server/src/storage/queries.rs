@@ -530,10 +530,10 @@ macro_rules! engine_queries {
         }
 
         /// Writes what a comment just published must send, in its write's transaction: the
-        /// webhooks' `event`, the owner's email (for a comment not held first), and a reply email to the author of the
-        /// comment it answers (when they asked for one, confirmed their address, did not
-        /// leave, and are not the one replying). Replies to one comment within
-        /// `outgoing.burst_ms` of the first go out as one email.
+        /// webhooks' `event`, the owner's email (for a comment not held first), and a reply
+        /// email to the author of the comment it answers (when they asked for one,
+        /// confirmed their address, did not leave, and are not the one replying). Replies to
+        /// one comment within `outgoing.burst_ms` of the first go out as one email.
         pub(crate) async fn enqueue_published(
             transaction: &mut Transaction<'_, Engine>,
             thread: &ThreadRef,

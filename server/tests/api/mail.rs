@@ -406,6 +406,41 @@ fn chrono_free_now() -> i64 {
         .as_secs() as i64
 }
 
+/// Without email, and for a site that is not there, the page says so in words.
+async fn the_privacy_page_says_when_it_cannot_help(engine: Engine) {
+    let place = Place::new(engine).await;
+    let server = TestServer::on(&place).await;
+    let page = server
+        .client
+        .get(server.url("/privacy"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("sends no email"));
+    let asked = server
+        .client
+        .post(server.url("/privacy"))
+        .form(&[("email", "someone@private.example")])
+        .send()
+        .await
+        .unwrap();
+    assert!(asked.text().await.unwrap().contains("sends no email"));
+    let nowhere = server
+        .client
+        .get(server.url("/privacy?site=nowhere"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(nowhere.status(), StatusCode::NOT_FOUND);
+    assert!(nowhere
+        .text()
+        .await
+        .unwrap()
+        .contains("no site by that name"));
+    server.stop().await;
+}
+
 on_both_engines!(
     a_reader_confirms_hears_of_replies_once_and_leaves_with_one_click,
     an_unconfirmed_address_hears_nothing_but_its_confirmation,
@@ -413,6 +448,7 @@ on_both_engines!(
     nothing_is_lost_while_smtp_is_down_and_the_server_restarts,
     webhooks_are_signed_retried_and_never_hold_up_email,
     a_reader_sees_downloads_and_erases_their_own_comments,
+    the_privacy_page_says_when_it_cannot_help,
 );
 
 async fn a_reader_sees_downloads_and_erases_their_own_comments(engine: Engine) {
