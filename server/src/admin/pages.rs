@@ -307,6 +307,24 @@ fn login_page(status: StatusCode, problem: Option<&str>) -> Response {
     )
 }
 
+/// A table: `heads` name its columns, `rows` writes its body's rows.
+fn table(
+    h: &mut Html,
+    heads: &[&str],
+    rows: impl FnOnce(&mut Html) -> io::Result<()>,
+) -> io::Result<()> {
+    element(h, "table", &[], |h| {
+        element(h, "thead", &[], |h| {
+            element(h, "tr", &[], |h| {
+                heads
+                    .iter()
+                    .try_for_each(|head| text_element(h, "th", &[("scope", "col")], head))
+            })
+        })?;
+        element(h, "tbody", &[], rows)
+    })
+}
+
 /// A labelled input.
 fn field(
     h: &mut Html,
@@ -724,22 +742,16 @@ async fn threads(State(state): State<AppState>, PageOwner(owner): PageOwner) -> 
             if threads.is_empty() {
                 return text_element(h, "p", &[("class", "empty")], "No threads yet.");
             }
-            element(h, "table", &[], |h| {
-                element(h, "thead", &[], |h| {
-                    element(h, "tr", &[], |h| {
-                        for head in [
-                            "Thread",
-                            "Published",
-                            "Awaiting approval",
-                            "Last activity",
-                            "Comments",
-                        ] {
-                            text_element(h, "th", &[("scope", "col")], head)?;
-                        }
-                        Ok(())
-                    })
-                })?;
-                element(h, "tbody", &[], |h| {
+            table(
+                h,
+                &[
+                    "Thread",
+                    "Published",
+                    "Awaiting approval",
+                    "Last activity",
+                    "Comments",
+                ],
+                |h| {
                     for thread in &threads {
                         element(h, "tr", &[], |h| {
                             element(h, "th", &[("scope", "row")], |h| {
@@ -778,8 +790,8 @@ async fn threads(State(state): State<AppState>, PageOwner(owner): PageOwner) -> 
                         })?;
                     }
                     Ok(())
-                })
-            })
+                },
+            )
         }),
     )
 }
@@ -1053,35 +1065,25 @@ async fn audit(State(state): State<AppState>, PageOwner(owner): PageOwner) -> Re
             if entries.is_empty() {
                 return text_element(h, "p", &[("class", "empty")], "Nothing done yet.");
             }
-            element(h, "table", &[], |h| {
-                element(h, "thead", &[], |h| {
+            table(h, &["When", "Who", "What", "Comment", "Details"], |h| {
+                for entry in &entries {
                     element(h, "tr", &[], |h| {
-                        for head in ["When", "Who", "What", "Comment", "Details"] {
-                            text_element(h, "th", &[("scope", "col")], head)?;
-                        }
-                        Ok(())
-                    })
-                })?;
-                element(h, "tbody", &[], |h| {
-                    for entry in &entries {
-                        element(h, "tr", &[], |h| {
-                            text_element(h, "td", &[], &entry.at)?;
-                            text_element(h, "td", &[], &entry.actor)?;
-                            text_element(h, "td", &[], &entry.action)?;
-                            element(h, "td", &[], |h| match entry.comment_id {
-                                Some(id) => text_element(
-                                    h,
-                                    "a",
-                                    &[("href", &format!("comment?id={id}"))],
-                                    &id.to_string(),
-                                ),
-                                None => Ok(()),
-                            })?;
-                            text_element(h, "td", &[], &entry.detail)
+                        text_element(h, "td", &[], &entry.at)?;
+                        text_element(h, "td", &[], &entry.actor)?;
+                        text_element(h, "td", &[], &entry.action)?;
+                        element(h, "td", &[], |h| match entry.comment_id {
+                            Some(id) => text_element(
+                                h,
+                                "a",
+                                &[("href", &format!("comment?id={id}"))],
+                                &id.to_string(),
+                            ),
+                            None => Ok(()),
                         })?;
-                    }
-                    Ok(())
-                })
+                        text_element(h, "td", &[], &entry.detail)
+                    })?;
+                }
+                Ok(())
             })
         }),
     )
@@ -1106,16 +1108,10 @@ async fn deliveries(State(state): State<AppState>, PageOwner(owner): PageOwner) 
                     "No email or webhook call yet (email needs --smtp-url; webhooks --webhook).",
                 );
             }
-            element(h, "table", &[], |h| {
-                element(h, "thead", &[], |h| {
-                    element(h, "tr", &[], |h| {
-                        for head in ["Made", "To", "What", "State", "Tries", "Sent", "Last error"] {
-                            text_element(h, "th", &[("scope", "col")], head)?;
-                        }
-                        Ok(())
-                    })
-                })?;
-                element(h, "tbody", &[], |h| {
+            table(
+                h,
+                &["Made", "To", "What", "State", "Tries", "Sent", "Last error"],
+                |h| {
                     for delivery in &deliveries {
                         element(h, "tr", &[("class", &delivery.state)], |h| {
                             text_element(h, "td", &[], &delivery.created_at)?;
@@ -1128,8 +1124,8 @@ async fn deliveries(State(state): State<AppState>, PageOwner(owner): PageOwner) 
                         })?;
                     }
                     Ok(())
-                })
-            })
+                },
+            )
         }),
     )
 }
