@@ -239,6 +239,27 @@ fn error_page(owner: Option<&Owner>, error: &ApiError, back: &str) -> Response {
     )
 }
 
+/// The page of a console section showing what was `loaded` for it, or the page that says
+/// why it could not be.
+fn section<T: 'static>(
+    owner: &Owner,
+    current: &str,
+    title: &str,
+    loaded: Result<T, ApiError>,
+    body: impl FnOnce(&mut Html, T) -> io::Result<()> + 'static,
+) -> Response {
+    match loaded {
+        Ok(data) => page(
+            StatusCode::OK,
+            title,
+            Some(owner),
+            current,
+            Box::new(move |h| body(h, data)),
+        ),
+        Err(error) => error_page(Some(owner), &error, current),
+    }
+}
+
 /// The signed-in owner of a console page: for a page, else the sign-in page in its place;
 /// for a form's post, also proof that one of this server's own pages sent it.
 struct PageOwner(Owner);
@@ -729,139 +750,120 @@ async fn one_comment(
 }
 
 async fn threads(State(state): State<AppState>, PageOwner(owner): PageOwner) -> Response {
-    let threads = match state.store.thread_summaries(owner.site).await {
-        Ok(threads) => threads,
-        Err(error) => return error_page(Some(&owner), &error.into(), "threads"),
-    };
-    page(
-        StatusCode::OK,
-        "Threads",
-        Some(&owner),
-        "threads",
-        Box::new(move |h| {
-            if threads.is_empty() {
-                return text_element(h, "p", &[("class", "empty")], "No threads yet.");
-            }
-            table(
-                h,
-                &[
-                    "Thread",
-                    "Published",
-                    "Awaiting approval",
-                    "Last activity",
-                    "Comments",
-                ],
-                |h| {
-                    for thread in &threads {
-                        element(h, "tr", &[], |h| {
-                            element(h, "th", &[("scope", "row")], |h| {
-                                let href = format!("comments?thread={}", url_part(&thread.key));
-                                text_element(h, "a", &[("href", &href)], &thread.key)?;
-                                if let Some(title) = &thread.title {
-                                    text_element(
-                                        h,
-                                        "span",
-                                        &[("class", "title"), ("dir", "auto")],
-                                        title,
-                                    )?;
-                                }
-                                Ok(())
-                            })?;
-                            text_element(h, "td", &[], &thread.published.to_string())?;
-                            text_element(h, "td", &[], &thread.pending.to_string())?;
-                            text_element(
-                                h,
-                                "td",
-                                &[],
-                                thread.last_activity.as_deref().unwrap_or("–"),
-                            )?;
-                            element(h, "td", &[], |h| {
-                                element(h, "form", &[("method", "post"), ("action", "lock")], |h| {
-                                    hidden(h, "key", &thread.key)?;
-                                    if thread.locked {
-                                        text_element(h, "span", &[("class", "status")], "Closed")?;
-                                        button(h, "locked", "false", "Open", "lock")
-                                    } else {
-                                        button(h, "locked", "true", "Close", "lock")
-                                    }
-                                })
-                            })?;
+    let loaded = state
+        .store
+        .thread_summaries(owner.site)
+        .await
+        .map_err(ApiError::from);
+    section(&owner, "threads", "Threads", loaded, move |h, threads| {
+        if threads.is_empty() {
+            return text_element(h, "p", &[("class", "empty")], "No threads yet.");
+        }
+        table(
+            h,
+            &[
+                "Thread",
+                "Published",
+                "Awaiting approval",
+                "Last activity",
+                "Comments",
+            ],
+            |h| {
+                for thread in &threads {
+                    element(h, "tr", &[], |h| {
+                        element(h, "th", &[("scope", "row")], |h| {
+                            let href = format!("comments?thread={}", url_part(&thread.key));
+                            text_element(h, "a", &[("href", &href)], &thread.key)?;
+                            if let Some(title) = &thread.title {
+                                text_element(
+                                    h,
+                                    "span",
+                                    &[("class", "title"), ("dir", "auto")],
+                                    title,
+                                )?;
+                            }
                             Ok(())
                         })?;
-                    }
-                    Ok(())
-                },
-            )
-        }),
-    )
+                        text_element(h, "td", &[], &thread.published.to_string())?;
+                        text_element(h, "td", &[], &thread.pending.to_string())?;
+                        text_element(h, "td", &[], thread.last_activity.as_deref().unwrap_or("–"))?;
+                        element(h, "td", &[], |h| {
+                            element(h, "form", &[("method", "post"), ("action", "lock")], |h| {
+                                hidden(h, "key", &thread.key)?;
+                                if thread.locked {
+                                    text_element(h, "span", &[("class", "status")], "Closed")?;
+                                    button(h, "locked", "false", "Open", "lock")
+                                } else {
+                                    button(h, "locked", "true", "Close", "lock")
+                                }
+                            })
+                        })?;
+                        Ok(())
+                    })?;
+                }
+                Ok(())
+            },
+        )
+    })
 }
 
 async fn blocks(State(state): State<AppState>, PageOwner(owner): PageOwner) -> Response {
-    let blocks = match state.store.blocks(owner.site).await {
-        Ok(blocks) => blocks,
-        Err(error) => return error_page(Some(&owner), &error.into(), "blocks"),
-    };
-    page(
-        StatusCode::OK,
-        "Blocks",
-        Some(&owner),
-        "blocks",
-        Box::new(move |h| {
-            if blocks.is_empty() {
-                text_element(h, "p", &[("class", "empty")], "Nobody is blocked.")?;
-            } else {
-                element(h, "ul", &[("class", "blocks")], |h| {
-                    for block in &blocks {
-                        element(h, "li", &[], |h| {
-                            element(
-                                h,
-                                "form",
-                                &[("method", "post"), ("action", "unblock")],
-                                |h| {
-                                    let whom = match (&block.email_hash, &block.client_address) {
-                                        (Some(_), Some(address)) => {
-                                            format!("an email and {address}")
-                                        }
-                                        (Some(_), None) => "an email".to_owned(),
-                                        (None, Some(address)) => address.clone(),
-                                        (None, None) => "nobody".to_owned(),
-                                    };
-                                    let until = block.until.as_deref().unwrap_or("until unblocked");
-                                    text_element(
-                                        h,
-                                        "span",
-                                        &[],
-                                        &format!("{whom}, {until}, since {}", block.created_at),
-                                    )?;
-                                    if !block.note.is_empty() {
-                                        text_element(h, "span", &[("class", "note")], &block.note)?;
+    let loaded = state.store.blocks(owner.site).await.map_err(ApiError::from);
+    section(&owner, "blocks", "Blocks", loaded, move |h, blocks| {
+        if blocks.is_empty() {
+            text_element(h, "p", &[("class", "empty")], "Nobody is blocked.")?;
+        } else {
+            element(h, "ul", &[("class", "blocks")], |h| {
+                for block in &blocks {
+                    element(h, "li", &[], |h| {
+                        element(
+                            h,
+                            "form",
+                            &[("method", "post"), ("action", "unblock")],
+                            |h| {
+                                let whom = match (&block.email_hash, &block.client_address) {
+                                    (Some(_), Some(address)) => {
+                                        format!("an email and {address}")
                                     }
-                                    hidden(h, "id", &block.id.to_string())?;
-                                    text_element(h, "button", &[("type", "submit")], "Unblock")
-                                },
-                            )
-                        })?;
-                    }
-                    Ok(())
-                })?;
-            }
-            text_element(h, "h2", &[], "Block someone")?;
-            element(h, "form", &[("method", "post"), ("action", "block")], |h| {
-                field(h, "email", "Email", "email", "", &[])?;
-                field(h, "client_address", "Address", "text", "", &[])?;
-                field(
-                    h,
-                    "until",
-                    "Until (day; empty: until unblocked)",
-                    "date",
-                    "",
-                    &[],
-                )?;
-                field(h, "note", "Note", "text", "", &[])?;
-                text_element(h, "button", &[("type", "submit")], "Block")
-            })
-        }),
-    )
+                                    (Some(_), None) => "an email".to_owned(),
+                                    (None, Some(address)) => address.clone(),
+                                    (None, None) => "nobody".to_owned(),
+                                };
+                                let until = block.until.as_deref().unwrap_or("until unblocked");
+                                text_element(
+                                    h,
+                                    "span",
+                                    &[],
+                                    &format!("{whom}, {until}, since {}", block.created_at),
+                                )?;
+                                if !block.note.is_empty() {
+                                    text_element(h, "span", &[("class", "note")], &block.note)?;
+                                }
+                                hidden(h, "id", &block.id.to_string())?;
+                                text_element(h, "button", &[("type", "submit")], "Unblock")
+                            },
+                        )
+                    })?;
+                }
+                Ok(())
+            })?;
+        }
+        text_element(h, "h2", &[], "Block someone")?;
+        element(h, "form", &[("method", "post"), ("action", "block")], |h| {
+            field(h, "email", "Email", "email", "", &[])?;
+            field(h, "client_address", "Address", "text", "", &[])?;
+            field(
+                h,
+                "until",
+                "Until (day; empty: until unblocked)",
+                "date",
+                "",
+                &[],
+            )?;
+            field(h, "note", "Note", "text", "", &[])?;
+            text_element(h, "button", &[("type", "submit")], "Block")
+        })
+    })
 }
 
 #[derive(Deserialize)]
@@ -1052,54 +1054,50 @@ fn settings_page(owner: &Owner, current: Settings, saved: Option<&str>) -> Respo
 }
 
 async fn audit(State(state): State<AppState>, PageOwner(owner): PageOwner) -> Response {
-    let entries = match state.store.audit_log(owner.site, 500).await {
-        Ok(entries) => entries,
-        Err(error) => return error_page(Some(&owner), &error.into(), "audit"),
-    };
-    page(
-        StatusCode::OK,
-        "Audit log",
-        Some(&owner),
-        "audit",
-        Box::new(move |h| {
-            if entries.is_empty() {
-                return text_element(h, "p", &[("class", "empty")], "Nothing done yet.");
-            }
-            table(h, &["When", "Who", "What", "Comment", "Details"], |h| {
-                for entry in &entries {
-                    element(h, "tr", &[], |h| {
-                        text_element(h, "td", &[], &entry.at)?;
-                        text_element(h, "td", &[], &entry.actor)?;
-                        text_element(h, "td", &[], &entry.action)?;
-                        element(h, "td", &[], |h| match entry.comment_id {
-                            Some(id) => text_element(
-                                h,
-                                "a",
-                                &[("href", &format!("comment?id={id}"))],
-                                &id.to_string(),
-                            ),
-                            None => Ok(()),
-                        })?;
-                        text_element(h, "td", &[], &entry.detail)
+    let loaded = state
+        .store
+        .audit_log(owner.site, 500)
+        .await
+        .map_err(ApiError::from);
+    section(&owner, "audit", "Audit log", loaded, move |h, entries| {
+        if entries.is_empty() {
+            return text_element(h, "p", &[("class", "empty")], "Nothing done yet.");
+        }
+        table(h, &["When", "Who", "What", "Comment", "Details"], |h| {
+            for entry in &entries {
+                element(h, "tr", &[], |h| {
+                    text_element(h, "td", &[], &entry.at)?;
+                    text_element(h, "td", &[], &entry.actor)?;
+                    text_element(h, "td", &[], &entry.action)?;
+                    element(h, "td", &[], |h| match entry.comment_id {
+                        Some(id) => text_element(
+                            h,
+                            "a",
+                            &[("href", &format!("comment?id={id}"))],
+                            &id.to_string(),
+                        ),
+                        None => Ok(()),
                     })?;
-                }
-                Ok(())
-            })
-        }),
-    )
+                    text_element(h, "td", &[], &entry.detail)
+                })?;
+            }
+            Ok(())
+        })
+    })
 }
 
 async fn deliveries(State(state): State<AppState>, PageOwner(owner): PageOwner) -> Response {
-    let deliveries = match state.store.deliveries(owner.site, 200).await {
-        Ok(deliveries) => deliveries,
-        Err(error) => return error_page(Some(&owner), &error.into(), "deliveries"),
-    };
-    page(
-        StatusCode::OK,
-        "Deliveries",
-        Some(&owner),
+    let loaded = state
+        .store
+        .deliveries(owner.site, 200)
+        .await
+        .map_err(ApiError::from);
+    section(
+        &owner,
         "deliveries",
-        Box::new(move |h| {
+        "Deliveries",
+        loaded,
+        move |h, deliveries| {
             if deliveries.is_empty() {
                 return text_element(
                     h,
@@ -1126,7 +1124,7 @@ async fn deliveries(State(state): State<AppState>, PageOwner(owner): PageOwner) 
                     Ok(())
                 },
             )
-        }),
+        },
     )
 }
 
