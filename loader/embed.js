@@ -23,14 +23,40 @@
   var mounts = new WeakMap();
   var loading = null;
   var glue = null;
+  // url -> the promise of a fetch started here, for the widget to take (once) instead of
+  // asking again: see Colloquy.take.
+  var early = {};
+
+  // A fetch whose failure is reported by whoever reads it, not as an unhandled rejection.
+  function quietFetch(url) {
+    var answer = fetch(url);
+    answer.catch(function () {});
+    return answer;
+  }
 
   function loadWidget() {
-    loading = loading || import(assets + "colloquy.js?v=" + build).then(function (module) {
-      return module.default({ module_or_path: assets + "colloquy_bg.wasm?v=" + build }).then(function () {
-        return (glue = module);
+    if (!loading) {
+      // The wasm is fetched while the glue module loads, not after.
+      var wasm = quietFetch(assets + "colloquy_bg.wasm?v=" + build);
+      loading = import(assets + "colloquy.js?v=" + build).then(function (module) {
+        return module.default({ module_or_path: wasm }).then(function () {
+          return (glue = module);
+        });
       });
-    });
+    }
     return loading;
+  }
+
+  // The configuration and the thread are fetched while the wasm loads, at the URLs the
+  // widget will ask for (src/api.rs; a key it would write differently only costs the head
+  // start). The answers wait in `early`.
+  function prefetch(options) {
+    var base = options.api.replace(/\/+$/, "").replace(/\/api\/v1$/i, "").replace(/\/+$/, "") + "/api/v1/";
+    var key = (options.thread || "").trim() || options.path.replace(/\/index\.html?$/, "/").replace(/\/+$/, "") || "/";
+    var sort = /^(newest|top)$/.test(options.sort) ? options.sort : "oldest";
+    [base + "config", base + "threads/" + encodeURIComponent(key) + "/comments?sort=" + sort].forEach(function (url) {
+      early[url] = early[url] || quietFetch(url);
+    });
   }
 
   function optionsOf(element, given) {
@@ -50,6 +76,8 @@
   }
 
   function start(element) {
+    var entry = mounts.get(element);
+    prefetch(optionsOf(element, entry && entry.given));
     loadWidget().then(function () {
       var entry = mounts.get(element);
       // Unmounted (or mounted) while the wasm loaded.
@@ -129,6 +157,12 @@
     update: guarded(update),
     instances: function () {
       return glue ? glue.instances() : 0;
+    },
+    // For the widget: the answer already on its way for `url`, given out once.
+    take: function (url) {
+      var answer = early[url];
+      delete early[url];
+      return answer;
     }
   };
 

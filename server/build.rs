@@ -78,8 +78,13 @@ fn collect(root: &Path, folder: &Path, files: &mut Vec<(String, PathBuf)>) {
         .unwrap_or_else(|e| panic!("cannot read COLLOQUY_EMBED_DIST {}: {e}", folder.display()));
     for entry in entries.flatten() {
         let path = entry.path();
+        let compressed_copy = path
+            .extension()
+            .is_some_and(|extension| extension == "br" || extension == "gz");
         if path.is_dir() {
             collect(root, &path, files);
+        } else if compressed_copy {
+            // xtask's compressed copies for folder serving: compressed again here.
         } else if let Ok(relative) = path.strip_prefix(root) {
             let url = relative
                 .components()

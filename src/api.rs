@@ -9,7 +9,8 @@
 use std::rc::Rc;
 
 use colloquy_core::model::{
-    Comment, CreatedComment, ErrorBody, NewComment, PublicConfig, ThreadPage,
+    Comment, CreatedComment, ErrorBody, NewComment, Preview, PreviewRequest, PublicConfig,
+    ThreadPage,
 };
 use colloquy_core::tree::Sort;
 use colloquy_core::validation::FieldError;
@@ -152,6 +153,14 @@ impl Api {
             .await
     }
 
+    /// The body as readers would see it, parsed by the server (nothing is stored).
+    pub async fn preview(&self, body: &str) -> Result<Preview, ApiError> {
+        let request = PreviewRequest { body: body.into() };
+        let body = encode(&request).ok_or(ApiError::Server)?;
+        let url = format!("{}{API_PATH}/preview", self.base);
+        self.send("POST", &url, Some(body), None).await
+    }
+
     /// One of the reader's own comments as it is now, asked for with its edit token: how
     /// the reader finds out whether a comment held for approval still is (`pending`), was
     /// approved, or is gone (`404`; `403` when the token no longer opens it).
@@ -161,13 +170,14 @@ impl Api {
             .await
     }
 
-    async fn send<T: DeserializeOwned>(
+    /// Starts the request with the page's `fetch`.
+    fn fetch(
         &self,
         method: &str,
         url: &str,
         body: Option<String>,
         authorization: Option<&str>,
-    ) -> Result<T, ApiError> {
+    ) -> Result<js_sys::Promise, ApiError> {
         let init = RequestInit::new();
         init.set_method(method);
         if let Some(body) = &body {
@@ -192,7 +202,25 @@ impl Api {
                 .set("authorization", authorization)
                 .map_err(|_| ApiError::Network)?;
         }
-        let promise = global_fetch(&request).map_err(|_| ApiError::Network)?;
+        global_fetch(&request).map_err(|_| ApiError::Network)
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<String>,
+        authorization: Option<&str>,
+    ) -> Result<T, ApiError> {
+        let early = if method == "GET" {
+            take_early(url)
+        } else {
+            None
+        };
+        let promise = match early {
+            Some(promise) => promise,
+            None => self.fetch(method, url, body, authorization)?,
+        };
         let response: Response = JsFuture::from(promise)
             .await
             .map_err(|_| ApiError::Network)?
@@ -229,6 +257,21 @@ impl Api {
             _ => Err(ApiError::Server),
         }
     }
+}
+
+/// The answer the loader already asked for at `url` while the wasm loaded
+/// (`Colloquy.take` in `loader/embed.js`), given out once; `None` when there is none (or
+/// no loader: a Yew app that embeds the component).
+fn take_early(url: &str) -> Option<js_sys::Promise> {
+    let colloquy = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("Colloquy")).ok()?;
+    let take: js_sys::Function = js_sys::Reflect::get(&colloquy, &JsValue::from_str("take"))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    take.call1(&colloquy, &JsValue::from_str(url))
+        .ok()?
+        .dyn_into()
+        .ok()
 }
 
 /// JSON in and out. By default (the `browser-json` feature, on unless the crate is used with

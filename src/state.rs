@@ -248,6 +248,7 @@ impl ThreadState {
             }
             Some(shown) if kind == EventKind::Edited => {
                 shown.body = comment.body;
+                shown.content = comment.content;
                 shown.pinned = comment.pinned;
                 shown.by_owner = comment.by_owner;
             }
@@ -282,6 +283,7 @@ impl ThreadState {
             shown.pending = false;
             shown.author.clear();
             shown.body.clear();
+            shown.content.clear();
             shown.website = None;
             return;
         }
@@ -348,6 +350,7 @@ mod tests {
             comments,
             last_event_id,
             locked: false,
+            content_version: 1,
         }
     }
 
@@ -526,13 +529,16 @@ mod tests {
             CommentEvent {
                 kind: EventKind::Edited,
                 comment: Comment {
-                    body: "edited".into(),
+                    content: vec![colloquy_core::content::Node::Text("edited".into())],
                     ..comment(1, None)
                 },
             },
         ));
         assert_eq!(ids(&state), vec![1, 2]);
-        assert_eq!(state.comments[0].body, "edited");
+        assert_eq!(
+            colloquy_core::content::text_of(&state.comments[0].content),
+            "edited"
+        );
         assert_eq!(state.total, 2, "an edit is not a new comment");
         assert!(state.news.is_empty());
     }
@@ -849,6 +855,7 @@ mod tests {
             .apply(ThreadAction::Load("t".into()))
             .apply(ThreadAction::Loaded(ThreadPage {
                 locked: true,
+                content_version: 1,
                 ..page("t", vec![comment(1, None)], 0)
             }));
         assert!(locked.locked);

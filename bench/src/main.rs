@@ -7,9 +7,11 @@
 
 mod budgets;
 mod cluster;
+mod isso;
 mod live;
 mod load;
 mod payload;
+mod phone;
 mod render;
 mod report;
 mod seed;
@@ -18,6 +20,7 @@ mod soak_report;
 mod sse;
 mod stats;
 mod system;
+mod wire;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -30,11 +33,17 @@ use colloquy_e2e::webdriver::Browser;
 use colloquy_server::storage::sqlite::SqliteStore;
 
 use cluster::Cluster;
+use isso::Isso;
 use live::LiveRow;
 use load::LoadRow;
 use payload::{PayloadSizes, SizeMap, SizeStep};
+use phone::PhoneRow;
 use render::RenderRow;
-use report::{Budget, ImportFigures, Machine, PostgresFigures, Report, ServerFigures, Settings};
+use report::{
+    Budget, ImportFigures, IssoFigures, Machine, PostgresFigures, Report, ServerFigures, Settings,
+    WasmDependencies, COLLOQUY, ISSO,
+};
+use wire::WireFigures;
 
 /// Thread sizes for the rendering figures, smallest first; the database's size on disk is
 /// measured with the last alone.
@@ -53,7 +62,12 @@ const LIVE_POSTS: usize = 5;
 const LIVE_THREAD: &str = "bench-live";
 /// The thread every read row reads, and the seed it is generated from on both engines.
 const READ_THREAD: &str = "bench-1000";
-const STEPS: usize = 11;
+/// The thread sizes Isso is measured at beside Colloquy, on the desktop and on the phone
+/// profile (Colloquy's phone rows too).
+const REFERENCE_SIZES: [usize; 3] = [7, 100, 1_000];
+/// The thread of pathological markdown bodies.
+const WORST_THREAD: &str = "bench-worst";
+const STEPS: usize = 14;
 
 /// Where xtask put what the bench measures, and where the report goes.
 struct Inputs {
@@ -62,6 +76,10 @@ struct Inputs {
     variants: PathBuf,
     named_wasm: PathBuf,
     out: PathBuf,
+    /// Isso's `isso` command, or why xtask could not install it.
+    isso: Result<PathBuf, String>,
+    /// `cargo tree -p colloquy --target wasm32-unknown-unknown -e normal`, as xtask wrote it.
+    wasm_tree: Option<PathBuf>,
 }
 
 impl Inputs {
@@ -79,6 +97,13 @@ impl Inputs {
             variants: path("COLLOQUY_BENCH_VARIANTS"),
             named_wasm: path("COLLOQUY_BENCH_NAMED_WASM"),
             out: path("COLLOQUY_BENCH_OUT"),
+            isso: std::env::var_os("COLLOQUY_BENCH_ISSO")
+                .map(PathBuf::from)
+                .ok_or_else(|| {
+                    std::env::var("COLLOQUY_BENCH_ISSO_MISSING")
+                        .unwrap_or_else(|_| "COLLOQUY_BENCH_ISSO is not set".to_owned())
+                }),
+            wasm_tree: std::env::var_os("COLLOQUY_BENCH_WASM_TREE").map(PathBuf::from),
         }
     }
 }
@@ -120,11 +145,31 @@ fn bench() {
     let payload = sizes(&inputs);
     let size_steps = size_steps(&inputs);
     let size_map = size_map(&inputs);
+    let wasm_dependencies = wasm_dependencies(&inputs);
     let folder = tempfile::tempdir().expect("a temporary folder");
     let seeded = seed(folder.path());
     let site = HostSite::start();
     let server = Server::start(&seeded.database, &["--allowed-origin", &site.origin]);
-    let render = rendering(&site, &server);
+    let isso = start_isso(&inputs, &site);
+    let (render, isso_render, worst_case) = rendering(&site, &server, isso.as_ref().ok());
+    let phone = phone_profile(&site, &server, isso.as_ref().ok());
+    let wire = wire_bytes(&server);
+    let isso = match isso {
+        Ok(isso) => {
+            let version = isso.version.clone();
+            isso.stop();
+            IssoFigures {
+                version: Some(version),
+                missing: None,
+                render: isso_render,
+            }
+        }
+        Err(missing) => IssoFigures {
+            version: None,
+            missing: Some(missing),
+            render: Vec::new(),
+        },
+    };
     let server = load(server, seeded.bytes_per_10000_comments);
     let mut live = vec![live_on_sqlite(&seeded.database)];
     let cluster = postgres_cluster();
@@ -137,17 +182,42 @@ fn bench() {
             runs: RUNS,
             load_run_seconds: LOAD_DURATION.as_secs_f64(),
         },
-        budgets: Budget::all(&payload, &render, &server, &live, &import),
+        budgets: Budget::all(
+            &payload,
+            &render,
+            &server,
+            &live,
+            &import,
+            &phone,
+            &wasm_dependencies,
+        ),
         payload,
         size_steps,
         size_map,
         render,
+        isso,
+        phone,
+        wire,
+        worst_case,
+        wasm_dependencies,
         server,
         postgres,
         live,
         import,
     };
     write(&report, &inputs.out);
+}
+
+/// What xtask's `cargo tree` listing says of pulldown-cmark in the widget.
+fn wasm_dependencies(inputs: &Inputs) -> WasmDependencies {
+    let tree = inputs
+        .wasm_tree
+        .as_ref()
+        .and_then(|path| std::fs::read_to_string(path).ok());
+    if tree.is_none() {
+        eprintln!("bench: no `cargo tree` listing of the widget (COLLOQUY_BENCH_WASM_TREE)");
+    }
+    WasmDependencies::from_tree(tree.as_deref())
 }
 
 fn sizes(inputs: &Inputs) -> PayloadSizes {
@@ -179,7 +249,7 @@ struct Seeded {
 fn seed(folder: &Path) -> Seeded {
     step(
         4,
-        "seeding threads of 7, 100, 1,000 and 10,000 comments through the server's store",
+        "seeding threads of 7, 100, 1,000 and 10,000 comments and the worst case through the server's store",
     );
     let began = Instant::now();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -196,6 +266,7 @@ fn seed(folder: &Path) -> Seeded {
         for size in smaller {
             seed::seed_thread(&store, &thread(size), size, seed_of(size)).await;
         }
+        seed::store_comments(&store, WORST_THREAD, &seed::worst_case_thread()).await;
         alone
     });
     eprintln!(
@@ -209,22 +280,114 @@ fn seed(folder: &Path) -> Seeded {
     }
 }
 
-fn rendering(site: &HostSite, server: &Server) -> Vec<RenderRow> {
+/// Isso on loopback for the host site's pages, holding the reference threads, or why not.
+fn start_isso(inputs: &Inputs, site: &HostSite) -> Result<Isso, String> {
     step(
         5,
-        &format!("rendering in headless Chromium ({RUNS} runs per thread size)"),
+        "Isso 0.14 beside Colloquy: started on loopback, seeded with the same threads",
+    );
+    let program = inputs.isso.as_ref().map_err(|why| {
+        eprintln!("bench:   Isso is not measured: {why}");
+        why.clone()
+    })?;
+    let isso = Isso::start(program, &site.origin);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        for size in REFERENCE_SIZES {
+            let comments = seed::generate(size, seed_of(size));
+            isso.seed(&isso_uri(size), &comments).await;
+        }
+    });
+    eprintln!("bench:   {} on {}", isso.version, isso.base);
+    Ok(isso)
+}
+
+fn isso_uri(size: usize) -> String {
+    format!("/bench-{size}")
+}
+
+/// The host page of Colloquy's thread `thread`, whose first view has `expected` comments.
+fn colloquy_url(site: &HostSite, server: &Server, thread: &str, expected: usize) -> String {
+    let page = render::colloquy_page(&server.base, thread, expected);
+    site.page(&format!("/colloquy/{thread}"), page, None)
+}
+
+/// The host page of Isso's thread of `size` comments.
+fn isso_url(site: &HostSite, isso: &Isso, size: usize) -> String {
+    let page = render::isso_page(&isso.base, &isso_uri(size), size);
+    site.page(&format!("/isso/bench-{size}"), page, None)
+}
+
+/// Colloquy's rows, Isso's beside them (up to 1,000 comments) and the worst-case thread.
+fn rendering(
+    site: &HostSite,
+    server: &Server,
+    isso: Option<&Isso>,
+) -> (Vec<RenderRow>, Vec<RenderRow>, RenderRow) {
+    step(
+        6,
+        &format!("rendering in headless Chromium, Colloquy and Isso ({RUNS} runs per thread size)"),
     );
     let browser = Browser::start_with(&["--enable-precise-memory-info"]);
-    THREAD_SIZES
-        .iter()
-        .map(|&size| render::measure(&browser, site, server, &format!("bench-{size}"), size, RUNS))
-        .collect()
+    let mut colloquy = Vec::new();
+    let mut reference = Vec::new();
+    for size in THREAD_SIZES {
+        let thread = format!("bench-{size}");
+        let url = colloquy_url(site, server, &thread, size);
+        colloquy.push(render::measure(&browser, COLLOQUY, &url, size, RUNS));
+        if let (Some(isso), true) = (isso, REFERENCE_SIZES.contains(&size)) {
+            let url = isso_url(site, isso, size);
+            reference.push(render::measure(&browser, ISSO, &url, size, RUNS));
+        }
+    }
+    let worst = seed::WORST_CASE_BODIES;
+    let url = colloquy_url(site, server, WORST_THREAD, worst);
+    let worst_case = render::measure(&browser, "Colloquy, worst case", &url, worst, RUNS);
+    (colloquy, reference, worst_case)
+}
+
+/// First visits on the phone profile, in a browser of their own that keeps the
+/// performance log; the profile is taken off again before the browser closes.
+fn phone_profile(site: &HostSite, server: &Server, isso: Option<&Isso>) -> Vec<PhoneRow> {
+    step(
+        7,
+        &format!(
+            "the phone profile: first visits, throttled, Colloquy and Isso ({RUNS} runs each)"
+        ),
+    );
+    let browser = Browser::start_with_performance_log(&[]);
+    let profile = phone::Profile::on(&browser);
+    let mut rows = Vec::new();
+    for size in REFERENCE_SIZES {
+        let thread = format!("bench-{size}");
+        let url = colloquy_url(site, server, &thread, size);
+        rows.push(phone::measure(&browser, COLLOQUY, &url, size, RUNS));
+        if let Some(isso) = isso {
+            let url = isso_url(site, isso, size);
+            rows.push(phone::measure(&browser, ISSO, &url, size, RUNS));
+        }
+    }
+    drop(profile);
+    rows
+}
+
+/// The 1,000-comment thread's answer against the previous format.
+fn wire_bytes(server: &Server) -> WireFigures {
+    step(
+        8,
+        "the 1,000-comment thread on the wire, against the previous format",
+    );
+    let comments = seed::generate(1_000, seed_of(1_000));
+    wire::measure(&server.base, READ_THREAD, &comments)
 }
 
 /// Reads and durable writes against the running server, then its peak memory; stops it.
 fn load(server: Server, sqlite_bytes_per_10000_comments: u64) -> ServerFigures {
     step(
-        6,
+        9,
         "server: reads of the 1,000-comment thread and durable writes",
     );
     let bases = [server.base.clone()];
@@ -305,7 +468,7 @@ fn load_row(
 /// database, so its memory figure above is not changed by them).
 fn live_on_sqlite(database: &Path) -> LiveRow {
     step(
-        7,
+        10,
         &format!("live updates on SQLite: {LIVE_SUBSCRIBERS} readers, {LIVE_POSTS} posts"),
     );
     let server = Server::start(database, &["--max-subscribers", cluster::MAX_SUBSCRIBERS]);
@@ -323,7 +486,7 @@ fn live_on_sqlite(database: &Path) -> LiveRow {
 /// Two processes on a fresh PostgreSQL database holding the 1,000-comment thread.
 fn postgres_cluster() -> Cluster {
     step(
-        8,
+        11,
         &format!("PostgreSQL: {PG_PROCESSES} processes on one database, reads and durable writes split across them"),
     );
     Cluster::start(
@@ -350,7 +513,7 @@ fn load_postgres(cluster: &Cluster) -> PostgresFigures {
 /// 1,000 readers split across the processes, posts through the first; stops the cluster.
 fn live_on_postgres(cluster: Cluster) -> LiveRow {
     step(
-        9,
+        12,
         &format!("live updates on PostgreSQL: {LIVE_SUBSCRIBERS} readers across {PG_PROCESSES} processes, {LIVE_POSTS} posts"),
     );
     let row = live::measure(&live::Setup {
@@ -372,7 +535,7 @@ const IMPORT_COMMENTS: usize = 100_000;
 /// kernel's account of the finished process.
 fn import_speed(folder: &Path) -> ImportFigures {
     step(
-        STEPS,
+        STEPS - 1,
         "importing a generated 100,000-comment WordPress export",
     );
     let file = folder.join("generated.xml");
@@ -420,7 +583,7 @@ fn machine(started: Instant, cores: usize, busy_cores_before: Option<f64>) -> Ma
 }
 
 fn write(report: &Report, out: &Path) {
-    step(10, "budgets and the report");
+    step(STEPS, "budgets and the report");
     std::fs::create_dir_all(out).expect("the bench folder");
     let json = serde_json::to_string_pretty(report).expect("the report as JSON") + "\n";
     std::fs::write(out.join("report.json"), json).expect("write report.json");

@@ -1,12 +1,21 @@
 //! Rendering in a real headless Chromium against the real server, on the page's own
-//! Performance timeline: the widget's `colloquy:data` mark says when the thread's data was
-//! ready, and a requestAnimationFrame watcher on the host page says when the first and the
-//! last comment were in the DOM (the first frame that could paint them).
+//! Performance timeline, the same way for Colloquy and for the Isso reference:
+//!
+//! - a requestAnimationFrame watcher on the host page says when the first and the last
+//!   comment were in the DOM (the first frame that could paint them);
+//! - the start of "decode to render" is the end of the response that brought the thread's
+//!   comments: its Resource Timing entry's `responseEnd` (a cross-origin entry keeps it
+//!   without `Timing-Allow-Origin`); where that is 0 or absent, the time a hook in the host
+//!   page saw the response's body read (a wrapped `fetch` and `XMLHttpRequest`, the same
+//!   for both products); for Colloquy, last, the widget's own `colloquy:data` mark. Each
+//!   row says which it used.
+//!
+//! The widget's `colloquy:data` mark (the thread received and parsed) is kept as a figure
+//! of its own.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
-use colloquy_e2e::host_site::HostSite;
-use colloquy_e2e::server::Server;
 use colloquy_e2e::webdriver::Browser;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -19,49 +28,150 @@ pub struct RenderRow {
     pub comments: usize,
     pub navigation_to_first_comment_ms: Summary,
     pub navigation_to_all_comments_ms: Summary,
+    /// From the `colloquy:data` mark to every comment in the DOM (Colloquy only).
     pub data_to_rendered_ms: Summary,
+    /// From the end of the thread's response to every comment of the first view in the DOM.
+    pub decode_to_render_ms: Summary,
+    /// Where "decode to render" started, with the number of runs each start was used in
+    /// (`responseEnd`, `page hook`, `colloquy:data mark`).
+    pub decode_start: String,
     pub js_heap_mb: Summary,
     pub dom_nodes: Summary,
 }
 
 /// What [`COLLECT`] returns from one run; `null` (no such mark, no `performance.memory`)
 /// becomes `None` and leaves that run out of the figure's summary.
-#[derive(Debug, Deserialize)]
-struct Sample {
-    first_ms: Option<f64>,
-    all_ms: Option<f64>,
-    data_mark_ms: Option<f64>,
-    js_heap_bytes: Option<f64>,
-    dom_nodes: Option<f64>,
+#[derive(Debug, Default, Deserialize)]
+pub struct Sample {
+    pub first_ms: Option<f64>,
+    pub all_ms: Option<f64>,
+    pub data_mark_ms: Option<f64>,
+    /// `responseEnd` of the first Resource Timing entry of the thread's request.
+    pub response_end_ms: Option<f64>,
+    /// When the page hook saw the thread's response body read.
+    pub body_read_ms: Option<f64>,
+    pub js_heap_bytes: Option<f64>,
+    pub dom_nodes: Option<f64>,
+    /// `performance.timeOrigin`: navigation start, in ms since the epoch.
+    pub time_origin_ms: Option<f64>,
+}
+
+/// Where a run's "decode to render" started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DecodeStart {
+    ResponseEnd,
+    PageHook,
+    DataMark,
+}
+
+impl DecodeStart {
+    fn name(self) -> &'static str {
+        match self {
+            DecodeStart::ResponseEnd => "responseEnd",
+            DecodeStart::PageHook => "page hook",
+            DecodeStart::DataMark => "colloquy:data mark",
+        }
+    }
+}
+
+impl Sample {
+    /// The start of "decode to render": `responseEnd` when the entry has one, else the
+    /// page hook's time, else the `colloquy:data` mark.
+    pub fn decode_start(&self) -> Option<(f64, DecodeStart)> {
+        let response_end = self
+            .response_end_ms
+            .filter(|&end| end > 0.0)
+            .map(|end| (end, DecodeStart::ResponseEnd));
+        response_end
+            .or(self.body_read_ms.map(|at| (at, DecodeStart::PageHook)))
+            .or(self.data_mark_ms.map(|at| (at, DecodeStart::DataMark)))
+    }
+
+    pub fn decode_to_render_ms(&self) -> Option<f64> {
+        Some(self.all_ms? - self.decode_start()?.0)
+    }
+}
+
+/// `responseEnd (5)`, or `responseEnd (3), page hook (2)`; `none` when no run had one.
+pub fn starts_text(samples: &[Sample]) -> String {
+    let mut counts: BTreeMap<DecodeStart, usize> = BTreeMap::new();
+    for (_, start) in samples.iter().filter_map(Sample::decode_start) {
+        *counts.entry(start).or_default() += 1;
+    }
+    if counts.is_empty() {
+        return "none".to_owned();
+    }
+    counts
+        .iter()
+        .map(|(start, runs)| format!("{} ({runs})", start.name()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl RenderRow {
     /// The row for `comments` comments from each run's sample.
-    fn from_samples(comments: usize, samples: &[Sample]) -> RenderRow {
-        let summary = |figure: fn(&Sample) -> Option<f64>| {
+    pub fn from_samples(comments: usize, samples: &[Sample]) -> RenderRow {
+        let summary = |figure: &dyn Fn(&Sample) -> Option<f64>| {
             let values: Vec<f64> = samples.iter().filter_map(figure).collect();
             Summary::of(&values)
         };
         RenderRow {
             comments,
-            navigation_to_first_comment_ms: summary(|s| s.first_ms),
-            navigation_to_all_comments_ms: summary(|s| s.all_ms),
-            data_to_rendered_ms: summary(|s| Some(s.all_ms? - s.data_mark_ms?)),
-            js_heap_mb: summary(|s| s.js_heap_bytes.map(|bytes| bytes / 1_048_576.0)),
-            dom_nodes: summary(|s| s.dom_nodes),
+            navigation_to_first_comment_ms: summary(&|s| s.first_ms),
+            navigation_to_all_comments_ms: summary(&|s| s.all_ms),
+            data_to_rendered_ms: summary(&|s| Some(s.all_ms? - s.data_mark_ms?)),
+            decode_to_render_ms: summary(&Sample::decode_to_render_ms),
+            decode_start: starts_text(samples),
+            js_heap_mb: summary(&|s| s.js_heap_bytes.map(|bytes| bytes / 1_048_576.0)),
+            dom_nodes: summary(&|s| s.dom_nodes),
         }
     }
 }
 
-fn page(server: &Server, thread: &str, expected: usize) -> String {
+/// The hook and the watcher every bench page carries in its `<head>`, before the product's
+/// own script: `thread_request` is a JS function body given `url` that says whether a
+/// request fetches the thread's comments; `count` a JS expression counting the comments in
+/// the DOM. The hook notes `window.benchThreadRead` (`performance.now()`) when the first
+/// such response's body has been read, whether through `fetch` (its `text`, `json`,
+/// `arrayBuffer` or `blob`) or `XMLHttpRequest` (its `readyState` 4); the watcher notes
+/// `window.benchFirst` and `window.benchAll` at the first animation frame with one comment,
+/// and with `expected`, in the DOM.
+fn instruments(thread_request: &str, count: &str, expected: usize) -> String {
     format!(
-        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title></head><body>
-<div data-colloquy data-thread="{thread}" data-loading="eager"></div>
-<script>
+        r#"<script>
 (function () {{
+  var isThread = function (url) {{ {thread_request} }};
+  window.benchThreadUrl = isThread;
+  var note = function () {{
+    if (window.benchThreadRead === undefined) window.benchThreadRead = performance.now();
+  }};
+  var nativeFetch = window.fetch;
+  window.fetch = function (input, init) {{
+    var url = String(input instanceof Request ? input.url : input);
+    var answer = nativeFetch.apply(this, arguments);
+    if (!isThread(url)) return answer;
+    return answer.then(function (response) {{
+      ['text', 'json', 'arrayBuffer', 'blob'].forEach(function (name) {{
+        var read = response[name].bind(response);
+        response[name] = function () {{
+          return read().then(function (value) {{ note(); return value; }});
+        }};
+      }});
+      return response;
+    }});
+  }};
+  var open = XMLHttpRequest.prototype.open;
+  XMLHttpRequest.prototype.open = function (method, url) {{
+    if (isThread(String(url))) {{
+      var request = this;
+      request.addEventListener('readystatechange', function () {{
+        if (request.readyState === 4) note();
+      }});
+    }}
+    return open.apply(this, arguments);
+  }};
   var poll = function () {{
-    var root = document.querySelector('[data-colloquy]').shadowRoot;
-    var shown = root ? root.querySelectorAll('li.comment').length : 0;
+    var shown = {count};
     var now = performance.now();
     if (shown > 0 && window.benchFirst === undefined) window.benchFirst = now;
     if (shown >= {expected}) {{ window.benchAll = now; return; }}
@@ -69,48 +179,91 @@ fn page(server: &Server, thread: &str, expected: usize) -> String {
   }};
   requestAnimationFrame(poll);
 }})();
-</script>
-<script src="{base}/embed.js" async></script>
-</body></html>"#,
-        base = server.base
+</script>"#
     )
 }
 
-const COLLECT: &str = "
+/// The host page of Colloquy's widget from the server at `api_base`, eager, for a page of
+/// another origin; its watcher waits for `expected` comments (the first view).
+pub fn colloquy_page(api_base: &str, thread: &str, expected: usize) -> String {
+    let head = instruments(
+        "return url.indexOf('/api/v1/threads/') >= 0 && /\\/comments(\\?|$)/.test(url);",
+        "(function () { var host = document.querySelector('[data-colloquy]'); var root = host && host.shadowRoot; return root ? root.querySelectorAll('li.comment').length : 0; })()",
+        expected,
+    );
+    format!(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title>{head}</head><body>
+<div data-colloquy data-thread="{thread}" data-loading="eager"></div>
+<script src="{api_base}/embed.js" async></script>
+</body></html>"#
+    )
+}
+
+/// The host page of Isso's client from Isso at `isso_base`, every comment shown at once
+/// (no "show more"), for a page of another origin. Isso draws each comment as a
+/// `div.isso-comment` under `#isso-root` (its postbox has one outside that root).
+pub fn isso_page(isso_base: &str, uri: &str, expected: usize) -> String {
+    let head = instruments(
+        "return url.indexOf('/?uri=') >= 0;",
+        "document.querySelectorAll('#isso-root .isso-comment').length",
+        expected,
+    );
+    format!(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title>{head}</head><body>
+<section id="isso-thread" data-isso-id="{uri}"></section>
+<script data-isso="{isso_base}/" data-isso-max-comments-top="inf" data-isso-max-comments-nested="inf" data-isso-reveal-on-click="inf" src="{isso_base}/js/embed.min.js"></script>
+</body></html>"#
+    )
+}
+
+pub const COLLECT: &str = "
   const mark = (name) => { const m = performance.getEntriesByName(name)[0]; return m ? m.startTime : null; };
-  const root = document.querySelector('[data-colloquy]').shadowRoot;
+  const entry = performance.getEntriesByType('resource').find((e) => window.benchThreadUrl(e.name));
+  let nodes = 0;
+  for (const element of document.querySelectorAll('*')) {
+    nodes += 1;
+    if (element.shadowRoot) nodes += element.shadowRoot.querySelectorAll('*').length;
+  }
   return {
     first_ms: window.benchFirst === undefined ? null : window.benchFirst,
     all_ms: window.benchAll === undefined ? null : window.benchAll,
     data_mark_ms: mark('colloquy:data'),
+    response_end_ms: entry ? entry.responseEnd : null,
+    body_read_ms: window.benchThreadRead === undefined ? null : window.benchThreadRead,
     js_heap_bytes: performance.memory ? performance.memory.usedJSHeapSize : null,
-    dom_nodes: document.querySelectorAll('*').length + root.querySelectorAll('*').length,
+    dom_nodes: nodes,
+    time_origin_ms: performance.timeOrigin,
   };";
 
-/// Opens the thread `runs` times and summarises each figure.
+/// Reads the page's figures after a run.
+pub fn collect(browser: &Browser) -> Sample {
+    serde_json::from_value(browser.execute(COLLECT, json!([]))).expect("the page's figures")
+}
+
+/// Opens the page at `url` (holding `expected` comments) `runs` times and summarises each
+/// figure; `label` names it in the bench's progress lines.
 pub fn measure(
     browser: &Browser,
-    site: &HostSite,
-    server: &Server,
-    thread: &str,
-    comments: usize,
+    label: &str,
+    url: &str,
+    expected: usize,
     runs: usize,
 ) -> RenderRow {
-    let url = site.page(&format!("/{thread}"), page(server, thread, comments), None);
     let mut samples = Vec::with_capacity(runs);
     for run in 0..runs {
-        eprintln!("bench:   {comments} comments, run {}/{runs}", run + 1);
-        browser.goto(&url);
+        eprintln!(
+            "bench:   {label}, {expected} comments, run {}/{runs}",
+            run + 1
+        );
+        browser.goto(url);
         browser.wait_for(
-            &format!("{comments} comments on the page"),
+            &format!("{expected} comments on the page ({label})"),
             "window.benchAll !== undefined",
             Duration::from_secs(300),
         );
-        let sample: Sample = serde_json::from_value(browser.execute(COLLECT, json!([])))
-            .expect("the page's figures");
-        samples.push(sample);
+        samples.push(collect(browser));
     }
-    RenderRow::from_samples(comments, &samples)
+    RenderRow::from_samples(expected, &samples)
 }
 
 #[cfg(test)]
@@ -120,10 +273,10 @@ mod tests {
     #[test]
     fn runs_without_a_figure_are_left_out_of_its_summary() {
         let samples: Vec<Sample> = serde_json::from_value(json!([
-            {"first_ms": 40.0, "all_ms": 50.0, "data_mark_ms": 30.0,
-             "js_heap_bytes": 2_097_152.0, "dom_nodes": 100},
-            {"first_ms": 60.0, "all_ms": 90.0, "data_mark_ms": null,
-             "js_heap_bytes": null, "dom_nodes": 120},
+            {"first_ms": 40.0, "all_ms": 50.0, "data_mark_ms": 30.0, "response_end_ms": 20.0,
+             "body_read_ms": 25.0, "js_heap_bytes": 2_097_152.0, "dom_nodes": 100},
+            {"first_ms": 60.0, "all_ms": 90.0, "data_mark_ms": null, "response_end_ms": 0.0,
+             "body_read_ms": 70.0, "js_heap_bytes": null, "dom_nodes": 120},
         ]))
         .expect("samples");
         let row = RenderRow::from_samples(7, &samples);
@@ -132,7 +285,59 @@ mod tests {
         assert_eq!(row.navigation_to_all_comments_ms.max, 90.0);
         assert_eq!(row.data_to_rendered_ms.median, 20.0);
         assert_eq!(row.data_to_rendered_ms.runs, 1);
+        assert_eq!(row.decode_to_render_ms.min, 20.0);
+        assert_eq!(row.decode_to_render_ms.max, 30.0);
+        assert_eq!(row.decode_start, "responseEnd (1), page hook (1)");
         assert_eq!((row.js_heap_mb.median, row.js_heap_mb.runs), (2.0, 1));
         assert_eq!(row.dom_nodes.min, 100.0);
+    }
+
+    #[test]
+    fn decode_starts_at_the_response_end_then_the_hook_then_the_mark() {
+        let sample = |end: Option<f64>, hook: Option<f64>, mark: Option<f64>| Sample {
+            all_ms: Some(100.0),
+            response_end_ms: end,
+            body_read_ms: hook,
+            data_mark_ms: mark,
+            ..Sample::default()
+        };
+        let from = |s: Sample| {
+            (
+                s.decode_to_render_ms(),
+                s.decode_start().map(|(_, how)| how),
+            )
+        };
+        assert_eq!(
+            from(sample(Some(40.0), Some(45.0), Some(50.0))),
+            (Some(60.0), Some(DecodeStart::ResponseEnd))
+        );
+        assert_eq!(
+            from(sample(Some(0.0), Some(45.0), Some(50.0))),
+            (Some(55.0), Some(DecodeStart::PageHook))
+        );
+        assert_eq!(
+            from(sample(None, None, Some(50.0))),
+            (Some(50.0), Some(DecodeStart::DataMark))
+        );
+        assert_eq!(from(sample(None, None, None)), (None, None));
+        assert_eq!(starts_text(&[sample(None, None, None)]), "none");
+    }
+
+    #[test]
+    fn the_pages_embed_each_product_with_the_same_instruments() {
+        let colloquy = colloquy_page("http://127.0.0.1:1", "bench-7", 7);
+        let isso = isso_page("http://127.0.0.1:2", "/bench-7", 7);
+        for page in [&colloquy, &isso] {
+            assert!(page.contains("window.benchThreadRead"));
+            assert!(page.contains("if (shown >= 7)"));
+        }
+        assert!(
+            colloquy.contains(r#"<div data-colloquy data-thread="bench-7" data-loading="eager">"#)
+        );
+        assert!(
+            isso.contains(r#"data-isso="http://127.0.0.1:2/" data-isso-max-comments-top="inf""#)
+        );
+        assert!(isso.contains(r#"src="http://127.0.0.1:2/js/embed.min.js""#));
+        assert!(isso.contains(r#"<section id="isso-thread" data-isso-id="/bench-7">"#));
     }
 }

@@ -9,8 +9,10 @@ use crate::budgets;
 use crate::live::LiveRow;
 use crate::load::LoadRow;
 use crate::payload::{PayloadSizes, SizeMap, SizeStep, Sizes};
+use crate::phone::{self, PhoneRow};
 use crate::render::RenderRow;
 use crate::stats::{rounded, rounded_option, rounded_options, Summary};
+use crate::wire::WireFigures;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
@@ -21,10 +23,60 @@ pub struct Report {
     pub size_steps: Vec<SizeStep>,
     pub size_map: SizeMap,
     pub render: Vec<RenderRow>,
+    /// The Isso reference, the same thread sizes up to 1,000 comments.
+    pub isso: IssoFigures,
+    /// First visits on the phone profile, Colloquy's and Isso's.
+    pub phone: Vec<PhoneRow>,
+    /// The 1,000-comment thread's answer against the previous format.
+    pub wire: WireFigures,
+    /// The thread of pathological markdown bodies, in Colloquy.
+    pub worst_case: RenderRow,
+    pub wasm_dependencies: WasmDependencies,
     pub server: ServerFigures,
     pub postgres: PostgresFigures,
     pub live: Vec<LiveRow>,
     pub import: ImportFigures,
+}
+
+/// Isso, run beside Colloquy on the same threads; `missing` says why it was not, when it
+/// was not (its rows are then empty).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IssoFigures {
+    pub version: Option<String>,
+    pub missing: Option<String>,
+    pub render: Vec<RenderRow>,
+}
+
+/// What `cargo tree -p colloquy --target wasm32-unknown-unknown -e normal` (run by xtask)
+/// says of the widget's dependencies: how many lines name pulldown-cmark, and the first.
+/// `None` when xtask gave no listing.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WasmDependencies {
+    pub pulldown_cmark_lines: Option<usize>,
+    pub first_line: Option<String>,
+}
+
+impl WasmDependencies {
+    /// Reads `cargo tree`'s listing.
+    pub fn from_tree(tree: Option<&str>) -> WasmDependencies {
+        let Some(tree) = tree else {
+            return WasmDependencies {
+                pulldown_cmark_lines: None,
+                first_line: None,
+            };
+        };
+        let naming: Vec<&str> = tree
+            .lines()
+            .filter(|line| line.contains("pulldown-cmark") || line.contains("pulldown_cmark"))
+            .collect();
+        WasmDependencies {
+            pulldown_cmark_lines: Some(naming.len()),
+            first_line: naming.first().map(|line| {
+                line.trim_start_matches(|c: char| !c.is_ascii_alphanumeric())
+                    .to_owned()
+            }),
+        }
+    }
 }
 
 /// `colloquy-server import wordpress` on a generated export, as a site owner runs it.
@@ -111,6 +163,9 @@ pub struct Budget {
     #[serde(serialize_with = "rounded")]
     pub value: f64,
     pub met: bool,
+    /// More figures shown beside the value (the brotli size, the other thread sizes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Budget {
@@ -132,7 +187,13 @@ impl Budget {
             limit,
             value,
             met,
+            note: None,
         }
+    }
+
+    fn with_note(mut self, note: String) -> Budget {
+        self.note = Some(note);
+        self
     }
 
     /// Every budget, checked against this run's figures.
@@ -142,11 +203,25 @@ impl Budget {
         server: &ServerFigures,
         live: &[LiveRow],
         import: &ImportFigures,
+        phone: &[PhoneRow],
+        wasm: &WasmDependencies,
     ) -> Vec<Budget> {
-        let render_1000 = render
-            .iter()
-            .find(|row| row.comments == 1_000)
-            .map_or(f64::NAN, |row| row.data_to_rendered_ms.median);
+        let row_1000 = render.iter().find(|row| row.comments == 1_000);
+        let render_1000 = row_1000.map_or(f64::NAN, |row| row.decode_to_render_ms.median);
+        let start_1000 = row_1000.map_or("none", |row| row.decode_start.as_str());
+        let phone_first = |comments: usize| {
+            phone
+                .iter()
+                .find(|row| row.product == COLLOQUY && row.comments == comments)
+                .map_or(f64::NAN, |row| row.first_comment_ms.median)
+        };
+        let pulldown_note = match (&wasm.pulldown_cmark_lines, &wasm.first_line) {
+            (None, _) => "not measured: xtask gave no `cargo tree` listing".to_owned(),
+            (Some(_), Some(line)) => {
+                format!("lines of `cargo tree` naming it, the first: `{line}`")
+            }
+            (Some(_), None) => "lines of `cargo tree` naming it".to_owned(),
+        };
         let at_concurrency = |rows: &[LoadRow], concurrency: usize| {
             rows.iter()
                 .find(|row| row.concurrency == concurrency)
@@ -171,14 +246,36 @@ impl Budget {
                 Bound::AtMost,
                 budgets::WIDGET_GZIP_BYTES as f64,
                 payload.widget_total.gzip as f64,
-            ),
+            )
+            .with_note(format!("brotli: {}", payload.widget_total.brotli)),
             Budget::new(
-                "render_1000_data_to_rendered_ms",
-                "1,000-comment first view, data to rendered (median ms)",
+                "widget_pulldown_cmark_lines",
+                "the widget's wasm contains no pulldown-cmark",
                 Bound::AtMost,
-                budgets::RENDER_1000_DATA_TO_RENDERED_MS,
+                budgets::WIDGET_PULLDOWN_CMARK_LINES as f64,
+                wasm.pulldown_cmark_lines.map_or(f64::NAN, |n| n as f64),
+            )
+            .with_note(pulldown_note),
+            Budget::new(
+                "render_1000_decode_to_render_ms",
+                "1,000-comment first view, decode to render (median ms)",
+                Bound::AtMost,
+                budgets::RENDER_1000_DECODE_TO_RENDER_MS,
                 render_1000,
-            ),
+            )
+            .with_note(format!("from {start_1000}")),
+            Budget::new(
+                "phone_first_comment_100_ms",
+                "phone profile, first visit, 100 comments: first comment visible (median ms)",
+                Bound::AtMost,
+                budgets::PHONE_FIRST_COMMENT_100_MS,
+                phone_first(100),
+            )
+            .with_note(format!(
+                "7 comments: {} ms; 1,000: {} ms",
+                figure(phone_first(7)),
+                figure(phone_first(1_000))
+            )),
             Budget::new(
                 "reads_per_second_1000_comments",
                 "thread reads per second, 1,000 comments, concurrency 16",
@@ -217,6 +314,10 @@ impl Budget {
         ]
     }
 }
+
+/// The products' names as the phone rows carry them.
+pub const COLLOQUY: &str = "Colloquy";
+pub const ISSO: &str = "Isso";
 
 /// The engines' names as the live rows carry them.
 pub const SQLITE: &str = "SQLite";
@@ -261,6 +362,9 @@ impl Report {
         self.write_size_steps(&mut md);
         self.write_size_map(&mut md);
         self.write_render(&mut md);
+        self.write_worst_case(&mut md);
+        self.write_phone(&mut md);
+        self.write_wire(&mut md);
         self.write_server(&mut md);
         self.write_postgres(&mut md);
         self.write_live(&mut md);
@@ -285,7 +389,7 @@ impl Report {
     fn write_budgets(&self, md: &mut String) {
         let _ = writeln!(
             md,
-            "## Budgets\n\nReported, never enforced here; only the loader's also fails `cargo xtask test`. The limits are stated once, in `bench/src/budgets.rs`.\n\n| budget | limit | value | |\n|---|---:|---:|---|"
+            "## Budgets\n\nReported, never enforced here; only the loader's also fails `cargo xtask test`. The limits are stated once, in `bench/src/budgets.rs`.\n\n| budget | limit | value | | also |\n|---|---:|---:|---|---|"
         );
         for b in &self.budgets {
             let bound = match b.bound {
@@ -294,11 +398,12 @@ impl Report {
             };
             let _ = writeln!(
                 md,
-                "| {} | {bound} {} | {} | {} |",
+                "| {} | {bound} {} | {} | {} | {} |",
                 b.what,
                 b.limit,
                 figure(b.value),
-                if b.met { "met" } else { "**missed**" }
+                if b.met { "met" } else { "**missed**" },
+                b.note.as_deref().unwrap_or("")
             );
         }
     }
@@ -361,19 +466,95 @@ impl Report {
     }
 
     fn write_render(&self, md: &mut String) {
-        let _ = writeln!(md, "\n## Rendering in headless Chromium (ms unless noted)\n\nFrom navigation start; the thread is served by the real server to a page on another origin. \"data → rendered\" runs from the widget's `colloquy:data` mark (the thread received and parsed) to the first animation frame with every comment in the DOM. The widget renders the whole thread at once, so the first view is every comment.\n\n| comments | first comment visible | all comments in the DOM | data → rendered | JS heap (MB) | DOM nodes |\n|---:|---:|---:|---:|---:|---:|");
+        let isso_name = self.isso.version.as_deref().unwrap_or("Isso");
+        let _ = writeln!(md, "\n## Rendering in headless Chromium, beside {isso_name} (ms unless noted)\n\nFrom navigation start; each thread is served by its own server (Colloquy's release binary; Isso 0.14's `isso run`, the Werkzeug server it ships with, rendering markdown with its default, mistune) to a host page on another origin, {runs} page loads each in one browser (its HTTP cache allowed). Both pages carry the same instruments: a requestAnimationFrame watcher notes the first frame with one comment in the DOM and the first with every comment of the first view (Colloquy's widget renders the whole thread at once; Isso's page asks for every comment, no \"show more\"), and \"decode → render\" runs from the end of the response that brought the thread's comments (its Resource Timing `responseEnd`: Colloquy's `GET /api/v1/threads/{{key}}/comments`, Isso's `GET /?uri=…`) to that last frame, so it holds parsing the JSON and building and laying out the DOM. Where an entry had no `responseEnd` the page's hook on `fetch` and `XMLHttpRequest` (the moment the body was read) is used instead; the column \"start\" says which, with its number of runs. \"data mark → rendered\" is the old figure, from the widget's `colloquy:data` mark (the thread received and parsed). Isso nests one level: its threads hold the same comments (authors, texts, times), each reply under its top-level ancestor, as Isso itself stores a reply to a reply. DOM nodes count the page's elements and those in shadow roots.\n", runs = self.settings.runs);
+        if let Some(missing) = &self.isso.missing {
+            let _ = writeln!(md, "Isso was not measured: {missing}.\n");
+        }
+        let _ = writeln!(md, "| comments | first comment visible | Isso | all comments in the DOM | Isso | decode → render | Isso | start (Colloquy; Isso) | data mark → rendered | JS heap (MB) | Isso | DOM nodes | Isso |\n|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|");
+        let dash = "—".to_owned();
         for r in &self.render {
+            let isso = self.isso.render.iter().find(|i| i.comments == r.comments);
+            let other = |figure: fn(&RenderRow) -> String| isso.map_or(dash.clone(), figure);
             let _ = writeln!(
                 md,
-                "| {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {}; {} | {} | {} | {} | {} | {} |",
                 r.comments,
                 r.navigation_to_first_comment_ms.text(),
+                other(|i| i.navigation_to_first_comment_ms.text()),
                 r.navigation_to_all_comments_ms.text(),
+                other(|i| i.navigation_to_all_comments_ms.text()),
+                r.decode_to_render_ms.text(),
+                other(|i| i.decode_to_render_ms.text()),
+                r.decode_start,
+                other(|i| i.decode_start.clone()),
                 r.data_to_rendered_ms.text(),
                 r.js_heap_mb.text(),
-                count_text(&r.dom_nodes)
+                other(|i| i.js_heap_mb.text()),
+                count_text(&r.dom_nodes),
+                other(|i| count_text(&i.dom_nodes)),
             );
         }
+    }
+
+    fn write_worst_case(&self, md: &mut String) {
+        let w = &self.worst_case;
+        let _ = writeln!(md, "\n## The worst-case thread (Colloquy, headless Chromium)\n\n{} top-level comments of {} characters each, every body one pathological markdown pattern (runs of `[`, of `>`, `*a` repeated, `- - - …` and a list indented a level a line, `<!--` repeated, `&amp;` and `&#x41;` repeated, backtick runs of every length, `*_**__` mixes, `[a](` repeated, link-reference mess, `> - 1. ` nesting, `![a](<` repeated), stored straight into the database (more than a reader may post), rendered as the rows above are ({} runs).\n\n| comments | decode → render (ms) | start | data mark → rendered (ms) | all comments in the DOM (ms) | DOM nodes | JS heap (MB) |\n|---:|---:|---|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} | {} | {} |",
+            w.comments,
+            crate::seed::WORST_CASE_CHARS,
+            self.settings.runs,
+            w.comments,
+            w.decode_to_render_ms.text(),
+            w.decode_start,
+            w.data_to_rendered_ms.text(),
+            w.navigation_to_all_comments_ms.text(),
+            count_text(&w.dom_nodes),
+            w.js_heap_mb.text(),
+        );
+    }
+
+    fn write_phone(&self, md: &mut String) {
+        let _ = writeln!(md, "\n## The phone profile: a first visit on a slow phone\n\nThe same pages in another headless Chromium, put through ChromeDriver's DevTools endpoint on {latency} ms latency, {down} Mbit/s down, {up} kbit/s up (`Network.emulateNetworkConditions`), a processor {cpu} times slower (`Emulation.setCPUThrottlingRate`) and no cache (`Network.setCacheDisabled`, and the cache cleared before each run), so every run is a first visit; taken off again afterwards. The window stays 1024 pixels wide. \"first comment visible\" is from navigation start to the first animation frame with a comment in the DOM; the bytes are the encoded length (compressed body plus headers) of every response that had finished loading by then, the host page included, from Chromium's performance log (`Network.loadingFinished.encodedDataLength`, its monotonic times mapped to the page's clock through each request's `wallTime`): Resource Timing's `transferSize` is 0 across origins. Median (min–max) of {runs} runs.\n\n| product | comments | first comment visible (ms) | bytes before it | responses before it |\n|---|---:|---:|---:|---:|",
+            latency = phone::LATENCY_MS,
+            down = phone::DOWNLOAD_BYTES_PER_SECOND * 8.0 / 1_000_000.0,
+            up = phone::UPLOAD_BYTES_PER_SECOND * 8.0 / 1_000.0,
+            cpu = phone::CPU_SLOWDOWN,
+            runs = self.settings.runs,
+        );
+        if self.phone.is_empty() {
+            let _ = writeln!(md, "| — | — | not measured | — | — |");
+        }
+        for row in &self.phone {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} |",
+                row.product,
+                row.comments,
+                row.first_comment_ms.text(),
+                count_text(&row.bytes_before_first_comment),
+                count_text(&row.responses_before_first_comment)
+            );
+        }
+    }
+
+    fn write_wire(&self, md: &mut String) {
+        let w = &self.wire;
+        let after = w.per_comment(&w.after);
+        let before = w.per_comment(&w.before);
+        let served = w.served_gzip.map_or_else(
+            || "the server sent it uncompressed".to_owned(),
+            |bytes| {
+                format!(
+                    "{bytes} bytes ({:.1} a comment)",
+                    bytes as f64 / w.comments.max(1) as f64
+                )
+            },
+        );
+        let _ = writeln!(md, "\n## The thread on the wire: bytes per comment ({} comments)\n\n\"after\" is the server's actual answer to `GET /api/v1/threads/{}/comments`; \"before\" the same comments in the previous format (each with its markdown `body` and no `content` tree), written by the bench from the seeded data with serde_json; so the difference is what the tree costs on the wire. Whole answer divided by the count; gzip -9 and brotli 11 as the bench compresses them. Asked for gzip, the server itself sent {served}.\n\n| format | raw | gzip -9 | brotli | whole answer raw | whole answer gzip -9 |\n|---|---:|---:|---:|---:|---:|\n| after (the server's answer) | {:.1} | {:.1} | {:.1} | {} | {} |\n| before (body only) | {:.1} | {:.1} | {:.1} | {} | {} |",
+            w.comments, w.thread,
+            after[0], after[1], after[2], w.after.raw, w.after.gzip,
+            before[0], before[1], before[2], w.before.raw, w.before.gzip,
+        );
     }
 
     fn write_server(&self, md: &mut String) {
@@ -521,8 +702,31 @@ mod tests {
         LiveRow::from_posts(engine, processes, 1000, 1000, 0, &[post; 5])
     }
 
-    /// A small report whose widget and PostgreSQL live updates miss their budgets and
-    /// everything else meets its own.
+    fn render_row(comments: usize, decode_ms: f64) -> RenderRow {
+        RenderRow {
+            comments,
+            navigation_to_first_comment_ms: summary(140.0),
+            navigation_to_all_comments_ms: summary(141.0),
+            data_to_rendered_ms: summary(decode_ms - 6.0),
+            decode_to_render_ms: summary(decode_ms),
+            decode_start: "responseEnd (3)".into(),
+            js_heap_mb: summary(6.0),
+            dom_nodes: summary(11_489.0),
+        }
+    }
+
+    fn phone_row(product: &str, comments: usize, first_ms: f64) -> PhoneRow {
+        PhoneRow {
+            product: product.into(),
+            comments,
+            first_comment_ms: summary(first_ms),
+            bytes_before_first_comment: summary(250_000.0),
+            responses_before_first_comment: summary(5.0),
+        }
+    }
+
+    /// A small report whose widget, its wasm's markdown parser and PostgreSQL live updates
+    /// miss their budgets and everything else meets its own.
     fn small_report() -> Report {
         let payload = PayloadSizes {
             loader: sizes(1400),
@@ -532,14 +736,15 @@ mod tests {
             widget_total: sizes(208_000),
             largest_language: ("ar".into(), sizes(9_000)),
         };
-        let render = vec![RenderRow {
-            comments: 1_000,
-            navigation_to_first_comment_ms: summary(140.0),
-            navigation_to_all_comments_ms: summary(141.0),
-            data_to_rendered_ms: summary(66.0),
-            js_heap_mb: summary(6.0),
-            dom_nodes: summary(11_489.0),
-        }];
+        let render = vec![render_row(1_000, 66.0)];
+        let phone = vec![
+            phone_row(COLLOQUY, 7, 800.0),
+            phone_row(COLLOQUY, 100, 1_400.0),
+            phone_row(ISSO, 100, 2_000.0),
+        ];
+        let wasm_dependencies = WasmDependencies::from_tree(Some(
+            "colloquy v0.1.0\n├── colloquy-core v0.1.0\n│   ├── pulldown-cmark v0.13.0\n│   │   └── unicase v2.8.1\n",
+        ));
         let server = ServerFigures {
             reads_1000_comments: vec![load(1, 3000.0), load(16, 6000.0)],
             durable_writes: vec![load(1, 1900.0), load(8, 2200.0)],
@@ -566,7 +771,15 @@ mod tests {
                 runs: 5,
                 load_run_seconds: 2.0,
             },
-            budgets: Budget::all(&payload, &render, &server, &live, &import),
+            budgets: Budget::all(
+                &payload,
+                &render,
+                &server,
+                &live,
+                &import,
+                &phone,
+                &wasm_dependencies,
+            ),
             payload,
             size_steps: vec![SizeStep {
                 id: "z".into(),
@@ -583,6 +796,21 @@ mod tests {
                 }],
             },
             render,
+            isso: IssoFigures {
+                version: Some("isso 0.14.0".into()),
+                missing: None,
+                render: vec![render_row(1_000, 400.0)],
+            },
+            phone,
+            wire: WireFigures {
+                thread: "bench-1000".into(),
+                comments: 1_000,
+                after: sizes(300_000),
+                before: sizes(200_000),
+                served_gzip: Some(310_000),
+            },
+            worst_case: render_row(14, 90.0),
+            wasm_dependencies,
             server,
             postgres: PostgresFigures {
                 processes: 2,
@@ -618,7 +846,9 @@ mod tests {
             [
                 ("loader_gzip_bytes", 1400.0, true),
                 ("widget_gzip_bytes", 208_000.0, false),
-                ("render_1000_data_to_rendered_ms", 66.0, true),
+                ("widget_pulldown_cmark_lines", 1.0, false),
+                ("render_1000_decode_to_render_ms", 66.0, true),
+                ("phone_first_comment_100_ms", 1_400.0, true),
                 ("reads_per_second_1000_comments", 6000.0, true),
                 ("durable_writes_per_second", 2200.0, true),
                 ("live_p99_ms_sqlite", 45.0, true),
@@ -639,10 +869,25 @@ mod tests {
                 comments_per_second: f64::NAN,
                 ..report.import.clone()
             },
+            &[],
+            &WasmDependencies::from_tree(None),
         );
         assert!(
             no_rows[2..].iter().all(|b| !b.met && b.value.is_nan()),
             "a figure that was not measured misses its budget"
+        );
+        assert_eq!(
+            report.budgets[4].note.as_deref(),
+            Some("7 comments: 800.0 ms; 1,000: — ms")
+        );
+        assert_eq!(
+            report.budgets[2].note.as_deref(),
+            Some("lines of `cargo tree` naming it, the first: `pulldown-cmark v0.13.0`")
+        );
+        let clean = WasmDependencies::from_tree(Some("colloquy v0.1.0\n└── yew v0.21.0\n"));
+        assert_eq!(
+            (clean.pulldown_cmark_lines, clean.first_line),
+            (Some(0), None)
         );
     }
 
@@ -651,13 +896,21 @@ mod tests {
         let md = small_report().markdown();
         assert!(md.starts_with("# Colloquy bench report\n"));
         assert!(md.contains("on 2026-11-25T19:39:10Z with 2 cores (0.0 of them busy with other work just before the bench, 0.1 just after), in 62 s"));
-        assert!(md.contains("| loader, gzipped (bytes) | ≤ 1536 | 1400.0 | met |"));
+        assert!(md.contains("| loader, gzipped (bytes) | ≤ 1536 | 1400.0 | met |  |"));
         assert!(md.contains(
-            "| widget (wasm + JS glue, CSS inside), gzipped (bytes) | ≤ 122880 | 208000.0 | **missed** |"
+            "| widget (wasm + JS glue, CSS inside), gzipped (bytes) | ≤ 122880 | 208000.0 | **missed** | brotli: 207990 |"
         ));
-        assert!(md.contains("| durable writes per second, concurrency 8 | ≥ 1000 | 2200.0 | met |"));
-        assert_eq!(md.matches("**missed**").count(), 2);
-        assert!(md.contains("| live update reaching 1,000 readers on PostgreSQL, 2 processes, p99 (median post, ms; all delivered) | ≤ 1000 | 1200.0 | **missed** |"));
+        assert!(
+            md.contains("| durable writes per second, concurrency 8 | ≥ 1000 | 2200.0 | met |  |")
+        );
+        assert_eq!(md.matches("**missed**").count(), 3);
+        assert!(md.contains("| live update reaching 1,000 readers on PostgreSQL, 2 processes, p99 (median post, ms; all delivered) | ≤ 1000 | 1200.0 | **missed** |  |"));
+        assert!(md
+            .contains("| the widget's wasm contains no pulldown-cmark | ≤ 0 | 1.0 | **missed** |"));
+        assert!(md.contains(
+            "| 1,000-comment first view, decode to render (median ms) | ≤ 100 | 66.0 | met | from responseEnd (3) |"
+        ));
+        assert!(md.contains("| phone profile, first visit, 100 comments: first comment visible (median ms) | ≤ 1500 | 1400.0 | met | 7 comments: 800.0 ms; 1,000: — ms |"));
         assert!(md.contains("| loader `embed.js` | 5600 | 1400 | 1390 |"));
         assert!(
             md.contains("| 100000 | 52.0 MB | 8.00 | 12500 | 14.0 MB |"),
@@ -667,8 +920,25 @@ mod tests {
         assert!(md.contains("## The 1 largest items"));
         assert!(md.contains("| `a\\|b` | 250 | 25.0 % |"));
         assert!(md.contains(
-            "| 1000 | 140.0 (139.0–141.0) | 141.0 (140.0–142.0) | 66.0 (65.0–67.0) | 6.0 (5.0–7.0) | 11489 (11488–11490) |"
+            "| 1000 | 140.0 (139.0–141.0) | 140.0 (139.0–141.0) | 141.0 (140.0–142.0) | 141.0 (140.0–142.0) | 66.0 (65.0–67.0) | 400.0 (399.0–401.0) | responseEnd (3); responseEnd (3) | 60.0 (59.0–61.0) | 6.0 (5.0–7.0) | 6.0 (5.0–7.0) | 11489 (11488–11490) | 11489 (11488–11490) |"
+        ), "{md}");
+        assert!(md.contains("## Rendering in headless Chromium, beside isso 0.14.0"));
+        assert!(md.contains("| 14 | 90.0 (89.0–91.0) | responseEnd (3) | 84.0 (83.0–85.0) |"));
+        assert!(md.contains(
+            "| Colloquy | 100 | 1400.0 (1399.0–1401.0) | 250000 (249999–250001) | 5 (4–6) |"
         ));
+        assert!(md.contains("| Isso | 100 | 2000.0 (1999.0–2001.0) |"));
+        assert!(md.contains("on 150 ms latency, 1.6 Mbit/s down, 750 kbit/s up"));
+        assert!(
+            md.contains(
+                "| after (the server's answer) | 1200.0 | 300.0 | 300.0 | 1200000 | 300000 |"
+            ),
+            "{md}"
+        );
+        assert!(md.contains("| before (body only) | 800.0 | 200.0 | 200.0 | 800000 | 200000 |"));
+        assert!(
+            md.contains("Asked for gzip, the server itself sent 310000 bytes (310.0 a comment).")
+        );
         assert!(md.contains("Each row is 5 runs of 2 s;"));
         assert!(md.contains(
             "| durable write (synchronous commit) | 8 | 2200.0 (2199.0–2201.0) | 2.0 (1.0–3.0) | 9.0 (8.0–10.0) | 1234 | 0 |"
@@ -707,7 +977,7 @@ mod tests {
             ),
             "{text}"
         );
-        assert!(text.contains(r#"{"name":"widget_gzip_bytes","what":"widget (wasm + JS glue, CSS inside), gzipped (bytes)","bound":"at_most","limit":122880.0,"value":208000.0,"met":false}"#), "{text}");
+        assert!(text.contains(r#"{"name":"widget_gzip_bytes","what":"widget (wasm + JS glue, CSS inside), gzipped (bytes)","bound":"at_most","limit":122880.0,"value":208000.0,"met":false,"note":"brotli: 207990"}"#), "{text}");
         assert!(text.contains(r#""peak_rss_mb":29.73"#), "{text}");
         assert!(text.contains(r#""size_steps":[{"id":"z","description":"opt-level \"z\"","compared_to":"o3","sizes":{"raw":1200000,"gzip":300000,"brotli":299990},"gzip_saved":-12}]"#), "{text}");
         assert!(
@@ -719,6 +989,20 @@ mod tests {
             "{text}"
         );
         assert!(text.contains(r#""peak_rss_mb":[31.26,null]}"#), "{text}");
+        assert!(text.contains(r#""wire":{"thread":"bench-1000","comments":1000,"after":{"raw":1200000,"gzip":300000,"brotli":299990},"#), "{text}");
+        assert!(text.contains(r#""wasm_dependencies":{"pulldown_cmark_lines":1,"first_line":"pulldown-cmark v0.13.0"}"#), "{text}");
+        assert!(
+            text.contains(
+                r#""phone":[{"product":"Colloquy","comments":7,"first_comment_ms":{"median":800.0,"#
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                r#""isso":{"version":"isso 0.14.0","missing":null,"render":[{"comments":1000,"#
+            ),
+            "{text}"
+        );
         assert!(text.contains(r#""live":[{"engine":"SQLite","processes":1,"subscribers":1000,"connected":1000,"posts":5,"received":5000,"expected":5000,"repeated":0,"p50_ms":{"median":15.0,"#), "{text}");
     }
 }

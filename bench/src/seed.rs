@@ -115,33 +115,79 @@ pub fn shape(count: usize, random: &mut Random) -> Vec<Option<usize>> {
         .collect()
 }
 
+/// One generated comment, as every product the bench seeds is given it: Colloquy through
+/// its store, Isso straight into its tables ([`crate::isso`]), and the "before" JSON of the
+/// wire figures ([`crate::wire`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeedComment {
+    /// The index in the thread of the comment it answers.
+    pub parent: Option<usize>,
+    pub name: String,
+    pub email: String,
+    pub website: Option<String>,
+    pub body: String,
+    pub idempotency_key: String,
+    pub created_at_ms: i64,
+}
+
+/// The thread of `count` comments generated from `seed`, oldest first, one a minute from
+/// 2026-01-01.
+pub fn generate(count: usize, seed: u64) -> Vec<SeedComment> {
+    let mut random = Random::new(seed);
+    let parents = shape(count, &mut random);
+    let start_ms = 1_767_225_600_000_i64; // 2026-01-01
+    parents
+        .into_iter()
+        .enumerate()
+        .map(|(index, parent)| {
+            // The draws in this order (name, website, body): the threads stay those of
+            // earlier reports.
+            let name = format!("Reader {}", random.below(500));
+            let website =
+                (random.below(4) == 0).then(|| format!("https://reader{index}.example.org"));
+            SeedComment {
+                parent,
+                name,
+                email: format!("reader{index}@private.example"),
+                website,
+                body: body(&mut random),
+                idempotency_key: format!("bench-{index}"),
+                created_at_ms: start_ms + index as i64 * 60_000,
+            }
+        })
+        .collect()
+}
+
 /// Stores a thread of `count` comments through the server's own store, as the demo seeds
 /// its thread: one `insert_comment` each (no duplicate check), with the edit token the
 /// server would have handed out, so every figure measures the rows the server writes. Each
 /// insert is its own durable transaction; seeding is not what is measured. Either engine's
 /// store will do.
 pub async fn seed_thread(store: &dyn Store, thread: &str, count: usize, seed: u64) {
+    store_comments(store, thread, &generate(count, seed)).await;
+}
+
+/// Stores `comments` in `thread` through the server's store, as [`seed_thread`] does; the
+/// store takes whatever it is given (the caps on posting are the API's), so a thread may
+/// hold what no reader could post. Returns the ids given, in order.
+pub async fn store_comments(store: &dyn Store, thread: &str, comments: &[SeedComment]) -> Vec<i64> {
     let secret = store.installation_secret().await.expect("the secret");
-    let mut random = Random::new(seed);
-    let parents = shape(count, &mut random);
-    let start_ms = 1_767_225_600_000_i64; // 2026-01-01
-    let mut ids: Vec<i64> = Vec::with_capacity(count);
-    for (index, parent) in parents.into_iter().enumerate() {
+    let mut ids: Vec<i64> = Vec::with_capacity(comments.len());
+    for generated in comments {
         let comment = ValidComment {
-            parent_id: parent.map(|p| ids[p]),
-            name: format!("Reader {}", random.below(500)),
-            email: Some(format!("reader{index}@private.example")),
-            website: (random.below(4) == 0).then(|| format!("https://reader{index}.example.org")),
-            body: body(&mut random),
-            idempotency_key: format!("bench-{index}"),
+            parent_id: generated.parent.map(|p| ids[p]),
+            name: generated.name.clone(),
+            email: Some(generated.email.clone()),
+            website: generated.website.clone(),
+            body: generated.body.clone(),
+            idempotency_key: generated.idempotency_key.clone(),
         };
         let token = secret.edit_token(thread, &comment.idempotency_key);
-        let created_at_ms = start_ms + index as i64 * 60_000;
         let stored = store
             .insert_comment(
                 &ThreadRef::default_site(thread),
                 &comment,
-                created_at_ms,
+                generated.created_at_ms,
                 &token_hash(&token),
                 None,
                 &Provenance::published(),
@@ -153,6 +199,70 @@ pub async fn seed_thread(store: &dyn Store, thread: &str, count: usize, seed: u6
             other => panic!("seeding {thread} into a fresh database stored nothing: {other:?}"),
         }
     }
+    ids
+}
+
+/// Characters in each body of the worst-case thread, and how many bodies it has.
+pub const WORST_CASE_CHARS: usize = 10_000;
+pub const WORST_CASE_BODIES: usize = 14;
+
+/// `unit` repeated until the text is exactly `chars` characters long (the last copy cut).
+fn repeated(unit: &str, chars: usize) -> String {
+    unit.chars().cycle().take(chars).collect()
+}
+
+/// The worst-case thread's bodies: [`WORST_CASE_BODIES`] bodies of [`WORST_CASE_CHARS`]
+/// characters each, every one a pattern that makes markdown parsers work hard or nest
+/// deep (unclosed brackets and links, quote and list nesting, emphasis delimiters with no
+/// partner, comment and entity runs, backtick runs of every length). More than a reader
+/// may post; the bench stores them directly.
+pub fn worst_case_bodies() -> Vec<String> {
+    let n = WORST_CASE_CHARS;
+    let backtick_runs: String = (1..)
+        .flat_map(|run| std::iter::repeat_n('`', run % 40 + 1).chain(std::iter::once('a')))
+        .take(n)
+        .collect();
+    let indented_list: String = (0..)
+        .flat_map(|depth: usize| {
+            format!("{}- item\n", "  ".repeat(depth % 200))
+                .chars()
+                .collect::<Vec<_>>()
+        })
+        .take(n)
+        .collect();
+    vec![
+        repeated("[", n),
+        repeated(">", n),
+        repeated("*a", n),
+        repeated("- ", n),
+        indented_list,
+        repeated("<!--", n),
+        repeated("&amp;", n),
+        repeated("&#x41;", n),
+        backtick_runs,
+        repeated("*_**__", n),
+        repeated("[a](", n),
+        repeated("[a]: <b> \"\n[a][", n),
+        repeated("> - 1. ", n),
+        repeated("![a](<", n),
+    ]
+}
+
+/// The worst-case thread as comments: top-level, one a minute, from one author.
+pub fn worst_case_thread() -> Vec<SeedComment> {
+    worst_case_bodies()
+        .into_iter()
+        .enumerate()
+        .map(|(index, body)| SeedComment {
+            parent: None,
+            name: "Worst case".to_owned(),
+            email: "worst@private.example".to_owned(),
+            website: None,
+            body,
+            idempotency_key: format!("worst-{index}"),
+            created_at_ms: 1_767_225_600_000 + index as i64 * 60_000,
+        })
+        .collect()
 }
 
 /// The bytes the database at `path` takes on disk once its write-ahead log is folded into
@@ -201,6 +311,38 @@ mod tests {
         }
         assert!(depth.iter().any(|&d| d >= 5), "some conversations go deep");
         assert_ne!(body(&mut random), body(&mut random));
+    }
+
+    #[test]
+    fn generated_threads_are_the_same_every_time_and_follow_the_shape() {
+        let thread = generate(300, 9);
+        assert_eq!(thread, generate(300, 9));
+        let parents: Vec<Option<usize>> = thread.iter().map(|c| c.parent).collect();
+        assert_eq!(parents, shape(300, &mut Random::new(9)));
+        assert!(thread
+            .windows(2)
+            .all(|w| w[1].created_at_ms - w[0].created_at_ms == 60_000));
+        assert_eq!(thread[7].idempotency_key, "bench-7");
+        assert!(thread.iter().any(|c| c.website.is_some()));
+        assert!(thread.iter().any(|c| c.website.is_none()));
+    }
+
+    #[test]
+    fn the_worst_case_bodies_are_fourteen_different_bodies_of_ten_thousand_characters() {
+        let bodies = worst_case_bodies();
+        assert_eq!(bodies.len(), WORST_CASE_BODIES);
+        for body in &bodies {
+            assert_eq!(body.chars().count(), WORST_CASE_CHARS, "{}", &body[..40]);
+        }
+        let distinct: std::collections::HashSet<&String> = bodies.iter().collect();
+        assert_eq!(distinct.len(), bodies.len());
+        assert!(bodies[0].chars().all(|c| c == '['));
+        assert!(
+            bodies[4].contains(&format!("{}- item", "  ".repeat(40))),
+            "lists nest deep"
+        );
+        let thread = worst_case_thread();
+        assert!(thread.iter().all(|c| c.parent.is_none()));
     }
 
     #[test]

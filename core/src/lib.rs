@@ -3,9 +3,12 @@
 //! It has no web-sys and no tokio, so the same code builds for wasm32 (the widget's instant
 //! feedback) and natively (the server's final word).
 
+/// A comment's content as readers get it: a small tree of safe nodes, never HTML.
+pub mod content;
 /// Which URLs may become links.
 pub mod link_policy;
-/// The markdown a comment may use, parsed into a small safe tree (never HTML).
+/// The markdown a comment may use, parsed into content trees: on the server only.
+#[cfg(feature = "markdown")]
 pub mod markdown;
 /// Every word a reader sees, in one catalog per language.
 pub mod messages;

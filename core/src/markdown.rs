@@ -1,7 +1,6 @@
-//! The markdown policy (ARCHITECTURE.md, rule 2). A comment's markdown is parsed by pulldown-cmark
-//! and folded into [`Node`]s, a tree with only the constructs a comment may use. The widget
-//! turns these nodes into DOM nodes one by one; no HTML string is ever built, so there is
-//! nothing to sanitise afterwards.
+//! The markdown policy (ARCHITECTURE.md, rule 2), on the server: a comment's markdown is
+//! parsed by pulldown-cmark and folded into [`Node`]s (`crate::content`), a tree with only
+//! the constructs a comment may use. The widget receives the tree and contains no parser.
 //!
 //! - Raw HTML, inline or as a block, becomes plain text: `<b>` is shown as `<b>`.
 //! - Links survive only with an allowed URL ([`crate::link_policy`]); otherwise their text
@@ -9,56 +8,96 @@
 //! - Images become links to the image, so reading a thread never fetches from a third party.
 //! - Headings of every level become one modest [`Kind::Heading`], so a comment cannot shout
 //!   over the page.
+//! - As in GitHub's comments, which most readers know: a single line break stays a line
+//!   break, and a bare `http://` or `https://` address becomes a link.
 //! - Nesting deeper than [`MAX_NESTING`] is flattened into its container, so hostile input
 //!   cannot make the renderer recurse without bound.
+//! - A body that would make more than [`MAX_NODES`] nodes, or whose parsing takes longer
+//!   than [`MAX_PARSE_TIME`], is refused when posted ([`check_formatting`]) and shown as
+//!   plain text if it is already stored ([`parse_comment`]): every reader's work per
+//!   comment is bounded.
+
+use std::time::Duration;
+#[cfg(not(target_arch = "wasm32"))]
+use std::time::Instant;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
+use crate::content::{count_nodes, plain};
+pub use crate::content::{Kind, Node};
 use crate::link_policy::safe_href;
 
 /// Containers (quotes, lists, emphasis, …) nested deeper than this are flattened.
 pub const MAX_NESTING: usize = 16;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Node {
-    Element {
-        kind: Kind,
-        children: Vec<Node>,
-    },
-    Text(String),
-    /// An inline code span.
-    Code(String),
-    LineBreak,
-    Rule,
+/// The most nodes one comment may produce. A long, richly formatted comment uses a few
+/// hundred; runs of `*a*` or list markers would make thousands.
+pub const MAX_NODES: usize = 1_000;
+
+/// The most time parsing one body may take. pulldown-cmark is linear on what the length
+/// limit lets through, so only a far slower machine than expected reaches it.
+pub const MAX_PARSE_TIME: Duration = Duration::from_millis(50);
+
+/// Why a body cannot be drawn as markdown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormattingError {
+    /// More than [`MAX_NODES`] nodes.
+    TooManyNodes,
+    /// Longer than [`MAX_PARSE_TIME`] to parse.
+    TooSlow,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Paragraph,
-    Heading,
-    Quote,
-    /// `start` is `Some` for ordered lists.
-    List {
-        start: Option<u64>,
-    },
-    Item,
-    CodeBlock,
-    Emphasis,
-    Strong,
-    Strikethrough,
-    Link {
-        href: String,
-    },
-}
-
-/// Parses a comment body into the allowed nodes.
+/// What readers see of a stored body: its markdown as nodes, or, over the limits, the
+/// text as typed ([`Kind::Plain`]).
 pub fn parse_comment(source: &str) -> Vec<Node> {
+    parse_bounded(source).unwrap_or_else(|_| plain(source))
+}
+
+/// Whether a body may be posted: it must stay within [`MAX_NODES`] and [`MAX_PARSE_TIME`].
+pub fn check_formatting(source: &str) -> Result<(), FormattingError> {
+    parse_bounded(source).map(|_| ())
+}
+
+/// The body parsed into nodes, or why it went over the limits.
+pub fn parse_bounded(source: &str) -> Result<Vec<Node>, FormattingError> {
+    let clock = Clock::start();
     let parser = Parser::new_ext(source, Options::ENABLE_STRIKETHROUGH);
     let mut builder = Builder::default();
-    for event in parser {
+    for (index, event) in parser.enumerate() {
         builder.event(event);
+        if builder.nodes > MAX_NODES {
+            return Err(FormattingError::TooManyNodes);
+        }
+        if index % 64 == 63 && clock.elapsed() > MAX_PARSE_TIME {
+            return Err(FormattingError::TooSlow);
+        }
     }
-    builder.finish()
+    let nodes = builder.finish();
+    // The builder counts as it goes; this is the exact figure (merged text counts once).
+    if count_nodes(&nodes) > MAX_NODES {
+        return Err(FormattingError::TooManyNodes);
+    }
+    Ok(nodes)
+}
+
+/// Time since parsing began. wasm32-unknown-unknown has no clock in `std` (the widget's
+/// browser tests build this module to stand in for the server): there it reads zero.
+struct Clock(#[cfg(not(target_arch = "wasm32"))] Instant);
+
+impl Clock {
+    fn start() -> Clock {
+        Clock(
+            #[cfg(not(target_arch = "wasm32"))]
+            Instant::now(),
+        )
+    }
+
+    fn elapsed(&self) -> Duration {
+        #[cfg(not(target_arch = "wasm32"))]
+        return self.0.elapsed();
+        #[cfg(target_arch = "wasm32")]
+        return Duration::ZERO;
+    }
 }
 
 /// Folds the event stream with an explicit stack of open containers.
@@ -68,19 +107,33 @@ struct Builder {
     /// Open containers; `None` marks a tag that was dropped or flattened, kept so that its
     /// end event closes the right thing.
     open: Vec<Option<(Kind, Vec<Node>)>>,
+    /// Links and images open (kept or dropped): their text is not searched for addresses.
+    in_link: usize,
+    /// Code blocks open: their text is code, not prose.
+    in_code: usize,
+    /// Nodes pushed so far (an upper bound: merged text is counted each time).
+    nodes: usize,
+    /// Prose gathered from consecutive text events (the parser splits text at every
+    /// possible delimiter, `_` in an address included), searched for addresses at once.
+    prose: String,
 }
 
 impl Builder {
     fn event(&mut self, event: Event<'_>) {
+        if let Event::Text(text) = &event {
+            if self.in_link == 0 && self.in_code == 0 && self.depth() < MAX_NESTING {
+                self.prose.push_str(text);
+                return;
+            }
+        }
+        self.flush_prose();
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(end) => self.end(end),
-            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => {
-                self.push_text(&text)
-            }
+            Event::Text(text) => self.push_text(&text),
+            Event::Html(text) | Event::InlineHtml(text) => self.push_text(&text),
             Event::Code(code) => self.push(Node::Code(code.into_string())),
-            Event::SoftBreak => self.push_text("\n"),
-            Event::HardBreak => self.push(Node::LineBreak),
+            Event::SoftBreak | Event::HardBreak => self.push(Node::LineBreak),
             Event::Rule => self.push(Node::Rule),
             Event::FootnoteReference(label) => self.push_text(&format!("[^{label}]")),
             Event::TaskListMarker(done) => self.push_text(if done { "[x] " } else { "[ ] " }),
@@ -93,7 +146,10 @@ impl Builder {
             Tag::Paragraph | Tag::HtmlBlock => Some(Kind::Paragraph),
             Tag::Heading { .. } => Some(Kind::Heading),
             Tag::BlockQuote(_) => Some(Kind::Quote),
-            Tag::CodeBlock(_) => Some(Kind::CodeBlock),
+            Tag::CodeBlock(_) => {
+                self.in_code += 1;
+                Some(Kind::CodeBlock)
+            }
             Tag::List(start) => Some(Kind::List { start }),
             Tag::Item => Some(Kind::Item),
             Tag::Emphasis => Some(Kind::Emphasis),
@@ -109,6 +165,7 @@ impl Builder {
                 dest_url,
                 ..
             } => {
+                self.in_link += 1;
                 let url = if link_type == LinkType::Email {
                     format!("mailto:{dest_url}")
                 } else {
@@ -123,7 +180,12 @@ impl Builder {
         self.open.push(kind.map(|kind| (kind, Vec::new())));
     }
 
-    fn end(&mut self, _end: TagEnd) {
+    fn end(&mut self, end: TagEnd) {
+        match end {
+            TagEnd::Link | TagEnd::Image => self.in_link = self.in_link.saturating_sub(1),
+            TagEnd::CodeBlock => self.in_code = self.in_code.saturating_sub(1),
+            _ => {}
+        }
         if let Some(Some((kind, children))) = self.open.pop() {
             self.push(Node::Element { kind, children });
         }
@@ -143,11 +205,13 @@ impl Builder {
     }
 
     fn push(&mut self, node: Node) {
+        self.nodes += 1;
         self.current().push(node);
     }
 
     /// Adjacent text is merged so the DOM gets one text node, not one per parser event.
     fn push_text(&mut self, text: &str) {
+        self.nodes += 1;
         let target = self.current();
         match target.last_mut() {
             Some(Node::Text(existing)) => existing.push_str(text),
@@ -155,7 +219,34 @@ impl Builder {
         }
     }
 
+    /// The prose gathered so far, with bare web addresses made links.
+    fn flush_prose(&mut self) {
+        if self.prose.is_empty() {
+            return;
+        }
+        let text = std::mem::take(&mut self.prose);
+        let mut finder = linkify::LinkFinder::new();
+        finder.kinds(&[linkify::LinkKind::Url]);
+        for span in finder.spans(&text) {
+            let piece = span.as_str();
+            let is_web = span.kind().is_some()
+                && ["http://", "https://"].iter().any(|scheme| {
+                    piece
+                        .get(..scheme.len())
+                        .is_some_and(|head| head.eq_ignore_ascii_case(scheme))
+                });
+            match safe_href(piece).filter(|_| is_web) {
+                Some(href) => self.push(Node::Element {
+                    kind: Kind::Link { href },
+                    children: vec![Node::Text(piece.to_owned())],
+                }),
+                None => self.push_text(piece),
+            }
+        }
+    }
+
     fn finish(mut self) -> Vec<Node> {
+        self.flush_prose();
         while !self.open.is_empty() {
             self.end(TagEnd::Paragraph);
         }
@@ -166,6 +257,7 @@ impl Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     fn text(s: &str) -> Node {
         Node::Text(s.to_owned())
@@ -298,7 +390,75 @@ mod tests {
             depth += 1;
             current = children;
         }
+        // Parsed (quotes up to the limit), or, if that took too long on a slow build,
+        // shown as plain text: either way bounded.
         assert!(depth <= MAX_NESTING, "depth {depth}");
-        assert_eq!(current, &vec![text("deep")]);
+        assert!(matches!(current.as_slice(), [Node::Text(t)] if t.ends_with("deep")));
+    }
+
+    #[test]
+    fn a_single_line_break_stays_a_line_break() {
+        let nodes = parse_comment("cheers from Slovakia\ni.");
+        assert_eq!(
+            nodes,
+            vec![el(
+                Kind::Paragraph,
+                vec![text("cheers from Slovakia"), Node::LineBreak, text("i.")]
+            )]
+        );
+    }
+
+    #[test]
+    fn bare_web_addresses_become_links_and_nothing_else_does() {
+        let nodes = parse_comment(
+            "See https://example.org/a_(b)?q=1, or HTTP://EXAMPLE.NET. Not javascript://x%0aalert(1) nor ftp://example.org nor www.example.org",
+        );
+        assert_eq!(
+            links(&nodes),
+            vec![
+                "HTTP://EXAMPLE.NET".to_owned(),
+                "https://example.org/a_(b)?q=1".to_owned(),
+            ]
+        );
+        assert!(text_of(&nodes).contains("Not javascript://x%0aalert(1) nor ftp://example.org"));
+        // Inside links and code, addresses stay as written.
+        let nodes = parse_comment(
+            "[https://a.example](https://b.example) `https://c.example`\n\n    https://d.example",
+        );
+        assert_eq!(links(&nodes), vec!["https://b.example".to_owned()]);
+    }
+
+    #[test]
+    fn too_much_formatting_is_refused_and_shown_as_plain_text() {
+        let source = "*a* ".repeat(2_500);
+        assert_eq!(
+            check_formatting(&source),
+            Err(FormattingError::TooManyNodes)
+        );
+        assert_eq!(parse_comment(&source), crate::content::plain(&source));
+        let fine =
+            "A paragraph with *some* emphasis and a [link](https://example.org).\n\n".repeat(60);
+        assert_eq!(check_formatting(&fine), Ok(()));
+        assert!(count_nodes(&parse_comment(&fine)) <= MAX_NODES);
+    }
+
+    #[test]
+    fn hostile_bodies_stay_within_the_limits() {
+        for pattern in [
+            "[", "> ", "*a", "- ", "<!--", "&amp;", "`", "[a](", "_*", "  - x\n",
+        ] {
+            let source = pattern.repeat(10_000 / pattern.len());
+            let started = Instant::now();
+            let nodes = parse_comment(&source);
+            let took = started.elapsed();
+            if std::env::var_os("COLLOQUY_SHOW_PARSE_TIMES").is_some() {
+                println!("{pattern:?}: {took:?}, {} nodes", count_nodes(&nodes));
+            }
+            assert!(count_nodes(&nodes) <= MAX_NODES, "{pattern}");
+        }
+    }
+
+    fn text_of(nodes: &[Node]) -> String {
+        crate::content::text_of(nodes)
     }
 }

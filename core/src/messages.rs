@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::rules::FormRules;
+#[cfg(feature = "server-words")]
 use crate::thread_key::{ThreadKeyError, MAX_THREAD_KEY_LEN};
 use crate::validation::{ErrorCode, Field};
 
@@ -158,9 +159,10 @@ impl Plural {
     }
 }
 
-/// A language's catalog. See the module's documentation.
+/// A language's catalog. See the module's documentation. Without the server's sections
+/// (feature `server-words` off: the widget) their keys are skipped, not refused.
 #[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "server-words", serde(deny_unknown_fields))]
 pub struct Messages {
     /// The BCP 47 tag of this catalog.
     pub lang: String,
@@ -170,7 +172,9 @@ pub struct Messages {
     pub widget: WidgetWords,
     pub fields: FieldNames,
     pub errors: ErrorWords,
+    #[cfg(feature = "server-words")]
     pub api: ApiWords,
+    #[cfg(feature = "server-words")]
     pub mail: MailWords,
     #[serde(skip)]
     pub locale: Locale,
@@ -229,6 +233,13 @@ pub struct WidgetWords {
     /// The form's box that asks for an email when someone replies.
     pub notify_replies: String,
     pub notify_note: String,
+    /// The form's switch between writing and seeing the comment as it will be shown.
+    pub write: String,
+    pub preview: String,
+    pub preview_loading: String,
+    /// Said when the server could not preview; the reader's text is never touched.
+    pub preview_failed: String,
+    pub preview_empty: String,
 }
 
 /// The form's fields as errors name them.
@@ -255,9 +266,11 @@ pub struct ErrorWords {
     unknown_parent: String,
     invalid_key: String,
     reserved: String,
+    too_much_formatting: String,
 }
 
 /// The server's own sentences (its error answers and feed titles).
+#[cfg(feature = "server-words")]
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApiWords {
@@ -279,6 +292,7 @@ pub struct ApiWords {
     pub edit_window_closed: String,
     pub duplicate: String,
     too_many_requests: Plural,
+    too_many_previews: Plural,
     pub fields_need_attention: String,
     origin_refused: String,
     pub internal: String,
@@ -291,6 +305,7 @@ pub struct ApiWords {
 }
 
 /// The emails a reader receives and the pages their links lead to.
+#[cfg(feature = "server-words")]
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MailWords {
@@ -347,54 +362,6 @@ impl Messages {
     /// `template` (a catalog text) with each `{name}` replaced by its value.
     pub fn fill_in(template: &str, values: &[(&str, &str)]) -> String {
         fill(template, values)
-    }
-
-    /// A reply email's subject: who replied (one reply), or how many (a burst), and where.
-    pub fn reply_subject(&self, count: u64, author: &str, page: &str) -> String {
-        let mail = &self.mail;
-        self.one_or_counted(
-            &mail.reply_subject,
-            &mail.replies_subject,
-            count,
-            author,
-            page,
-        )
-    }
-
-    /// A reply email's first line.
-    pub fn reply_intro(&self, count: u64, author: &str, page: &str) -> String {
-        let mail = &self.mail;
-        self.one_or_counted(&mail.reply_intro, &mail.replies_intro, count, author, page)
-    }
-
-    /// How many comments a reader's request found on `site`.
-    pub fn privacy_found(&self, count: u64, site: &str) -> String {
-        self.counted(&self.mail.privacy_found, count, "count", &[("site", site)])
-    }
-
-    /// How many a reader's request erased.
-    pub fn privacy_erased(&self, count: u64) -> String {
-        self.counted(&self.mail.privacy_erased, count, "count", &[])
-    }
-
-    /// The words for an email address that is not one.
-    pub fn errors_invalid_email(&self) -> String {
-        self.errors.invalid_email.clone()
-    }
-
-    fn one_or_counted(
-        &self,
-        one: &str,
-        many: &Plural,
-        count: u64,
-        author: &str,
-        page: &str,
-    ) -> String {
-        if count == 1 {
-            fill(one, &[("author", author), ("page", page)])
-        } else {
-            self.counted(many, count, "count", &[("page", page)])
-        }
     }
 
     /// The catalog with `locale`'s way of counting and writing numbers.
@@ -486,6 +453,60 @@ impl Messages {
             ErrorCode::UnknownParent => errors.unknown_parent.clone(),
             ErrorCode::InvalidKey => errors.invalid_key.clone(),
             ErrorCode::Reserved => field_only(&errors.reserved),
+            ErrorCode::TooMuchFormatting => field_only(&errors.too_much_formatting),
+        }
+    }
+}
+
+/// The server's own sentences: its error answers, feeds and emails. Only the server has
+/// them (feature `server-words`); the widget's catalog skips those sections.
+#[cfg(feature = "server-words")]
+impl Messages {
+    /// A reply email's subject: who replied (one reply), or how many (a burst), and where.
+    pub fn reply_subject(&self, count: u64, author: &str, page: &str) -> String {
+        let mail = &self.mail;
+        self.one_or_counted(
+            &mail.reply_subject,
+            &mail.replies_subject,
+            count,
+            author,
+            page,
+        )
+    }
+
+    /// A reply email's first line.
+    pub fn reply_intro(&self, count: u64, author: &str, page: &str) -> String {
+        let mail = &self.mail;
+        self.one_or_counted(&mail.reply_intro, &mail.replies_intro, count, author, page)
+    }
+
+    /// How many comments a reader's request found on `site`.
+    pub fn privacy_found(&self, count: u64, site: &str) -> String {
+        self.counted(&self.mail.privacy_found, count, "count", &[("site", site)])
+    }
+
+    /// How many a reader's request erased.
+    pub fn privacy_erased(&self, count: u64) -> String {
+        self.counted(&self.mail.privacy_erased, count, "count", &[])
+    }
+
+    /// The words for an email address that is not one.
+    pub fn errors_invalid_email(&self) -> String {
+        self.errors.invalid_email.clone()
+    }
+
+    fn one_or_counted(
+        &self,
+        one: &str,
+        many: &Plural,
+        count: u64,
+        author: &str,
+        page: &str,
+    ) -> String {
+        if count == 1 {
+            fill(one, &[("author", author), ("page", page)])
+        } else {
+            self.counted(many, count, "count", &[("page", page)])
         }
     }
 
@@ -507,6 +528,10 @@ impl Messages {
     /// The server's answer over the posting limit.
     pub fn api_too_many_requests(&self, seconds: u64) -> String {
         self.counted(&self.api.too_many_requests, seconds, "seconds", &[])
+    }
+
+    pub fn api_too_many_previews(&self, seconds: u64) -> String {
+        self.counted(&self.api.too_many_previews, seconds, "seconds", &[])
     }
 
     pub fn origin_refused(&self, origin: &str) -> String {

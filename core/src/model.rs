@@ -1,5 +1,6 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::content::Node;
 use crate::rules::FormRules;
 use crate::validation::FieldError;
 
@@ -12,8 +13,15 @@ pub struct Comment {
     pub parent_id: Option<i64>,
     pub author: String,
     pub website: Option<String>,
-    /// The markdown source as the reader wrote it; the widget renders it.
+    /// The markdown source as the author wrote it. Readers get [`Comment::content`]
+    /// instead, so this is empty (and absent) in threads, events and posting answers; the
+    /// author's own `GET /api/v1/comments/{id}` (with the edit token) and webhooks carry it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub body: String,
+    /// The body parsed by the server, as the widget draws it (see `content`, content
+    /// version 1). Empty for a tombstone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub content: Vec<Node>,
     /// RFC 3339, UTC.
     pub created_at: String,
     /// Held for the site owner's approval: only its author is shown it (in the answer to
@@ -31,6 +39,31 @@ pub struct Comment {
     /// and `body` are empty, `website` is absent.
     #[serde(default, skip_serializing_if = "is_false")]
     pub deleted: bool,
+}
+
+#[cfg(feature = "markdown")]
+impl Comment {
+    /// The comment as readers get it: the body parsed into [`Comment::content`] (bounded:
+    /// see `markdown::parse_comment`), and the source left out.
+    pub fn for_readers(mut self) -> Comment {
+        if !self.body.is_empty() {
+            self.content = crate::markdown::parse_comment(&self.body);
+        }
+        self.body = String::new();
+        self
+    }
+}
+
+impl Comment {
+    /// What a reader reads, without markup: the content's text, or the source where there
+    /// is no content (an answer that carries the source instead).
+    pub fn text(&self) -> String {
+        if self.content.is_empty() {
+            self.body.clone()
+        } else {
+            crate::content::text_of(&self.content)
+        }
+    }
 }
 
 fn is_false(value: &bool) -> bool {
@@ -51,6 +84,27 @@ pub struct ThreadPage {
     /// The site's owner closed the thread: it is shown, and new comments are refused.
     #[serde(default, skip_serializing_if = "is_false")]
     pub locked: bool,
+    /// The version of the comments' `content` format (`colloquy_core::content`). A client
+    /// that knows an older one still shows every node it knows, and the rest as text.
+    #[serde(default)]
+    pub content_version: u32,
+}
+
+/// `POST /api/v1/preview`: a body to see as it would be shown.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PreviewRequest {
+    #[serde(default, deserialize_with = "null_as_empty")]
+    #[cfg_attr(feature = "openapi", schema(nullable))]
+    pub body: String,
+}
+
+/// The answer to a preview: the body's content, exactly as a thread would carry it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Preview {
+    pub content: Vec<Node>,
+    pub content_version: u32,
 }
 
 /// What happened to a comment, as the thread's event stream tells it.

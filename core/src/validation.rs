@@ -46,6 +46,8 @@ pub enum ErrorCode {
     InvalidKey,
     /// A name that belongs to one of the site's owners.
     Reserved,
+    /// A body whose markdown would draw too many nodes (decided by the server's parser).
+    TooMuchFormatting,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -63,6 +63,9 @@ fn chromedriver_path() -> PathBuf {
 pub struct Browser {
     runtime: Runtime,
     client: Client,
+    /// ChromeDriver's own address, for the Chromium-specific endpoints fantoccini does not
+    /// wrap ([`Browser::cdp`], [`Browser::performance_log`]).
+    driver_url: String,
     // Dropped after the session is closed (fields drop after `Drop::drop`, in this order).
     _driver: Driver,
     _profile: tempfile::TempDir,
@@ -116,6 +119,29 @@ impl Browser {
     /// A browser with extra Chromium flags and preferences for its fresh profile (a JSON
     /// object, as Chromium's `Preferences` file holds them; null for none).
     pub fn start_with_prefs(extra_args: &[&str], prefs: Value) -> Browser {
+        Browser::start_with_capabilities(extra_args, prefs, Value::Null)
+    }
+
+    /// A browser that keeps Chromium's performance log: every DevTools `Network.*` event of
+    /// its pages, read (and emptied) with [`Browser::performance_log`]. The bench counts the
+    /// bytes a page received with it.
+    pub fn start_with_performance_log(extra_args: &[&str]) -> Browser {
+        Browser::start_with_capabilities(
+            extra_args,
+            Value::Null,
+            json!({
+                "goog:loggingPrefs": { "performance": "ALL" },
+                "goog:chromeOptions": {
+                    "perfLoggingPrefs": { "enableNetwork": true, "enablePage": false },
+                },
+            }),
+        )
+    }
+
+    /// [`Browser::start_with_prefs`] with more capabilities (a JSON object, or null): each
+    /// of its keys is added to the session's capabilities, and the keys of its
+    /// `goog:chromeOptions` to those Chromium gets.
+    pub fn start_with_capabilities(extra_args: &[&str], prefs: Value, extra: Value) -> Browser {
         let mut driver = Driver(
             Command::new(chromedriver_path())
                 .arg("--port=0")
@@ -149,7 +175,7 @@ impl Browser {
         if !prefs.is_null() {
             chrome_options["prefs"] = prefs;
         }
-        let capabilities = json!({
+        let mut capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": chrome_options,
             "timeouts": {
@@ -158,6 +184,18 @@ impl Browser {
                 "implicit": 0,
             },
         });
+        if let Value::Object(extra) = extra {
+            for (key, value) in extra {
+                match (key.as_str(), value) {
+                    ("goog:chromeOptions", Value::Object(options)) => {
+                        for (option, value) in options {
+                            capabilities["goog:chromeOptions"][option] = value;
+                        }
+                    }
+                    (_, value) => capabilities[key] = value,
+                }
+            }
+        }
         let Value::Object(capabilities) = capabilities else {
             unreachable!("the capabilities are a JSON object")
         };
@@ -178,6 +216,7 @@ impl Browser {
         Browser {
             runtime,
             client,
+            driver_url: url,
             _driver: driver,
             _profile: profile,
         }
@@ -366,6 +405,60 @@ impl Browser {
             &format!("make the window {width}×{height}"),
             self.client.set_window_size(width, height),
         );
+    }
+}
+
+impl Browser {
+    /// Sends one DevTools protocol command (`Network.enable`, `Emulation.setCPUThrottlingRate`
+    /// …) to the page's target through ChromeDriver (`goog/cdp/execute`) and returns its
+    /// result. What it sets stays for the session's later pages until it is set back.
+    pub fn cdp(&self, command: &str, params: Value) -> Value {
+        self.driver_post(
+            "goog/cdp/execute",
+            json!({ "cmd": command, "params": params }),
+            &format!("run the DevTools command {command}"),
+        )
+    }
+
+    /// The entries of Chromium's performance log since the last call (which empties it),
+    /// each the DevTools event ChromeDriver recorded (`{"method": "Network.…", "params":
+    /// {…}}`), in order. Needs a browser from [`Browser::start_with_performance_log`].
+    pub fn performance_log(&self) -> Vec<Value> {
+        let entries = self.driver_post(
+            "se/log",
+            json!({ "type": "performance" }),
+            "read the performance log",
+        );
+        entries
+            .as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter_map(|entry| entry["message"].as_str())
+                    .filter_map(|message| serde_json::from_str::<Value>(message).ok())
+                    .map(|mut message| message["message"].take())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// A POST to one of ChromeDriver's endpoints of this session (over loopback, as every
+    /// command); its `value`. A failure panics with `what`.
+    fn driver_post(&self, endpoint: &str, body: Value, what: &str) -> Value {
+        let session = self
+            .runtime
+            .block_on(self.client.session_id())
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("WebDriver could not {what}: no session"));
+        let url = format!("{}/session/{session}/{endpoint}", self.driver_url);
+        let mut answer: Value = ureq::post(&url)
+            .timeout(SCRIPT_TIMEOUT)
+            .send_json(body)
+            .map_err(|error| error.to_string())
+            .and_then(|answer| answer.into_json().map_err(|error| error.to_string()))
+            .unwrap_or_else(|error| panic!("WebDriver could not {what}: {error}"));
+        answer["value"].take()
     }
 }
 

@@ -70,6 +70,17 @@ fn write_node<W: Write>(
     };
     match kind {
         Kind::Paragraph => element(writer, "p", &[], inner),
+        // A body shown as typed: its line breaks as `<br>`.
+        Kind::Plain => element(writer, "p", &[], |writer| {
+            let text = colloquy_core::content::text_of(children);
+            for (index, line) in text.split('\n').enumerate() {
+                if index > 0 {
+                    empty_element(writer, "br", &[])?;
+                }
+                write_text(writer, line)?;
+            }
+            Ok(())
+        }),
         // The widget's one modest heading level: a paragraph in bold.
         Kind::Heading => element(writer, "p", &[], |writer| {
             element(writer, "strong", &[], inner)
@@ -458,7 +469,8 @@ mod tests {
         let body = format!("{}deep", "> ".repeat(5_000));
         let (elements, text) = inspect(&xhtml(&body, RelativeLinks::Keep));
         assert!(elements.len() <= 2 + 2 * colloquy_core::markdown::MAX_NESTING);
-        assert_eq!(text, "deep");
+        // Quoted up to the limit, or plain text if parsing took too long (a slow build).
+        assert!(text.ends_with("deep"), "{text}");
         let body = format!("{}x", "- ".repeat(5_000));
         inspect(&xhtml(&body, RelativeLinks::Keep));
     }

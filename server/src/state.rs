@@ -9,6 +9,7 @@ use moka::future::Cache;
 use crate::config::Config;
 use crate::live::LiveHub;
 use crate::notify::Notifier;
+use crate::rate_limit::RateLimiter;
 use crate::settings::Settings;
 use crate::storage::{self, Store, StoreError, ThreadRef};
 use crate::thread_cache::ThreadCache;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub notifier: Arc<Notifier>,
     /// Wakes this process's sender when a write has put something in the outbox.
     pub outbox_wakeup: Arc<tokio::sync::Notify>,
+    /// Previews per client (`POST /api/v1/preview`), apart from the posting limit.
+    pub preview_limit: Arc<RateLimiter>,
 }
 
 impl AppState {
@@ -98,6 +101,7 @@ impl AppState {
             heartbeat: Duration::from_secs(config.heartbeat_secs),
             notifier: Arc::new(notifier),
             outbox_wakeup: Arc::default(),
+            preview_limit: Arc::default(),
         })
     }
 

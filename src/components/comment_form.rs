@@ -1,15 +1,30 @@
 use std::cell::Cell;
+use std::rc::Rc;
 
+use colloquy_core::content::Node;
 use colloquy_core::model::Comment;
 use colloquy_core::validation::Field;
 use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
 use super::form_field::FormField;
-use crate::api::new_idempotency_key;
+use crate::api::{new_idempotency_key, ApiError};
 use crate::context::use_thread_context;
 use crate::form_state::{Failure, FormAction, FormState, Submission, FORM_FIELDS};
 use crate::hooks::{draft_key, use_draft, use_post_comment};
+use crate::markdown_view::render_content;
+
+/// The form's Preview: what the server made of the body, or why there is nothing to show.
+/// The reader's text lives in the form's state and is never touched by any of these.
+#[derive(Clone, PartialEq)]
+enum PreviewView {
+    /// Writing: the comment box is shown.
+    Off,
+    Loading,
+    Shown(Rc<Vec<Node>>),
+    /// In the reader's words: the server's sentence, or the widget's own.
+    Failed(String),
+}
 
 #[derive(Properties, PartialEq)]
 pub struct CommentFormProps {
@@ -61,6 +76,9 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
     ];
     let honeypot = use_node_ref();
     use_post_comment(&form, props.parent_id, &honeypot, &props.on_posted);
+    let preview = use_state(|| PreviewView::Off);
+    // Bumped by every switch, so an answer that comes after the reader moved on is dropped.
+    let preview_asked = use_mut_ref(|| 0u32);
     {
         let dispatcher = form.dispatcher();
         use_effect_with(context.rules, move |rules| {
@@ -94,10 +112,59 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
     }
 
     let actions = form.dispatcher().to_callback();
-    let onsubmit = actions.reform(|event: SubmitEvent| {
-        event.prevent_default();
-        FormAction::Submit
-    });
+    let onsubmit = {
+        let preview = preview.clone();
+        actions.reform(move |event: SubmitEvent| {
+            event.prevent_default();
+            // Back to writing, so a field error can take the focus to the comment box.
+            preview.set(PreviewView::Off);
+            FormAction::Submit
+        })
+    };
+    let on_write = {
+        let (preview, asked) = (preview.clone(), preview_asked.clone());
+        Callback::from(move |_: MouseEvent| {
+            *asked.borrow_mut() += 1;
+            preview.set(PreviewView::Off);
+        })
+    };
+    let on_preview = {
+        let (preview, asked) = (preview.clone(), preview_asked.clone());
+        let (api, body) = (context.api.clone(), form.values.body.clone());
+        let failed = messages.widget.preview_failed.clone();
+        Callback::from(move |_: MouseEvent| {
+            let ticket = {
+                let mut asked = asked.borrow_mut();
+                *asked += 1;
+                *asked
+            };
+            if body.trim().is_empty() {
+                preview.set(PreviewView::Shown(Rc::default()));
+                return;
+            }
+            preview.set(PreviewView::Loading);
+            let (preview, asked, api, body, failed) = (
+                preview.clone(),
+                asked.clone(),
+                api.clone(),
+                body.clone(),
+                failed.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                let view = match api.preview(&body).await {
+                    Ok(answer) => PreviewView::Shown(Rc::new(answer.content)),
+                    Err(ApiError::Validation(errors)) => {
+                        PreviewView::Failed(errors.into_iter().next().map_or(failed, |e| e.message))
+                    }
+                    Err(ApiError::Refused(_, answer)) => PreviewView::Failed(answer.message),
+                    Err(_) => PreviewView::Failed(failed),
+                };
+                if *asked.borrow() == ticket {
+                    preview.set(view);
+                }
+            });
+        })
+    };
     let on_input = actions.reform(|(field, value): (Field, String)| FormAction::Edit(field, value));
     // Escape closes a reply form (its draft is kept), unless it is ending an IME
     // composition.
@@ -118,6 +185,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         FormAction::NotifyReplies(ticked)
     });
 
+    let previewing = *preview != PreviewView::Off;
     let rules = form.rules;
     let sending = form.submission == Submission::Sending;
     let field = |index: usize,
@@ -127,6 +195,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                  required: bool,
                  note: Option<&'static str>| {
         let field = FORM_FIELDS[index];
+        let hidden = field == Field::Body && previewing;
         let error = form
             .error_for(field)
             .map(|code| AttrValue::from(messages.field_error(field, code, &rules)));
@@ -142,6 +211,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                 note={note.map(AttrValue::from)}
                 {error}
                 node_ref={refs[index].clone()}
+                {hidden}
                 on_input={on_input.clone()}
                 on_blur={on_blur.clone()}
             />
@@ -190,6 +260,21 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         _ => html! {},
     };
     let heading_id = format!("{form_id}-heading");
+    let preview_panel = match &*preview {
+        PreviewView::Off => html! {},
+        PreviewView::Loading => html! {
+            <p class="preview-panel status" role="status">{messages.widget.preview_loading.as_str()}</p>
+        },
+        PreviewView::Shown(nodes) if nodes.is_empty() => html! {
+            <p class="preview-panel status" role="status">{messages.widget.preview_empty.as_str()}</p>
+        },
+        PreviewView::Shown(nodes) => html! {
+            <div class="preview-panel body" dir="auto" aria-live="polite">{render_content(nodes)}</div>
+        },
+        PreviewView::Failed(text) => html! {
+            <p class="preview-panel failed" role="alert">{text.clone()}</p>
+        },
+    };
     // Only while there is an address to send replies to (the reducer unticks it when the
     // address goes). After the comment box, before the buttons: it appears without
     // pushing the comment box down while the reader types their address.
@@ -229,7 +314,17 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                 {field(1, messages.widget.email_label.as_str(), "email", "email", rules.email.required, Some(messages.widget.email_note.as_str()))}
                 {field(2, messages.widget.website_label.as_str(), "url", "url", rules.website.required, None)}
             </div>
+            <div class="write-preview" role="group" aria-label={messages.widget.body_label.clone()}>
+                <button part="button" type="button" class="write" aria-pressed={(!previewing).to_string()} onclick={on_write}>
+                    {messages.widget.write.as_str()}
+                </button>
+                <button part="button" type="button" class="preview" aria-pressed={previewing.to_string()} onclick={on_preview}>
+                    {messages.widget.preview.as_str()}
+                </button>
+            </div>
             {field(3, messages.widget.body_label.as_str(), "textarea", "off", rules.body.required, Some(messages.widget.body_hint.as_str()))}
+            // Always there, like the slot below: only what is inside comes and goes.
+            <div class="preview-slot">{preview_panel}</div>
             // Always there, so the box coming and going is a change inside it: Yew pairs
             // unkeyed siblings from the end, and a sibling appearing before the others
             // would make it rebuild the fields above, taking the focus from the email

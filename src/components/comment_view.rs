@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::context::use_thread_context;
 use crate::local_time::local_time;
-use crate::markdown_view::{render_markdown, READER_LINK_REL};
+use crate::markdown_view::{render_comment_body, READER_LINK_REL};
 
 /// Replies are indented up to this depth; deeper replies line up with it and name the
 /// comment they answer, so a long back-and-forth stays readable on a phone.
@@ -142,7 +142,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
                     {pinned}
                     {pending}
                 </header>
-                <div class="body" dir="auto">{render_markdown(&comment.body)}</div>
+                <div class="body" dir="auto">{render_comment_body(comment)}</div>
                 if can_reply {
                     <footer class="actions">
                         <button part="button" type="button" class="reply" onclick={on_reply}>{messages.widget.reply.as_str()}</button>

@@ -17,6 +17,9 @@ pub struct FormFieldProps {
     #[prop_or_default]
     pub error: Option<AttrValue>,
     pub node_ref: NodeRef,
+    /// Out of sight but kept (the comment box while the form shows its Preview).
+    #[prop_or_default]
+    pub hidden: bool,
     pub on_input: Callback<(Field, String)>,
     pub on_blur: Callback<Field>,
 }
@@ -92,7 +95,7 @@ pub fn FormField(props: &FormFieldProps) -> Html {
     };
 
     html! {
-        <div class={classes!("field", props.error.is_some().then_some("invalid"))}>
+        <div class={classes!("field", props.error.is_some().then_some("invalid"))} hidden={props.hidden}>
             <label for={props.id.clone()}>
                 {props.label.clone()}
                 if props.required {

@@ -257,8 +257,10 @@ pub fn comment_json(
     body: &str,
     minute: u32,
 ) -> serde_json::Value {
+    // As the server sends it: the body parsed into content, the source left out.
+    let content = colloquy_core::markdown::parse_comment(body);
     serde_json::json!({
-        "id": id, "parent_id": parent, "author": author, "website": null, "body": body,
+        "id": id, "parent_id": parent, "author": author, "website": null, "content": content,
         "created_at": format!("2026-11-25T10:{minute:02}:00Z"),
     })
 }
@@ -271,7 +273,7 @@ pub fn page_json(thread: &str, comments: Vec<serde_json::Value>) -> String {
 pub fn page_json_at(thread: &str, comments: Vec<serde_json::Value>, last_event_id: i64) -> String {
     serde_json::json!({
         "thread": thread, "total": comments.len(), "comments": comments,
-        "last_event_id": last_event_id,
+        "last_event_id": last_event_id, "content_version": 1,
     })
     .to_string()
 }

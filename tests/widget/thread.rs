@@ -198,3 +198,36 @@ async fn a_reply_opens_under_its_comment_and_appears_there() {
     assert_eq!(text(&host, "h2.count"), "4 comments");
     finish(host);
 }
+
+#[wasm_bindgen_test]
+async fn content_a_widget_does_not_know_shows_as_text_and_an_old_server_as_plain_text() {
+    let newer = serde_json::json!({
+        "id": 1, "parent_id": null, "author": "Ann", "website": null,
+        "created_at": "2026-11-25T10:00:00Z",
+        "content": [["p", "A table: ", ["table", ["tr", ["td", "cell"], ["td", ["em", "more"]]]]],
+                    ["a", "javascript:alert(1)", "not a link"], 7, {"x": 1}],
+    });
+    let older = serde_json::json!({
+        "id": 2, "parent_id": null, "author": "Ben", "website": null,
+        "created_at": "2026-11-25T10:01:00Z", "body": "**source**\n<b>as typed</b>",
+    });
+    let host = start("formats", vec![newer, older]);
+    loaded(&host).await;
+    assert_eq!(text(&host, "h2.count"), "2 comments");
+    assert_eq!(
+        text(&host, "li[data-comment-id='1'] .body"),
+        "A table: cellmorenot a link"
+    );
+    for tag in ["table", "td", "em", "a"] {
+        assert!(
+            find(&host, &format!("li[data-comment-id='1'] .body {tag}")).is_none(),
+            "{tag}"
+        );
+    }
+    assert_eq!(
+        text(&host, "li[data-comment-id='2'] .body .plain"),
+        "**source**\n<b>as typed</b>"
+    );
+    assert!(find(&host, "li[data-comment-id='2'] .body b").is_none());
+    finish(host);
+}

@@ -1,7 +1,9 @@
 //! `cargo xtask bench`: builds everything in release, builds the widget once per size
 //! setting so the report can say what each step saves, makes sure PostgreSQL answers (the
-//! bench creates a database of its own there and drops it), and runs `colloquy-bench`,
-//! which measures and writes bench/REPORT.md and bench/report.json.
+//! bench creates a database of its own there and drops it), installs Isso (the reference
+//! the bench measures Colloquy beside), lists the widget's wasm dependencies with
+//! `cargo tree`, and runs `colloquy-bench`, which measures and writes bench/REPORT.md and
+//! bench/report.json.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -154,10 +156,49 @@ pub fn build_release() -> Result<PathBuf, String> {
     Ok(workspace_root().join("target").join("release"))
 }
 
+/// `cargo tree -p colloquy --target wasm32-unknown-unknown -e normal`, written to a file
+/// for the bench (its "no pulldown-cmark in the widget" budget reads it). Returns the file.
+fn wasm_dependency_tree() -> Result<PathBuf, String> {
+    let args = [
+        "tree",
+        "-p",
+        "colloquy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-e",
+        "normal",
+    ];
+    println!(
+        "xtask: the widget's wasm dependencies: cargo {}",
+        args.join(" ")
+    );
+    let output = command("cargo")
+        .args(args)
+        .output()
+        .map_err(|e| format!("cargo tree: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo tree failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    std::fs::create_dir_all(bench_dir()).map_err(|e| e.to_string())?;
+    let file = bench_dir().join("wasm-dependencies.txt");
+    std::fs::write(&file, &output.stdout).map_err(|e| e.to_string())?;
+    Ok(file)
+}
+
 pub fn run_bench() -> Result<ExitCode, String> {
     tools::ensure_build_tools()?;
     let chromedriver = tools::ensure_chromium()?;
     let postgres = tools::ensure_postgres()?;
+    // Without Isso the bench still runs, and its report says why the reference is missing.
+    let isso = tools::ensure_isso();
+    if let Err(why) = &isso {
+        println!("xtask: Isso could not be installed; the bench runs without it: {why}");
+    }
+    let wasm_tree = wasm_dependency_tree()?;
     widget::build()?;
 
     let variants = bench_dir().join("variants");
@@ -197,8 +238,13 @@ pub fn run_bench() -> Result<ExitCode, String> {
         .env("COLLOQUY_BENCH_VARIANTS", &variants)
         .env("COLLOQUY_BENCH_NAMED_WASM", bench_dir().join("named.wasm"))
         .env("COLLOQUY_BENCH_OUT", workspace_root().join("bench"))
+        .env("COLLOQUY_BENCH_WASM_TREE", wasm_tree)
         .env("COLLOQUY_TEST_POSTGRES", postgres)
         .env("CHROMEDRIVER", chromedriver);
+    match isso {
+        Ok(isso) => bench.env("COLLOQUY_BENCH_ISSO", isso),
+        Err(why) => bench.env("COLLOQUY_BENCH_ISSO_MISSING", why),
+    };
     run(bench, "the bench")?;
     Ok(ExitCode::SUCCESS)
 }

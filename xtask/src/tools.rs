@@ -10,13 +10,29 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 /// binaryen's wasm-opt: Debian's is too old to parse what rustc 1.95 emits; the npm
 /// package of version 132 is not.
 pub const BINARYEN_VERSION: &str = "132";
+/// terser minifies the loader, the one script every page with a thread downloads.
+pub const TERSER_VERSION: &str = "5.51.2";
 
 /// Everything needed to build the widget.
 pub fn ensure_build_tools() -> Result<(), String> {
     ensure_wasm_target()?;
     ensure_trunk()?;
     ensure_wasm_bindgen()?;
-    ensure_binaryen()
+    ensure_binaryen()?;
+    ensure_terser()
+}
+
+/// terser's command in the tools folder.
+pub fn terser_path() -> PathBuf {
+    tools_dir().join("node_modules").join(".bin").join("terser")
+}
+
+fn ensure_terser() -> Result<(), String> {
+    let found = output_of(&terser_path().to_string_lossy(), &["--version"]).unwrap_or_default();
+    if found.contains(TERSER_VERSION) {
+        return Ok(());
+    }
+    npm_install(&format!("terser@{TERSER_VERSION}"), "the loader's minifier")
 }
 
 fn say(message: &str) {
@@ -184,6 +200,58 @@ pub fn ensure_schemathesis() -> Result<PathBuf, String> {
     ]);
     run(install, "installing schemathesis")?;
     Ok(command_path)
+}
+
+pub const ISSO_VERSION: &str = "0.14.0";
+
+/// Isso (from PyPI), the comment server the bench measures Colloquy beside, in a virtual
+/// environment of its own under target/tools (its dependencies are not schemathesis's).
+/// pip builds `misaka` from source there (cffi and the C compiler); without Python's
+/// headers that fails, and `python3-dev` is installed and the install tried once more.
+/// Returns its `isso` command.
+pub fn ensure_isso() -> Result<PathBuf, String> {
+    let venv = tools_dir().join("isso-venv");
+    let command_path = venv.join("bin").join("isso");
+    let found = output_of(&command_path.to_string_lossy(), &["--version"]).unwrap_or_default();
+    if found == format!("isso {ISSO_VERSION}") {
+        return Ok(command_path);
+    }
+    if output_of("python3", &["--version"]).is_none() {
+        apt_install(&["python3", "python3-venv"], "Python (for Isso)")?;
+    }
+    say(&format!(
+        "installing Isso {ISSO_VERSION} (the bench's reference comment server) with pip into {}; it compiles misaka once",
+        venv.display()
+    ));
+    std::fs::create_dir_all(tools_dir()).map_err(|e| e.to_string())?;
+    let mut create = command("python3");
+    create.args(["-m", "venv"]).arg(&venv);
+    if run(create, "python3 -m venv").is_err() {
+        apt_install(&["python3-venv"], "Python's venv module (for Isso)")?;
+        let mut again = command("python3");
+        again.args(["-m", "venv"]).arg(&venv);
+        run(again, "python3 -m venv")?;
+    }
+    let pip = venv.join("bin").join("pip").to_string_lossy().into_owned();
+    let install = || {
+        let mut install = command(&pip);
+        install.args(["install", "--quiet", &format!("isso=={ISSO_VERSION}")]);
+        run(install, "installing Isso")
+    };
+    if install().is_err() {
+        apt_install(
+            &["python3-dev", "build-essential"],
+            "Python's headers and a C compiler (to build Isso's misaka)",
+        )?;
+        install()?;
+    }
+    match output_of(&command_path.to_string_lossy(), &["--version"]) {
+        Some(version) if version == format!("isso {ISSO_VERSION}") => Ok(command_path),
+        other => Err(format!(
+            "Isso {ISSO_VERSION} was installed, but {} says {other:?}",
+            command_path.display()
+        )),
+    }
 }
 
 /// Chromium and its driver, for the browser and end-to-end tests. Returns the driver.

@@ -22,7 +22,47 @@ pub fn build() -> Result<(), String> {
     let dist = workspace_root().join("dist");
     strip_build_instructions(&dist.join("index.html"))?;
     copy_catalogs(&dist)?;
-    finish_loader(&dist)
+    finish_loader(&dist)?;
+    compress_files(&dist)
+}
+
+/// Beside every file a reader downloads, a `.br` (quality 11) and a `.gz` (level 9) copy,
+/// made once here so the server sends the smallest bytes without compressing per request
+/// (`--assets` and `./dist`; a binary that carries the widget compresses it the same way).
+fn compress_files(dist: &Path) -> Result<(), String> {
+    let mut files = Vec::new();
+    for folder in [dist.to_path_buf(), dist.join("locales")] {
+        let entries = std::fs::read_dir(&folder).map_err(|e| format!("reading {folder:?}: {e}"))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let wanted = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e, "js" | "wasm" | "json" | "html"));
+            if wanted && path.is_file() {
+                files.push(path);
+            }
+        }
+    }
+    for path in files {
+        let raw = std::fs::read(&path).map_err(|e| format!("reading {path:?}: {e}"))?;
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gzip.write_all(&raw).map_err(|e| e.to_string())?;
+        let gzip = gzip.finish().map_err(|e| e.to_string())?;
+        let mut brotli = Vec::new();
+        {
+            let mut writer = brotli::CompressorWriter::new(&mut brotli, 4096, 11, 22);
+            writer.write_all(&raw).map_err(|e| e.to_string())?;
+        }
+        let with_suffix = |suffix: &str| {
+            let mut name = path.clone().into_os_string();
+            name.push(suffix);
+            std::path::PathBuf::from(name)
+        };
+        std::fs::write(with_suffix(".gz"), gzip).map_err(|e| e.to_string())?;
+        std::fs::write(with_suffix(".br"), brotli).map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// Every language's catalog beside the widget (`dist/locales/<tag>.json`): the widget
@@ -59,8 +99,8 @@ fn strip_build_instructions(page: &Path) -> Result<(), String> {
 }
 
 /// Stamps the loader with a hash of the widget's files (so they can be cached for a year
-/// under `?v=<hash>`) and drops its comments and indentation, which readers need not
-/// download.
+/// under `?v=<hash>`) and minifies it with terser (its comments, spaces and local names are
+/// for us, not for readers' downloads).
 fn finish_loader(dist: &Path) -> Result<(), String> {
     let read =
         |name: &str| std::fs::read(dist.join(name)).map_err(|e| format!("reading {name}: {e}"));
@@ -72,33 +112,20 @@ fn finish_loader(dist: &Path) -> Result<(), String> {
         hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
     }
     let source = String::from_utf8(read("embed.js")?).map_err(|e| e.to_string())?;
-    let loader = compact_script(&source).replace("__COLLOQUY_BUILD__", &format!("{hash:016x}"));
-    std::fs::write(dist.join("embed.js"), loader).map_err(|e| format!("writing embed.js: {e}"))
-}
-
-/// Removes `/* … */` blocks that start a line, whole-line `//` comments, indentation and
-/// blank lines. Deliberately simple: it is only ever given our own loader, whose strings
-/// contain neither comment marker at the start of a line.
-pub fn compact_script(source: &str) -> String {
-    let mut out = String::with_capacity(source.len());
-    let mut in_block = false;
-    for line in source.lines() {
-        let trimmed = line.trim();
-        if in_block {
-            in_block = !trimmed.contains("*/");
-            continue;
-        }
-        if trimmed.starts_with("/*") {
-            in_block = !trimmed.contains("*/");
-            continue;
-        }
-        if trimmed.is_empty() || trimmed.starts_with("//") {
-            continue;
-        }
-        out.push_str(trimmed);
-        out.push('\n');
-    }
-    out
+    let stamped = dist.join("embed.src.js");
+    std::fs::write(
+        &stamped,
+        source.replace("__COLLOQUY_BUILD__", &format!("{hash:016x}")),
+    )
+    .map_err(|e| format!("writing {stamped:?}: {e}"))?;
+    let mut terser = command(&crate::tools::terser_path().to_string_lossy());
+    terser
+        .arg(&stamped)
+        .args(["--compress", "--mangle", "--ecma", "2017", "--output"])
+        .arg(dist.join("embed.js"));
+    let minified = run(terser, "minifying the loader (terser)");
+    let _ = std::fs::remove_file(&stamped);
+    minified
 }
 
 /// The loader's size in dist/, gzipped at level 9.
@@ -108,18 +135,4 @@ pub fn loader_gzip_size() -> Result<usize, String> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(&loader).map_err(|e| e.to_string())?;
     Ok(encoder.finish().map_err(|e| e.to_string())?.len())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::compact_script;
-
-    #[test]
-    fn compacting_keeps_code_and_drops_comments() {
-        let source = "/*\n * header\n */\n(function () {\n  // note\n  var a = \"x://y\";\n\n  /* one */\n  return a;\n})();\n";
-        assert_eq!(
-            compact_script(source),
-            "(function () {\nvar a = \"x://y\";\nreturn a;\n})();\n"
-        );
-    }
 }

@@ -49,8 +49,14 @@ fn folder_service(folder: &Path) -> Router {
         };
         (StatusCode::NOT_FOUND, text)
     };
+    // The widget's files come with `.br` and `.gz` copies made at build time at the best
+    // levels (xtask); anything without one is compressed as it is sent.
+    let files = ServeDir::new(folder)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(missing.into_service());
     Router::new()
-        .fallback_service(ServeDir::new(folder).fallback(missing.into_service()))
+        .fallback_service(files)
         .layer(CompressionLayer::new())
 }
 
@@ -94,7 +100,7 @@ async fn embedded(method: Method, request_headers: HeaderMap, request: Request) 
 }
 
 /// Whether `Accept-Encoding` allows `coding` (present, and not with `q=0`).
-fn accepts_encoding(headers: &HeaderMap, coding: &str) -> bool {
+pub(crate) fn accepts_encoding(headers: &HeaderMap, coding: &str) -> bool {
     headers
         .get_all(ACCEPT_ENCODING)
         .iter()

@@ -1,12 +1,14 @@
 use std::net::IpAddr;
 
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
+use colloquy_core::content::CONTENT_VERSION;
 use colloquy_core::model::{Comment, CreatedComment, ErrorBody, NewComment, ThreadPage};
 use colloquy_core::time::format_rfc3339;
 use colloquy_core::validation::{validate_new_comment, ErrorCode, Field, ValidComment};
@@ -18,6 +20,7 @@ use crate::clock::now_ms;
 use crate::settings::Moderation;
 use crate::state::AppState;
 use crate::storage::{Inserted, Provenance, Status, Subscriber, ThreadRef};
+use crate::thread_cache::CachedPage;
 use crate::tokens::token_hash;
 use crate::words;
 
@@ -35,6 +38,9 @@ pub fn router() -> Router<AppState> {
 ///
 /// `sort` (`oldest`, `newest`, `top`) is checked but does not change the answer: the whole
 /// thread comes in one answer and the widget arranges it. (Threads are not paginated.)
+///
+/// Each comment comes as `content`, the tree the server parsed its markdown into, not as
+/// its source. The answer is compressed (brotli or gzip) when the client accepts it.
 #[utoipa::path(
     get,
     path = "/api/v1/threads/{key}/comments",
@@ -53,9 +59,10 @@ pub(super) async fn list_comments(
     ThreadKey(thread): ThreadKey,
     // Checked, so a bad value is a 400; the order is the widget's (see above).
     SortQuery(_sort): SortQuery,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let generation = match state.thread_cache.get(&thread) {
-        Ok(page) => return Ok(json_bytes(page)),
+        Ok(page) => return Ok(page.response(&headers)),
         Err(generation) => generation,
     };
     // The event id first: an event that lands between the two reads is then both in the
@@ -63,21 +70,26 @@ pub(super) async fn list_comments(
     let last_event_id = state.store.latest_event_id(&thread).await?;
     let comments = state.store.thread_comments(&thread).await?;
     let locked = state.store.is_locked(&thread).await?;
-    let page = serde_json::to_vec(&ThreadPage {
+    let json = serde_json::to_vec(&ThreadPage {
         total: comments.iter().filter(|c| !c.deleted).count() as u64,
         thread: thread.key.clone(),
-        comments,
+        comments: comments.into_iter().map(Comment::for_readers).collect(),
         last_event_id,
         locked,
+        content_version: CONTENT_VERSION,
     })
     .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let page = Bytes::from(page);
+    // Parsing and compressing happen once per change of the thread, not once per read.
+    let page = Arc::new(CachedPage::compress(Bytes::from(json)));
     state.thread_cache.put(&thread, generation, page.clone());
-    Ok(json_bytes(page))
+    Ok(page.response(&headers))
 }
 
-fn json_bytes(page: Bytes) -> Response {
-    ([(CONTENT_TYPE, "application/json")], page).into_response()
+/// Refuses a body whose markdown would draw too much (`markdown::check_formatting`), with
+/// a field error as for any other rule.
+pub(super) fn check_formatting(body: &str, state: &AppState) -> Result<(), ApiError> {
+    colloquy_core::markdown::check_formatting(body)
+        .map_err(|_| ApiError::invalid(Field::Body, ErrorCode::TooMuchFormatting, &state.rules))
 }
 
 /// How long the same body may not be posted again in the same thread.
@@ -119,6 +131,7 @@ pub(super) async fn create_comment(
 ) -> Result<(StatusCode, Json<CreatedComment>), ApiError> {
     let comment = validate_new_comment(&input, &state.rules, words::current())
         .map_err(ApiError::Validation)?;
+    check_formatting(&comment.body, &state)?;
     if !input.honeypot.trim().is_empty() {
         tracing::info!(thread = %thread.scoped(), "dropped a comment that filled the honeypot");
         return Ok(quiet_drop(comment));
@@ -187,7 +200,7 @@ pub(super) async fn create_comment(
     Ok((
         status,
         Json(CreatedComment {
-            comment: stored,
+            comment: stored.for_readers(),
             edit_token,
         }),
     ))
@@ -305,7 +318,8 @@ fn quiet_drop(comment: ValidComment) -> (StatusCode, Json<CreatedComment>) {
                 body: comment.body,
                 created_at: format_rfc3339(now_ms()),
                 ..Default::default()
-            },
+            }
+            .for_readers(),
             edit_token: token_hash(&comment.idempotency_key),
         }),
     )

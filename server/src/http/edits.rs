@@ -22,7 +22,8 @@ pub fn router() -> Router<AppState> {
 
 /// Its author's view of a comment, whatever its state: how the widget shows a reader
 /// their own comment while it waits for approval (nobody else is shown it). A deleted
-/// comment is gone for its author too.
+/// comment is gone for its author too. It carries both the `content` readers see and the
+/// markdown `body` as written, which only this answer gives (for editing).
 #[utoipa::path(
     get,
     path = "/api/v1/comments/{id}",
@@ -53,7 +54,12 @@ pub(super) async fn own_comment(
         ));
     }
     let comment = state.store.comment_by_id(id).await?.ok_or_else(missing)?;
-    Ok(Json(comment))
+    // Its author may edit it, so the source comes too, beside the content.
+    let body = comment.body.clone();
+    Ok(Json(Comment {
+        body,
+        ..comment.for_readers()
+    }))
 }
 
 #[utoipa::path(
@@ -99,11 +105,12 @@ pub(super) async fn edit_comment(
     if let Some(code) = check_field(Field::Body, &edit.body, &state.rules) {
         return Err(ApiError::invalid(Field::Body, code, &state.rules));
     }
+    super::comments::check_formatting(edit.body.trim(), &state)?;
     let updated = state
         .store
         .update_body(&facts.thread, id, edit.body.trim())
         .await?
         .ok_or_else(missing)?;
     state.thread_changed(&facts.thread).await;
-    Ok(Json(updated))
+    Ok(Json(updated.for_readers()))
 }

@@ -32,6 +32,9 @@ pub enum ApiError {
     /// `429`, with the seconds until the client may post again.
     #[error("too many posts; retry in {0} s")]
     TooManyRequests(u64),
+    /// `429` for previews, which have a limit of their own.
+    #[error("too many previews; retry in {0} s")]
+    TooManyPreviews(u64),
     #[error("the comment has invalid fields")]
     Validation(Vec<FieldError>),
     /// `503`: the server is at a limit of its own (live readers); later may work.
@@ -63,7 +66,9 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
-            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyRequests(_) | ApiError::TooManyPreviews(_) => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -95,18 +100,11 @@ impl IntoResponse for ApiError {
             | ApiError::Unavailable(message) => (message, Vec::new()),
             ApiError::TooManyRequests(seconds) => {
                 let message = words::current().api_too_many_requests(seconds);
-                let mut response = (
-                    status,
-                    Json(ErrorBody {
-                        message,
-                        errors: Vec::new(),
-                    }),
-                )
-                    .into_response();
-                response
-                    .headers_mut()
-                    .insert(RETRY_AFTER, HeaderValue::from(seconds));
-                return response;
+                return retry_after(status, message, seconds);
+            }
+            ApiError::TooManyPreviews(seconds) => {
+                let message = words::current().api_too_many_previews(seconds);
+                return retry_after(status, message, seconds);
             }
             ApiError::Validation(errors) => {
                 (words::current().api.fields_need_attention.clone(), errors)
@@ -118,4 +116,17 @@ impl IntoResponse for ApiError {
         };
         (status, Json(ErrorBody { message, errors })).into_response()
     }
+}
+
+/// A `429` that says in words and in `Retry-After` how long to wait.
+fn retry_after(status: StatusCode, message: String, seconds: u64) -> Response {
+    let body = Json(ErrorBody {
+        message,
+        errors: Vec::new(),
+    });
+    let mut response = (status, body).into_response();
+    response
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(seconds));
+    response
 }

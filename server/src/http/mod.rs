@@ -11,15 +11,18 @@ pub(crate) mod extract;
 mod feeds;
 mod openapi;
 mod origins;
+mod preview;
 
 use std::any::Any;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, Method};
+use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
@@ -36,9 +39,13 @@ pub fn router(state: AppState) -> Router {
         .merge(events::router())
         .merge(feeds::router())
         .merge(openapi::router())
+        .merge(preview::router())
         .merge(crate::admin::api::router())
         .fallback(|| async { ApiError::NotFound(words::current().api.no_such_endpoint.clone()) })
         .layer(DefaultBodyLimit::max(body_limit))
+        // JSON answers go out compressed to clients that accept it (thread pages come
+        // compressed from their cache; event streams are never compressed).
+        .layer(CompressionLayer::new())
         .layer(cors_layer())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -51,6 +58,12 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::notify::privacy::router())
         .fallback_service(assets::service(state.assets.as_deref()))
         .with_state(state)
+        // The page that made a request may read its full timing (the host page's own
+        // performance monitoring, and the bench); it learns nothing it could not time.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("timing-allow-origin"),
+            HeaderValue::from_static("*"),
+        ))
         // A bug must cost one request a JSON 500, never the process or a torn connection.
         .layer(CatchPanicLayer::custom(panic_response))
         // Outermost, so every answer (a refused origin, a panic) is in the reader's words.

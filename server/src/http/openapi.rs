@@ -23,6 +23,7 @@ use crate::state::AppState;
         super::feeds::thread_feed,
         super::feeds::recent_feed,
         super::edits::own_comment,
+        super::preview::preview,
         crate::admin::api::who,
         crate::admin::api::sign_in,
         crate::admin::api::sign_out,

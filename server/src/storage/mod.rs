@@ -245,6 +245,7 @@ impl From<CommentRow> for Comment {
             author: row.author,
             website: row.website,
             body: row.body,
+            content: Vec::new(),
             created_at: format_rfc3339(row.created_at_ms),
             pending: row.status == Status::Pending.as_str(),
             by_owner: row.by_owner,
@@ -316,7 +317,8 @@ pub(crate) struct EventRow {
 
 impl From<EventRow> for StoredEvent {
     fn from(row: EventRow) -> Self {
-        let comment: Comment = row.comment.into();
+        // Events go to readers: the content, not the source.
+        let comment = Comment::from(row.comment).for_readers();
         // Whatever the event was, a comment deleted since is sent as what it is now.
         let kind = match row.kind.as_str() {
             _ if comment.deleted => EventKind::Deleted,

@@ -41,7 +41,12 @@ async fn a_posted_comment_is_listed_in_its_thread_only(engine: Engine) {
         .create("post-1", comment("Ada", "Hello *world*", "k1"))
         .await;
     assert_eq!(created.comment.author, "Ada");
-    assert_eq!(created.comment.body, "Hello *world*");
+    // Readers get the parsed content, not the source.
+    assert_eq!(
+        serde_json::to_value(&created.comment.content).unwrap(),
+        json!([["p", "Hello ", ["em", "world"]]])
+    );
+    assert!(created.comment.body.is_empty());
     assert_eq!(created.edit_token.len(), 64);
 
     let page: ThreadPage = server.thread("post-1").await;

@@ -112,7 +112,14 @@ async fn first_time_commenters_wait_and_approved_ones_are_trusted(engine: Engine
     let token: &'static str = Box::leak(held.edit_token.clone().into_boxed_str());
     let mine = own(token).await;
     assert_eq!(mine.status(), StatusCode::OK);
-    assert!(mine.json::<Comment>().await.unwrap().pending);
+    let mine = mine.json::<Comment>().await.unwrap();
+    assert!(mine.pending);
+    // Its author gets both what readers would see and the source, to edit it.
+    assert_eq!(mine.body, "First words");
+    assert_eq!(
+        colloquy_core::content::text_of(&mine.content),
+        "First words"
+    );
     assert_eq!(own("not-the-token").await.status(), StatusCode::FORBIDDEN);
 
     let cookie = sign_in(&server, OWNER_EMAIL).await;
@@ -624,7 +631,7 @@ async fn owner_edits_and_deletes_show_to_readers(engine: Engine) {
         .await
         .comments
         .iter()
-        .any(|c| c.body == "Edited by the owner"));
+        .any(|c| c.text() == "Edited by the owner"));
 
     // Without replies a deleted comment disappears; with them it leaves a tombstone.
     for id in [lone.comment.id, parent.comment.id] {
@@ -652,10 +659,12 @@ async fn owner_edits_and_deletes_show_to_readers(engine: Engine) {
         "deleted once is deleted"
     );
     let page = server.thread("t").await;
+    let texts: Vec<String> = page.comments.iter().map(|c| c.text()).collect();
     let shown: Vec<(i64, bool, &str, &str)> = page
         .comments
         .iter()
-        .map(|c| (c.id, c.deleted, c.author.as_str(), c.body.as_str()))
+        .zip(&texts)
+        .map(|(c, text)| (c.id, c.deleted, c.author.as_str(), text.as_str()))
         .collect();
     assert_eq!(
         shown,
@@ -827,10 +836,12 @@ async fn erasure_leaves_no_trace_of_the_address(engine: Engine) {
         assert!(!after.contains(&trace), "{trace} is still stored:\n{after}");
     }
     let page = server.thread("t").await;
+    let texts: Vec<String> = page.comments.iter().map(|c| c.text()).collect();
     let shown: Vec<(bool, &str)> = page
         .comments
         .iter()
-        .map(|c| (c.deleted, c.body.as_str()))
+        .zip(&texts)
+        .map(|(c, text)| (c.deleted, text.as_str()))
         .collect();
     assert_eq!(
         shown,

@@ -13,7 +13,7 @@ async fn authors_edit_with_their_token_and_nobody_else_can(engine: Engine) {
     let place = Place::new(engine).await;
     let server = TestServer::on(&place).await;
     let created = server.create("t", comment("Ada", "Frist!", "k1")).await;
-    assert_eq!(server.thread("t").await.comments[0].body, "Frist!");
+    assert_eq!(server.thread("t").await.comments[0].text(), "Frist!");
     let id = created.comment.id.to_string();
 
     let wrong = server.edit(&id, &"0".repeat(64), "Hijacked").await;
@@ -36,13 +36,13 @@ async fn authors_edit_with_their_token_and_nobody_else_can(engine: Engine) {
     let not_a_number = server.edit("abc", &created.edit_token, "x").await;
     assert_eq!(not_a_number.status(), StatusCode::BAD_REQUEST);
     error_body(not_a_number).await;
-    assert_eq!(server.thread("t").await.comments[0].body, "Frist!");
+    assert_eq!(server.thread("t").await.comments[0].text(), "Frist!");
 
     let fixed = server.edit(&id, &created.edit_token, " First! ").await;
     assert_eq!(fixed.status(), StatusCode::OK);
     let fixed: Comment = fixed.json().await.unwrap();
-    assert_eq!(fixed.body, "First!");
-    assert_eq!(server.thread("t").await.comments[0].body, "First!");
+    assert_eq!(fixed.text(), "First!");
+    assert_eq!(server.thread("t").await.comments[0].text(), "First!");
     server.stop().await;
 }
 
@@ -83,7 +83,7 @@ async fn the_edit_window_closes(engine: Engine) {
         .await;
     assert_eq!(late.status(), StatusCode::FORBIDDEN);
     assert!(error_body(late).await.message.contains("edit window"));
-    assert_eq!(server.thread("t").await.comments[0].body, "Long ago");
+    assert_eq!(server.thread("t").await.comments[0].text(), "Long ago");
     server.stop().await;
 }
 

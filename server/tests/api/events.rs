@@ -50,7 +50,11 @@ async fn new_comments_and_edits_arrive_live_and_resume_without_gaps(engine: Engi
     let (edit_id, event) = parse(&stream.next_event(SOON).await.expect("the edit"));
     assert!(edit_id > second_id);
     assert_eq!(event.kind, EventKind::Edited);
-    assert_eq!(event.comment.body, "Edited live");
+    assert_eq!(event.comment.text(), "Edited live");
+    assert!(
+        event.comment.body.is_empty(),
+        "readers get the content, not the source"
+    );
     // Another thread's news is not sent here.
     server.create("u", comment("Cy", "Elsewhere", "k2")).await;
     drop(stream);

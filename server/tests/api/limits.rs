@@ -98,7 +98,7 @@ async fn a_filled_honeypot_is_dropped_quietly(engine: Engine) {
     let mut bot = comment("Bot", "Buy now", "k1");
     bot["honeypot"] = json!("http://spam.example");
     let answer = server.create("t", bot).await;
-    assert_eq!(answer.comment.body, "Buy now");
+    assert_eq!(answer.comment.text(), "Buy now");
     assert_eq!(server.thread("t").await.total, 0, "nothing was stored");
     server.stop().await;
 }

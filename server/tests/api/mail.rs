@@ -535,7 +535,7 @@ async fn a_reader_sees_downloads_and_erases_their_own_comments(engine: Engine) {
         .await
         .comments
         .into_iter()
-        .map(|c| (c.deleted, c.body))
+        .map(|c| (c.deleted, c.text()))
         .collect();
     assert_eq!(
         shown,

@@ -6,6 +6,7 @@ mod harness;
 
 mod comments;
 mod console;
+mod content;
 mod edits;
 mod events;
 mod feeds;

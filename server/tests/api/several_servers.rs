@@ -73,7 +73,7 @@ mod postgres {
         let id = created.comment.id.to_string();
         let edited = b.edit(&id, &created.edit_token, "Edited through B").await;
         assert_eq!(edited.status(), StatusCode::OK);
-        read_until(&a, "t", |comments| comments[0].body == "Edited through B").await;
+        read_until(&a, "t", |comments| comments[0].text() == "Edited through B").await;
 
         // The limit is four posts a minute for one address, whichever server they go through:
         // the first post, the retry and the duplicate above count (each was an attempt).

@@ -62,7 +62,7 @@ async fn a_second_site_keeps_its_threads_apart(engine: Engine) {
         StatusCode::CREATED
     );
     let bodies =
-        |page: ThreadPage| -> Vec<String> { page.comments.into_iter().map(|c| c.body).collect() };
+        |page: ThreadPage| -> Vec<String> { page.comments.iter().map(|c| c.text()).collect() };
     let first: ThreadPage = page_from(&server, Some("http://first.example"), "")
         .await
         .json()
