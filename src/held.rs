@@ -8,16 +8,37 @@
 //! each answer means is decided here, without a browser.
 
 use colloquy_core::model::Comment;
-use serde::{Deserialize, Serialize};
 
 use crate::api::ApiError;
+use crate::json::{FromJson, Json, ToJson, Writer};
 
 /// One of the reader's held comments, as remembered.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HeldComment {
     pub thread: String,
     pub id: i64,
     pub edit_token: String,
+}
+
+/// Stored as `{"thread", "id", "edit_token"}`.
+impl FromJson for HeldComment {
+    fn from_json(json: &Json) -> Option<Self> {
+        Some(HeldComment {
+            thread: json.get("thread").text()?,
+            id: json.get("id").int()?,
+            edit_token: json.get("edit_token").text()?,
+        })
+    }
+}
+
+impl ToJson for HeldComment {
+    fn to_json(&self) -> wasm_bindgen::JsValue {
+        Writer::new()
+            .set("thread", self.thread.as_str())
+            .set("id", self.id as f64)
+            .set("edit_token", self.edit_token.as_str())
+            .finish()
+    }
 }
 
 /// How many held comments are remembered per server: the newest, so the list stays small

@@ -17,6 +17,8 @@ pub mod held;
 /// Reusable behaviour: drafts and held comments kept in localStorage, posting what the form
 /// decided to send, following the thread's live events.
 pub mod hooks;
+/// JSON read and written by hand over the browser's parser (no serde in the widget).
+pub mod json;
 /// Dates in the reader's time zone and the thread's language.
 pub mod local_time;
 /// Turning core's safe markdown nodes into Yew nodes.

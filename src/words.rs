@@ -14,7 +14,8 @@ use wasm_bindgen::prelude::*;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{decode, Api};
+use crate::api::Api;
+use crate::json::decode;
 
 thread_local! {
     /// Every catalog read so far, by tag: read once, kept for the page's lifetime (each is

@@ -280,17 +280,37 @@ fn seed(folder: &Path) -> Seeded {
     }
 }
 
-/// Isso on loopback for the host site's pages, holding the reference threads, or why not.
+/// Isso on loopback for the host site's pages, holding the reference threads, or why not:
+/// a reference that cannot be had (not installed, or failing to start) leaves its rows
+/// empty and says why in the report, and Colloquy's figures are measured all the same.
 fn start_isso(inputs: &Inputs, site: &HostSite) -> Result<Isso, String> {
     step(
         5,
         "Isso 0.14 beside Colloquy: started on loopback, seeded with the same threads",
     );
-    let program = inputs.isso.as_ref().map_err(|why| {
-        eprintln!("bench:   Isso is not measured: {why}");
-        why.clone()
-    })?;
-    let isso = Isso::start(program, &site.origin);
+    let origin = site.origin.as_str();
+    let started = match &inputs.isso {
+        Ok(program) => std::panic::catch_unwind(|| seeded_isso(program, origin)).map_err(|panic| {
+            let message = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("it panicked");
+            format!("Isso did not start: {message}")
+        }),
+        Err(why) => Err(why.clone()),
+    };
+    match &started {
+        Ok(isso) => eprintln!("bench:   {} on {}", isso.version, isso.base),
+        Err(why) => eprintln!("bench:   Isso is not measured: {why}"),
+    }
+    started
+}
+
+/// Isso started for pages of `origin` and given the reference threads; a panic on the way
+/// stops it again (its guard is dropped).
+fn seeded_isso(program: &Path, origin: &str) -> Isso {
+    let isso = Isso::start(program, origin);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -301,8 +321,7 @@ fn start_isso(inputs: &Inputs, site: &HostSite) -> Result<Isso, String> {
             isso.seed(&isso_uri(size), &comments).await;
         }
     });
-    eprintln!("bench:   {} on {}", isso.version, isso.base);
-    Ok(isso)
+    isso
 }
 
 fn isso_uri(size: usize) -> String {

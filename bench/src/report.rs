@@ -217,10 +217,10 @@ impl Budget {
         };
         let pulldown_note = match (&wasm.pulldown_cmark_lines, &wasm.first_line) {
             (None, _) => "not measured: xtask gave no `cargo tree` listing".to_owned(),
-            (Some(_), Some(line)) => {
-                format!("lines of `cargo tree` naming it, the first: `{line}`")
-            }
-            (Some(_), None) => "lines of `cargo tree` naming it".to_owned(),
+            (Some(_), Some(line)) => format!(
+                "value: lines of `cargo tree -p colloquy --target wasm32-unknown-unknown -e normal` naming it; the first: `{line}`"
+            ),
+            (Some(_), None) => "value: lines of `cargo tree -p colloquy --target wasm32-unknown-unknown -e normal` naming it".to_owned(),
         };
         let at_concurrency = |rows: &[LoadRow], concurrency: usize| {
             rows.iter()
@@ -882,7 +882,7 @@ mod tests {
         );
         assert_eq!(
             report.budgets[2].note.as_deref(),
-            Some("lines of `cargo tree` naming it, the first: `pulldown-cmark v0.13.0`")
+            Some("value: lines of `cargo tree -p colloquy --target wasm32-unknown-unknown -e normal` naming it; the first: `pulldown-cmark v0.13.0`")
         );
         let clean = WasmDependencies::from_tree(Some("colloquy v0.1.0\n└── yew v0.21.0\n"));
         assert_eq!(

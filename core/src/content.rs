@@ -175,93 +175,95 @@ enum Arg<'a> {
 }
 
 /// Any JSON value, as far as content cares: a string, a number, a node, or something to
-/// skip. Reading never fails on the shape of a value, only on malformed input.
-enum Item {
+/// skip. Reading never fails on the shape of a value, only on malformed input. Public for
+/// readers that do not go through serde (the widget reads the browser's parsed JSON).
+pub enum Part {
     Text(String),
     Number(u64),
     Node(Node),
     Skip,
 }
 
-impl<'de> Deserialize<'de> for Item {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Item, D::Error> {
-        deserializer.deserialize_any(ItemVisitor)
+impl<'de> Deserialize<'de> for Part {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Part, D::Error> {
+        deserializer.deserialize_any(PartVisitor)
     }
 }
 
-struct ItemVisitor;
+struct PartVisitor;
 
-impl<'de> Visitor<'de> for ItemVisitor {
-    type Value = Item;
+impl<'de> Visitor<'de> for PartVisitor {
+    type Value = Part;
 
     fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
         formatter.write_str("a content node")
     }
 
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<Item, E> {
-        Ok(Item::Text(text.to_owned()))
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Part, E> {
+        Ok(Part::Text(text.to_owned()))
     }
 
-    fn visit_string<E: de::Error>(self, text: String) -> Result<Item, E> {
-        Ok(Item::Text(text))
+    fn visit_string<E: de::Error>(self, text: String) -> Result<Part, E> {
+        Ok(Part::Text(text))
     }
 
-    fn visit_u64<E: de::Error>(self, number: u64) -> Result<Item, E> {
-        Ok(Item::Number(number))
+    fn visit_u64<E: de::Error>(self, number: u64) -> Result<Part, E> {
+        Ok(Part::Number(number))
     }
 
-    fn visit_i64<E: de::Error>(self, number: i64) -> Result<Item, E> {
-        Ok(u64::try_from(number).map_or(Item::Skip, Item::Number))
+    fn visit_i64<E: de::Error>(self, number: i64) -> Result<Part, E> {
+        Ok(u64::try_from(number).map_or(Part::Skip, Part::Number))
     }
 
-    fn visit_f64<E: de::Error>(self, number: f64) -> Result<Item, E> {
+    fn visit_f64<E: de::Error>(self, number: f64) -> Result<Part, E> {
         // Whole numbers only (JavaScript has no other kind); the cast saturates.
         Ok(if number.fract() == 0.0 && number >= 0.0 {
-            Item::Number(number as u64)
+            Part::Number(number as u64)
         } else {
-            Item::Skip
+            Part::Skip
         })
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Item, E> {
-        Ok(Item::Skip)
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Part, E> {
+        Ok(Part::Skip)
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Item, E> {
-        Ok(Item::Skip)
+    fn visit_unit<E: de::Error>(self) -> Result<Part, E> {
+        Ok(Part::Skip)
     }
 
-    fn visit_none<E: de::Error>(self) -> Result<Item, E> {
-        Ok(Item::Skip)
+    fn visit_none<E: de::Error>(self) -> Result<Part, E> {
+        Ok(Part::Skip)
     }
 
-    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Item, A::Error> {
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Part, A::Error> {
         while map
             .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
             .is_some()
         {}
-        Ok(Item::Skip)
+        Ok(Part::Skip)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Item, A::Error> {
-        let tag = match seq.next_element::<Item>()? {
-            Some(Item::Text(tag)) => tag,
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Part, A::Error> {
+        let tag = match seq.next_element::<Part>()? {
+            Some(Part::Text(tag)) => tag,
             // An array that is not a node: its text, if any, as text.
             _ => String::new(),
         };
         let mut rest = Vec::new();
-        while let Some(item) = seq.next_element::<Item>()? {
+        while let Some(item) = seq.next_element::<Part>()? {
             rest.push(item);
         }
-        Ok(Item::Node(element(&tag, rest)))
+        Ok(Part::Node(element(&tag, rest)))
     }
 }
 
-/// The node an array stands for: a known tag with what it needs, or the text inside.
-fn element(tag: &str, mut rest: Vec<Item>) -> Node {
-    let leading_text = |rest: &mut Vec<Item>| match rest.first() {
-        Some(Item::Text(_)) => match rest.remove(0) {
-            Item::Text(text) => Some(text),
+/// The node an array `[tag, …rest]` stands for: a known tag with what it needs, or, for an
+/// unknown tag, the text inside it.
+pub fn element(tag: &str, mut rest: Vec<Part>) -> Node {
+    let leading_text = |rest: &mut Vec<Part>| match rest.first() {
+        Some(Part::Text(_)) => match rest.remove(0) {
+            Part::Text(text) => Some(text),
             _ => None,
         },
         _ => None,
@@ -272,10 +274,10 @@ fn element(tag: &str, mut rest: Vec<Item>) -> Node {
         "code" => return Node::Code(leading_text(&mut rest).unwrap_or_default()),
         "ol" => {
             let start = match rest.first() {
-                Some(Item::Number(start)) => *start,
+                Some(Part::Number(start)) => *start,
                 _ => 1,
             };
-            if matches!(rest.first(), Some(Item::Number(_))) {
+            if matches!(rest.first(), Some(Part::Number(_))) {
                 rest.remove(0);
             }
             Some(Kind::List { start: Some(start) })
@@ -294,23 +296,23 @@ fn element(tag: &str, mut rest: Vec<Item>) -> Node {
     }
 }
 
-fn nodes(items: Vec<Item>) -> Vec<Node> {
+fn nodes(items: Vec<Part>) -> Vec<Node> {
     items
         .into_iter()
         .filter_map(|item| match item {
-            Item::Text(text) => Some(Node::Text(text)),
-            Item::Node(node) => Some(node),
-            Item::Number(_) | Item::Skip => None,
+            Part::Text(text) => Some(Node::Text(text)),
+            Part::Node(node) => Some(node),
+            Part::Number(_) | Part::Skip => None,
         })
         .collect()
 }
 
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Node, D::Error> {
-        Ok(match Item::deserialize(deserializer)? {
-            Item::Text(text) => Node::Text(text),
-            Item::Node(node) => node,
-            Item::Number(_) | Item::Skip => Node::Text(String::new()),
+        Ok(match Part::deserialize(deserializer)? {
+            Part::Text(text) => Node::Text(text),
+            Part::Node(node) => node,
+            Part::Number(_) | Part::Skip => Node::Text(String::new()),
         })
     }
 }

@@ -143,6 +143,62 @@ impl std::fmt::Debug for Locale {
     }
 }
 
+/// Where a catalog's entries come from when serde does not read it. The widget reads the
+/// browser's parsed JSON by hand ([`Messages::read`]), which keeps serde's machinery out of
+/// every reader's download; the server reads catalogs with serde.
+pub trait CatalogSource {
+    /// The text at `section.key`; an empty `section` is the top level.
+    fn text(&self, section: &str, key: &str) -> Option<String>;
+    /// The forms of the plural at `section.key`, by category (`"one"`, `"=0"`, …).
+    fn forms(&self, section: &str, key: &str) -> Option<Vec<(String, String)>>;
+}
+
+/// A catalog entry read from a [`CatalogSource`].
+trait Entry: Sized {
+    fn read(source: &dyn CatalogSource, section: &str, key: &str) -> Option<Self>;
+}
+
+impl Entry for String {
+    fn read(source: &dyn CatalogSource, section: &str, key: &str) -> Option<Self> {
+        source.text(section, key)
+    }
+}
+
+impl Entry for Plural {
+    fn read(source: &dyn CatalogSource, section: &str, key: &str) -> Option<Self> {
+        let forms = source.forms(section, key)?;
+        forms
+            .iter()
+            .any(|(category, _)| category == "other")
+            .then(|| Plural(forms.into_iter().collect()))
+    }
+}
+
+/// A section of the catalog: the struct as written, and its reading from a
+/// [`CatalogSource`], every field by its own name, so the two cannot disagree.
+macro_rules! readable_words {
+    (
+        $section:literal,
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $($(#[$field_meta:meta])* $vis:vis $field:ident: $type:ty,)*
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $($(#[$field_meta])* $vis $field: $type,)*
+        }
+
+        impl $name {
+            fn read(source: &dyn CatalogSource) -> Option<Self> {
+                Some($name {
+                    $($field: Entry::read(source, $section, stringify!($field))?,)*
+                })
+            }
+        }
+    };
+}
+
 /// A text that depends on a number: one form per plural category (`"other"` always),
 /// perhaps an exact form such as `"=0"`.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -180,173 +236,188 @@ pub struct Messages {
     pub locale: Locale,
 }
 
-/// Every word the widget (and the loader) shows.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WidgetWords {
-    pub loading: String,
-    pub empty: String,
-    pub load_failed: String,
-    pub origin_refused: String,
-    pub retry: String,
-    pub leave_comment: String,
-    pub name_label: String,
-    pub email_label: String,
-    pub email_note: String,
-    pub website_label: String,
-    pub body_label: String,
-    pub body_hint: String,
-    /// Read out by screen readers for the star that marks a required field.
-    pub required: String,
-    pub submit: String,
-    pub submitting: String,
-    pub reply: String,
-    pub cancel: String,
-    pub fix_fields: String,
-    pub network_failed: String,
-    pub server_failed: String,
-    pub rejected: String,
-    pub posted: String,
-    /// The label of the field people never see (only screen readers that ignore
-    /// `aria-hidden` might): it tells them to leave it alone.
-    pub honeypot_label: String,
-    comment_count: Plural,
-    comment_count_on: Plural,
-    too_many_requests: Plural,
-    reply_heading: String,
-    reply_to: String,
-    new_comment_by: String,
-    new_comments: Plural,
-    no_server_at: String,
-    server_answered: String,
-    /// Beside the reader's own comment while the site's owner has not approved it.
-    pub awaiting_approval: String,
-    /// Said when the reader's comment was held for approval instead of published.
-    pub held_for_approval: String,
-    /// In place of the form on a thread the owner closed.
-    pub comments_closed: String,
-    /// The badge on comments by the site's owner.
-    pub owner_badge: String,
-    pub pinned: String,
-    /// In place of a deleted comment that has replies.
-    pub deleted: String,
-    /// The form's box that asks for an email when someone replies.
-    pub notify_replies: String,
-    pub notify_note: String,
-    /// The form's switch between writing and seeing the comment as it will be shown.
-    pub write: String,
-    pub preview: String,
-    pub preview_loading: String,
-    /// Said when the server could not preview; the reader's text is never touched.
-    pub preview_failed: String,
-    pub preview_empty: String,
+readable_words! {
+    "widget",
+    /// Every word the widget (and the loader) shows.
+    #[derive(Clone, Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct WidgetWords {
+        pub loading: String,
+        pub empty: String,
+        pub load_failed: String,
+        pub origin_refused: String,
+        pub retry: String,
+        pub leave_comment: String,
+        pub name_label: String,
+        pub email_label: String,
+        pub email_note: String,
+        pub website_label: String,
+        pub body_label: String,
+        pub body_hint: String,
+        /// Read out by screen readers for the star that marks a required field.
+        pub required: String,
+        pub submit: String,
+        pub submitting: String,
+        pub reply: String,
+        pub cancel: String,
+        pub fix_fields: String,
+        pub network_failed: String,
+        pub server_failed: String,
+        pub rejected: String,
+        pub posted: String,
+        /// The label of the field people never see (only screen readers that ignore
+        /// `aria-hidden` might): it tells them to leave it alone.
+        pub honeypot_label: String,
+        comment_count: Plural,
+        comment_count_on: Plural,
+        too_many_requests: Plural,
+        reply_heading: String,
+        reply_to: String,
+        new_comment_by: String,
+        new_comments: Plural,
+        no_server_at: String,
+        server_answered: String,
+        /// Beside the reader's own comment while the site's owner has not approved it.
+        pub awaiting_approval: String,
+        /// Said when the reader's comment was held for approval instead of published.
+        pub held_for_approval: String,
+        /// In place of the form on a thread the owner closed.
+        pub comments_closed: String,
+        /// The badge on comments by the site's owner.
+        pub owner_badge: String,
+        pub pinned: String,
+        /// In place of a deleted comment that has replies.
+        pub deleted: String,
+        /// The form's box that asks for an email when someone replies.
+        pub notify_replies: String,
+        pub notify_note: String,
+        /// The form's switch between writing and seeing the comment as it will be shown.
+        pub write: String,
+        pub preview: String,
+        pub preview_loading: String,
+        /// Said when the server could not preview; the reader's text is never touched.
+        pub preview_failed: String,
+        pub preview_empty: String,
+    }
 }
 
-/// The form's fields as errors name them.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FieldNames {
-    name: String,
-    email: String,
-    website: String,
-    body: String,
-    parent_id: String,
-    idempotency_key: String,
+readable_words! {
+    "fields",
+    /// The form's fields as errors name them.
+    #[derive(Clone, Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct FieldNames {
+        name: String,
+        email: String,
+        website: String,
+        body: String,
+        parent_id: String,
+        idempotency_key: String,
+    }
 }
 
-/// What is wrong with a field, by error code.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ErrorWords {
-    required: String,
-    too_long: Plural,
-    invalid_email: String,
-    invalid_url: String,
-    invalid_characters: String,
-    unknown_parent: String,
-    invalid_key: String,
-    reserved: String,
-    too_much_formatting: String,
+readable_words! {
+    "errors",
+    /// What is wrong with a field, by error code.
+    #[derive(Clone, Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ErrorWords {
+        required: String,
+        too_long: Plural,
+        invalid_email: String,
+        invalid_url: String,
+        invalid_characters: String,
+        unknown_parent: String,
+        invalid_key: String,
+        reserved: String,
+        too_much_formatting: String,
+    }
 }
 
-/// The server's own sentences (its error answers and feed titles).
 #[cfg(feature = "server-words")]
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ApiWords {
-    pub bad_query: String,
-    pub bad_sort: String,
-    pub bad_comment_id: String,
-    pub bad_event_id: String,
-    pub too_many_readers: String,
-    bad_json: String,
-    pub body_too_large: String,
-    pub not_json: String,
-    pub thread_key_not_text: String,
-    thread_key_empty: String,
-    thread_key_too_long: String,
-    thread_key_invalid: String,
-    pub no_such_endpoint: String,
-    pub no_such_comment: String,
-    pub wrong_edit_token: String,
-    pub edit_window_closed: String,
-    pub duplicate: String,
-    too_many_requests: Plural,
-    too_many_previews: Plural,
-    pub fields_need_attention: String,
-    origin_refused: String,
-    pub internal: String,
-    feed_of_thread: String,
-    pub feed_of_recent: String,
-    feed_entry: String,
-    pub thread_locked: String,
-    pub blocked: String,
-    pub no_such_site: String,
+readable_words! {
+    "api",
+    /// The server's own sentences (its error answers and feed titles).
+    #[derive(Clone, Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ApiWords {
+        pub bad_query: String,
+        pub bad_sort: String,
+        pub bad_comment_id: String,
+        pub bad_event_id: String,
+        pub too_many_readers: String,
+        bad_json: String,
+        pub body_too_large: String,
+        pub not_json: String,
+        pub thread_key_not_text: String,
+        thread_key_empty: String,
+        thread_key_too_long: String,
+        thread_key_invalid: String,
+        pub no_such_endpoint: String,
+        pub no_such_comment: String,
+        pub wrong_edit_token: String,
+        pub edit_window_closed: String,
+        pub duplicate: String,
+        too_many_requests: Plural,
+        too_many_previews: Plural,
+        pub fields_need_attention: String,
+        origin_refused: String,
+        pub internal: String,
+        feed_of_thread: String,
+        pub feed_of_recent: String,
+        feed_entry: String,
+        pub thread_locked: String,
+        pub blocked: String,
+        pub no_such_site: String,
+    }
 }
 
-/// The emails a reader receives and the pages their links lead to.
 #[cfg(feature = "server-words")]
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MailWords {
-    pub confirm_subject: String,
-    pub confirm_intro: String,
-    pub confirm_action: String,
-    pub confirm_ignore: String,
-    /// One reply, named by its author.
-    reply_subject: String,
-    reply_intro: String,
-    /// Several replies (a burst), counted.
-    replies_subject: Plural,
-    replies_intro: Plural,
-    pub view_reply: String,
-    pub stop_conversation: String,
-    pub stop_site: String,
-    pub why: String,
-    pub confirm_page_title: String,
-    pub confirmed: String,
-    pub unsubscribe_page_title: String,
-    pub unsubscribe_question: String,
-    pub unsubscribe_site_question: String,
-    pub unsubscribed: String,
-    pub unsubscribed_site: String,
-    pub link_expired: String,
-    pub confirm_button: String,
-    pub stop_button: String,
-    pub privacy_page_title: String,
-    pub privacy_intro: String,
-    pub privacy_email_label: String,
-    pub privacy_send: String,
-    pub privacy_sent: String,
-    pub privacy_no_mail: String,
-    pub privacy_subject: String,
-    pub privacy_mail: String,
-    pub privacy_not_you: String,
-    privacy_found: Plural,
-    pub privacy_download: String,
-    pub privacy_erase: String,
-    pub privacy_erase_note: String,
-    privacy_erased: Plural,
+readable_words! {
+    "mail",
+    /// The emails a reader receives and the pages their links lead to.
+    #[derive(Clone, Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct MailWords {
+        pub confirm_subject: String,
+        pub confirm_intro: String,
+        pub confirm_action: String,
+        pub confirm_ignore: String,
+        /// One reply, named by its author.
+        reply_subject: String,
+        reply_intro: String,
+        /// Several replies (a burst), counted.
+        replies_subject: Plural,
+        replies_intro: Plural,
+        pub view_reply: String,
+        pub stop_conversation: String,
+        pub stop_site: String,
+        pub why: String,
+        pub confirm_page_title: String,
+        pub confirmed: String,
+        pub unsubscribe_page_title: String,
+        pub unsubscribe_question: String,
+        pub unsubscribe_site_question: String,
+        pub unsubscribed: String,
+        pub unsubscribed_site: String,
+        pub link_expired: String,
+        pub confirm_button: String,
+        pub stop_button: String,
+        pub privacy_page_title: String,
+        pub privacy_intro: String,
+        pub privacy_email_label: String,
+        pub privacy_send: String,
+        pub privacy_sent: String,
+        pub privacy_no_mail: String,
+        pub privacy_subject: String,
+        pub privacy_mail: String,
+        pub privacy_not_you: String,
+        privacy_found: Plural,
+        pub privacy_download: String,
+        pub privacy_erase: String,
+        pub privacy_erase_note: String,
+        privacy_erased: Plural,
+    }
 }
 
 /// `template` with each `{name}` replaced by its value.
@@ -359,6 +430,29 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
 }
 
 impl Messages {
+    /// The catalog in `source`, or `None` if an entry is missing or of the wrong kind. What
+    /// serde would read, without serde (see [`CatalogSource`]); entries this build does not
+    /// know are ignored.
+    pub fn read(source: &dyn CatalogSource) -> Option<Messages> {
+        Some(Messages {
+            lang: source.text("", "lang")?,
+            name: source.text("", "name")?,
+            dir: match source.text("", "dir")?.as_str() {
+                "ltr" => Dir::Ltr,
+                "rtl" => Dir::Rtl,
+                _ => return None,
+            },
+            widget: WidgetWords::read(source)?,
+            fields: FieldNames::read(source)?,
+            errors: ErrorWords::read(source)?,
+            #[cfg(feature = "server-words")]
+            api: ApiWords::read(source)?,
+            #[cfg(feature = "server-words")]
+            mail: MailWords::read(source)?,
+            locale: Locale::default(),
+        })
+    }
+
     /// `template` (a catalog text) with each `{name}` replaced by its value.
     pub fn fill_in(template: &str, values: &[(&str, &str)]) -> String {
         fill(template, values)
@@ -555,6 +649,53 @@ impl Messages {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A catalog source over serde_json's values, as the widget's is over the browser's.
+    struct JsonSource(serde_json::Value);
+
+    impl CatalogSource for JsonSource {
+        fn text(&self, section: &str, key: &str) -> Option<String> {
+            let place = if section.is_empty() {
+                &self.0
+            } else {
+                &self.0[section]
+            };
+            place[key].as_str().map(str::to_owned)
+        }
+
+        fn forms(&self, section: &str, key: &str) -> Option<Vec<(String, String)>> {
+            let forms = self.0[section][key].as_object()?;
+            forms
+                .iter()
+                .map(|(category, text)| Some((category.clone(), text.as_str()?.to_owned())))
+                .collect()
+        }
+    }
+
+    fn catalog_json(tag: &str) -> String {
+        let path = format!("{}/locales/{tag}.json", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn reading_by_hand_gives_what_serde_gives_for_every_catalog() {
+        for (tag, json) in LANGUAGES.iter().map(|tag| (*tag, catalog_json(tag))) {
+            let by_serde: Messages = serde_json::from_str(&json).unwrap();
+            let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+            let by_hand = Messages::read(&JsonSource(value.clone())).expect(tag);
+            assert_eq!(format!("{by_hand:?}"), format!("{by_serde:?}"), "{tag}");
+            // A missing entry, or one of the wrong kind, is no catalog.
+            let mut broken = value.clone();
+            broken["widget"]["retry"] = serde_json::json!(7);
+            assert!(Messages::read(&JsonSource(broken)).is_none());
+            let mut broken = value;
+            broken["errors"]["too_long"] = serde_json::json!({"one": "x"});
+            assert!(
+                Messages::read(&JsonSource(broken)).is_none(),
+                "no other form"
+            );
+        }
+    }
 
     fn english() -> Messages {
         serde_json::from_str(ENGLISH_JSON).unwrap()

@@ -29,6 +29,20 @@ impl Field {
             Field::IdempotencyKey => "idempotency_key",
         }
     }
+
+    /// The field of an API name ([`Field::as_str`]).
+    pub fn parse(name: &str) -> Option<Field> {
+        [
+            Field::Name,
+            Field::Email,
+            Field::Website,
+            Field::Body,
+            Field::ParentId,
+            Field::IdempotencyKey,
+        ]
+        .into_iter()
+        .find(|field| field.as_str() == name)
+    }
 }
 
 /// Stable codes: the widget chooses its words by code, so the server's English message is
@@ -48,6 +62,40 @@ pub enum ErrorCode {
     Reserved,
     /// A body whose markdown would draw too many nodes (decided by the server's parser).
     TooMuchFormatting,
+}
+
+impl ErrorCode {
+    /// The code's name in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Required => "required",
+            ErrorCode::TooLong => "too_long",
+            ErrorCode::InvalidEmail => "invalid_email",
+            ErrorCode::InvalidUrl => "invalid_url",
+            ErrorCode::InvalidCharacters => "invalid_characters",
+            ErrorCode::UnknownParent => "unknown_parent",
+            ErrorCode::InvalidKey => "invalid_key",
+            ErrorCode::Reserved => "reserved",
+            ErrorCode::TooMuchFormatting => "too_much_formatting",
+        }
+    }
+
+    /// The code of an API name; `None` for one this build does not know.
+    pub fn parse(name: &str) -> Option<ErrorCode> {
+        [
+            ErrorCode::Required,
+            ErrorCode::TooLong,
+            ErrorCode::InvalidEmail,
+            ErrorCode::InvalidUrl,
+            ErrorCode::InvalidCharacters,
+            ErrorCode::UnknownParent,
+            ErrorCode::InvalidKey,
+            ErrorCode::Reserved,
+            ErrorCode::TooMuchFormatting,
+        ]
+        .into_iter()
+        .find(|code| code.as_str() == name)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -409,5 +457,29 @@ mod tests {
             json,
             r#"{"field":"idempotency_key","code":"invalid_email","message":"m"}"#
         );
+    }
+
+    #[test]
+    fn field_and_code_names_are_the_wire_names() {
+        for field in [
+            Field::Name,
+            Field::Body,
+            Field::ParentId,
+            Field::IdempotencyKey,
+        ] {
+            let wire = serde_json::to_value(field).unwrap();
+            assert_eq!(wire, field.as_str());
+            assert_eq!(Field::parse(field.as_str()), Some(field));
+        }
+        for code in [
+            ErrorCode::Required,
+            ErrorCode::TooLong,
+            ErrorCode::TooMuchFormatting,
+        ] {
+            let wire = serde_json::to_value(code).unwrap();
+            assert_eq!(wire, code.as_str());
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+        }
+        assert_eq!(ErrorCode::parse("newer_code"), None);
     }
 }

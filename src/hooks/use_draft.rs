@@ -6,16 +6,14 @@
 //! reloaded form comes back with the box as the reader left it, shown beside the address
 //! it was ticked for (see the form's [`Drafted`] implementation in `form_state.rs`).
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use yew::prelude::*;
 
-use crate::api::{decode, encode};
+use crate::json::{decode, encode, FromJson, ToJson};
 
 /// A reducer state with a part worth keeping across reloads. The state decides what that
 /// part is and when it is no longer wanted, so the decision is tested on the host.
 pub trait Drafted: Reducible {
-    type Draft: Serialize + DeserializeOwned + PartialEq + 'static;
+    type Draft: ToJson + FromJson + PartialEq + 'static;
 
     /// What to keep now; `None` when there is nothing worth keeping any more.
     fn draft(&self) -> Option<Self::Draft>;
@@ -80,11 +78,11 @@ fn storage() -> Option<web_sys::Storage> {
 
 /// What is kept under `key`; `None` when nothing is, or storage is unavailable or holds
 /// something unreadable. (The held comments' list is kept the same way.)
-pub(crate) fn load<D: DeserializeOwned>(key: &str) -> Option<D> {
+pub(crate) fn load<D: FromJson>(key: &str) -> Option<D> {
     decode(&storage()?.get_item(key).ok()??)
 }
 
-pub(crate) fn save<D: Serialize>(key: &str, draft: &D) {
+pub(crate) fn save<D: ToJson + ?Sized>(key: &str, draft: &D) {
     if let (Some(storage), Some(text)) = (storage(), encode(draft)) {
         // Full or forbidden storage: the reader keeps typing, only without a safety net.
         let _ = storage.set_item(key, &text);

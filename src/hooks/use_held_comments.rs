@@ -90,6 +90,6 @@ fn store(key: &str, list: &[HeldComment]) {
     if list.is_empty() {
         forget(key);
     } else {
-        save(key, &list);
+        save(key, list);
     }
 }

@@ -14,7 +14,8 @@ use web_sys::{
 };
 use yew::prelude::*;
 
-use crate::api::{decode, Api};
+use crate::api::Api;
+use crate::json::decode;
 use crate::state::{Load, ThreadAction, ThreadState};
 
 /// How far beyond the viewport the thread still counts as on screen: within a screenful,

@@ -67,3 +67,31 @@ async fn drafts_survive_a_remount_and_go_once_accepted() {
     .await;
     finish(host);
 }
+
+#[wasm_bindgen_test]
+async fn a_draft_saved_before_the_email_box_existed_comes_back_with_the_box_off() {
+    // Serving clears the page's storage, so the old draft goes in after it.
+    serve("old-draft", vec![]);
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage
+        .set_item(
+            &format!("colloquy:draft:{API}|old-draft|top"),
+            r#"{"name":"Ada","email":"ada@example.org","body":"Kept from before"}"#,
+        )
+        .unwrap();
+    let host = mount_widget("old-draft");
+    loaded(&host).await;
+    assert_eq!(
+        body_value(&host, "form.comment-form textarea[name=body]"),
+        "Kept from before"
+    );
+    assert_eq!(
+        body_value(&host, "form.comment-form input[name=email]"),
+        "ada@example.org"
+    );
+    let notify = find(&host, "form.comment-form input[name=notify_replies]")
+        .unwrap()
+        .unchecked_into::<HtmlInputElement>();
+    assert!(!notify.checked(), "the box comes back off");
+    finish(host);
+}

@@ -36,18 +36,18 @@ struct Variant {
     /// The variant whose size this one is compared with.
     compared_to: &'static str,
     profile: &'static str,
-    /// JSON through the browser's parser (the default feature) rather than serde_json.
-    browser_json: bool,
     wasm_opt: bool,
 }
 
-const VARIANTS: [Variant; 5] = [
+/// The variant that ships (its unoptimised build, which keeps names, is the size map's).
+const SHIPPED: &str = "z-wasm-opt";
+
+const VARIANTS: [Variant; 4] = [
     Variant {
         id: "o3",
-        description: "opt-level 3, LTO, one codegen unit, panic = abort, serde_json; no wasm-opt",
+        description: "opt-level 3, LTO, one codegen unit, panic = abort; no wasm-opt",
         compared_to: "",
         profile: "widget-o3",
-        browser_json: false,
         wasm_opt: false,
     },
     Variant {
@@ -55,15 +55,13 @@ const VARIANTS: [Variant; 5] = [
         description: "opt-level \"z\" instead of 3",
         compared_to: "o3",
         profile: "widget-release",
-        browser_json: false,
         wasm_opt: false,
     },
     Variant {
         id: "z-wasm-opt",
-        description: "+ wasm-opt -Oz (binaryen 132)",
+        description: "+ wasm-opt -Oz (binaryen 132): what ships",
         compared_to: "z",
         profile: "widget-release",
-        browser_json: false,
         wasm_opt: true,
     },
     Variant {
@@ -71,15 +69,6 @@ const VARIANTS: [Variant; 5] = [
         description: "opt-level \"s\" instead of \"z\" (with wasm-opt -Oz)",
         compared_to: "z-wasm-opt",
         profile: "widget-s",
-        browser_json: false,
-        wasm_opt: true,
-    },
-    Variant {
-        id: "z-wasm-opt-browser-json",
-        description: "JSON through the browser's JSON.parse + serde-wasm-bindgen instead of serde_json: what ships",
-        compared_to: "z-wasm-opt",
-        profile: "widget-release",
-        browser_json: true,
         wasm_opt: true,
     },
 ];
@@ -104,16 +93,13 @@ fn build_variant(variant: &Variant, out: &Path) -> Result<(), String> {
         "--profile",
         variant.profile,
     ]);
-    if !variant.browser_json {
-        cargo.arg("--no-default-features");
-    }
     run(cargo, &format!("building variant {}", variant.id))?;
     let built = workspace_root()
         .join("target")
         .join("wasm32-unknown-unknown")
         .join(variant.profile)
         .join("colloquy.wasm");
-    if variant.browser_json {
+    if variant.id == SHIPPED {
         // The same build as what ships, before wasm-opt drops the names: the size map.
         std::fs::copy(&built, bench_dir().join("named.wasm")).map_err(|e| e.to_string())?;
     }
