@@ -6,7 +6,6 @@
 //! browser's `Intl.PluralRules` and `Intl.NumberFormat` for that language.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use colloquy_core::messages::{best_language, Locale, Messages, PluralCategory, ENGLISH_JSON};
 use js_sys::{Array, Function, Object, Reflect};
@@ -20,11 +19,13 @@ use crate::json::decode;
 thread_local! {
     /// Every catalog read so far, by tag: read once, kept for the page's lifetime (each is
     /// a few kilobytes, and a page uses one or two).
-    static CATALOGS: RefCell<HashMap<&'static str, &'static Messages>> =
-        RefCell::new(HashMap::new());
+    ///
+    /// Lists, not maps: a page holds one or two entries, and the wasm no map's code.
+    static CATALOGS: RefCell<Vec<(&'static str, &'static Messages)>> =
+        const { RefCell::new(Vec::new()) };
     /// `Intl.PluralRules` and `Intl.NumberFormat`'s `format`, by tag.
-    static INTL: RefCell<HashMap<String, Option<(Object, Function)>>> =
-        RefCell::new(HashMap::new());
+    static INTL: RefCell<Vec<(String, Intl)>> =
+        const { RefCell::new(Vec::new()) };
 }
 
 /// The catalog of the tag that names one, or English.
@@ -53,12 +54,17 @@ pub fn english() -> &'static Messages {
 }
 
 fn cached(tag: &str) -> Option<&'static Messages> {
-    CATALOGS.with(|all| all.borrow().get(tag).copied())
+    CATALOGS.with(|all| {
+        all.borrow()
+            .iter()
+            .find(|(known, _)| *known == tag)
+            .map(|(_, messages)| *messages)
+    })
 }
 
 fn keep(tag: &'static str, messages: Messages) -> &'static Messages {
     let messages: &'static Messages = Box::leak(Box::new(messages.with_locale(browser_locale())));
-    CATALOGS.with(|all| all.borrow_mut().insert(tag, messages));
+    CATALOGS.with(|all| all.borrow_mut().push((tag, messages)));
     messages
 }
 
@@ -151,17 +157,21 @@ fn browser_locale() -> Locale {
     }
 }
 
+/// A language's `Intl.PluralRules` and bound `Intl.NumberFormat().format`, if it has them.
+type Intl = Option<(Object, Function)>;
+
 /// `Intl.PluralRules` and a bound `Intl.NumberFormat().format` for `lang`, made once.
-fn intl(lang: &str) -> Option<(Object, Function)> {
+fn intl(lang: &str) -> Intl {
     INTL.with(|all| {
-        all.borrow_mut()
-            .entry(lang.to_owned())
-            .or_insert_with(|| {
-                let locales = Array::of1(&JsValue::from_str(lang));
-                let rules = js_sys::Intl::PluralRules::new(&locales, &Object::new());
-                let numbers = js_sys::Intl::NumberFormat::new(&locales, &Object::new());
-                Some((rules.into(), numbers.format()))
-            })
-            .clone()
+        let mut all = all.borrow_mut();
+        if let Some((_, known)) = all.iter().find(|(known, _)| known == lang) {
+            return known.clone();
+        }
+        let locales = Array::of1(&JsValue::from_str(lang));
+        let rules = js_sys::Intl::PluralRules::new(&locales, &Object::new());
+        let numbers = js_sys::Intl::NumberFormat::new(&locales, &Object::new());
+        let made = Some((rules.into(), numbers.format()));
+        all.push((lang.to_owned(), made.clone()));
+        made
     })
 }

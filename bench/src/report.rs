@@ -960,6 +960,20 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_reference_is_said_and_leaves_dashes() {
+        let mut report = small_report();
+        report.isso = IssoFigures {
+            version: None,
+            missing: Some("pip could not install it".into()),
+            render: Vec::new(),
+        };
+        let md = report.markdown();
+        assert!(md.contains("## Rendering in headless Chromium, beside Isso (ms unless noted)"));
+        assert!(md.contains("Isso was not measured: pip could not install it.\n"));
+        assert!(md.contains("| 1000 | 140.0 (139.0–141.0) | — | 141.0 (140.0–142.0) | — |"));
+    }
+
+    #[test]
     fn a_busy_machine_is_said_to_be_shared() {
         assert_eq!(busy_text(None, Some(1.0)), "");
         assert!(!busy_text(Some(0.1), Some(0.2)).contains("shared"));

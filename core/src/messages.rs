@@ -158,19 +158,22 @@ trait Entry: Sized {
     fn read(source: &dyn CatalogSource, section: &str, key: &str) -> Option<Self>;
 }
 
+// Not inlined: a section reads dozens of entries, each one call rather than a copy.
 impl Entry for String {
+    #[inline(never)]
     fn read(source: &dyn CatalogSource, section: &str, key: &str) -> Option<Self> {
         source.text(section, key)
     }
 }
 
 impl Entry for Plural {
+    #[inline(never)]
     fn read(source: &dyn CatalogSource, section: &str, key: &str) -> Option<Self> {
         let forms = source.forms(section, key)?;
         forms
             .iter()
             .any(|(category, _)| category == "other")
-            .then(|| Plural(forms.into_iter().collect()))
+            .then_some(Plural(forms))
     }
 }
 
@@ -200,18 +203,43 @@ macro_rules! readable_words {
 }
 
 /// A text that depends on a number: one form per plural category (`"other"` always),
-/// perhaps an exact form such as `"=0"`.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct Plural(pub BTreeMap<String, String>);
+/// perhaps an exact form such as `"=0"`. A list rather than a map: it holds a handful of
+/// forms, and the widget then carries no tree map's code.
+#[derive(Clone, Deserialize)]
+#[serde(from = "BTreeMap<String, String>")]
+pub struct Plural(pub Vec<(String, String)>);
+
+impl From<BTreeMap<String, String>> for Plural {
+    fn from(forms: BTreeMap<String, String>) -> Self {
+        Plural(forms.into_iter().collect())
+    }
+}
+
+/// In the order of the categories' names, however the forms were read.
+impl std::fmt::Debug for Plural {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sorted: BTreeMap<&str, &str> = self
+            .0
+            .iter()
+            .map(|(category, text)| (category.as_str(), text.as_str()))
+            .collect();
+        sorted.fmt(f)
+    }
+}
 
 impl Plural {
-    fn pick(&self, n: u64, category: PluralCategory) -> &str {
+    fn form(&self, category: &str) -> Option<&str> {
         self.0
-            .get(&format!("={n}"))
-            .or_else(|| self.0.get(category.as_str()))
-            .or_else(|| self.0.get("other"))
-            .map_or("", String::as_str)
+            .iter()
+            .find(|(name, _)| name == category)
+            .map(|(_, text)| text.as_str())
+    }
+
+    fn pick(&self, n: u64, category: PluralCategory) -> &str {
+        self.form(&format!("={n}"))
+            .or_else(|| self.form(category.as_str()))
+            .or_else(|| self.form("other"))
+            .unwrap_or("")
     }
 }
 
@@ -769,7 +797,8 @@ mod tests {
                 ("other", "other"),
             ]
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .into(),
+            .into_iter()
+            .collect(),
         );
         let words = words.with_locale(arabic_like);
         assert_eq!(words.comment_count(2), "two: #2");

@@ -80,12 +80,13 @@ pub fn build_sorted_reply_tree(comments: &[Comment], sort: Sort) -> Vec<ThreadEn
         }
     }
 
-    let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
+    // By index into `comments`: a list per comment, no second map.
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); comments.len()];
     let mut roots = Vec::new();
     for &index in &unique {
         let comment = &comments[index];
         match comment.parent_id.and_then(|p| position_of_id.get(&p)) {
-            Some(&parent) if parent != index => children.entry(parent).or_default().push(index),
+            Some(&parent) if parent != index => children[parent].push(index),
             _ => roots.push(index),
         }
     }
@@ -99,9 +100,7 @@ pub fn build_sorted_reply_tree(comments: &[Comment], sort: Sort) -> Vec<ThreadEn
                 continue;
             }
             entries.push(ThreadEntry { index, depth });
-            if let Some(kids) = children.get(&index) {
-                stack.extend(kids.iter().rev().map(|&kid| (kid, depth + 1)));
-            }
+            stack.extend(children[index].iter().rev().map(|&kid| (kid, depth + 1)));
         }
     };
     match sort {
@@ -110,7 +109,7 @@ pub fn build_sorted_reply_tree(comments: &[Comment], sort: Sort) -> Vec<ThreadEn
         Sort::Top => {
             let replies = count_descendants(&roots, &children);
             // Stable: equal counts keep conversation order.
-            roots.sort_by_key(|root| std::cmp::Reverse(replies.get(root).copied().unwrap_or(0)));
+            roots.sort_by_key(|&root| std::cmp::Reverse(replies[root]));
         }
     }
     // What the owner pinned leads, whatever the sort; stable, so pins keep their order.
@@ -125,23 +124,22 @@ pub fn build_sorted_reply_tree(comments: &[Comment], sort: Sort) -> Vec<ThreadEn
     entries
 }
 
-/// Replies under each root, at any depth, counted without recursion.
-fn count_descendants(
-    roots: &[usize],
-    children: &HashMap<usize, Vec<usize>>,
-) -> HashMap<usize, usize> {
-    let mut counts = HashMap::with_capacity(roots.len());
+/// Replies under each root, at any depth, counted without recursion, by index into the
+/// comments.
+fn count_descendants(roots: &[usize], children: &[Vec<usize>]) -> Vec<usize> {
+    let mut counts = vec![0; children.len()];
+    let mut seen = vec![false; children.len()];
     for &root in roots {
-        let mut seen = std::collections::HashSet::from([root]);
+        seen[root] = true;
         let mut stack = vec![root];
         while let Some(index) = stack.pop() {
-            for &kid in children.get(&index).into_iter().flatten() {
-                if seen.insert(kid) {
+            for &kid in &children[index] {
+                if !std::mem::replace(&mut seen[kid], true) {
+                    counts[root] += 1;
                     stack.push(kid);
                 }
             }
         }
-        counts.insert(root, seen.len() - 1);
     }
     counts
 }

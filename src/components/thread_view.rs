@@ -255,11 +255,13 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     // Who wrote each comment, for "Reply to …" beyond the indentation cap: one map instead
     // of a search per comment, which would make a long thread quadratic.
     // A tombstone has no author to name.
-    let authors: HashMap<i64, &str> = state
+    // (Keyed like core's reply tree, so the wasm carries one kind of map.)
+    let authors: HashMap<i64, usize> = state
         .comments
         .iter()
-        .filter(|c| !c.deleted)
-        .map(|c| (c.id, c.author.as_str()))
+        .enumerate()
+        .filter(|(_, c)| !c.deleted)
+        .map(|(index, c)| (c.id, index))
         .collect();
     let positions = positions_among_siblings(&entries);
     let comments = entries.iter().zip(positions).map(|(entry, (position, set_size))| {
@@ -267,7 +269,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         let parent_author = comment
             .parent_id
             .and_then(|parent| authors.get(&parent))
-            .map(|author| AttrValue::from(author.to_string()));
+            .map(|&index| AttrValue::from(state.comments[index].author.clone()));
         let replying = !state.locked && state.replying_to == Some(comment.id);
         html! {
             <CommentView
