@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{CssStyleSheet, Element, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 /// The widget's stylesheet, compiled in: one request fewer, and it cannot go missing.
-const STYLES: &str = include_str!("../styles/colloquy.css");
+const STYLES: &str = include_str!(concat!(env!("OUT_DIR"), "/colloquy.css"));
 
 /// The class of the element inside the shadow root that the thread is drawn into (the
 /// stylesheet and the end-to-end journeys know it by this name).

@@ -7,7 +7,7 @@
 
 use std::cell::RefCell;
 
-use colloquy_core::messages::{best_language, Locale, Messages, PluralCategory, ENGLISH_JSON};
+use colloquy_core::messages::{best_language, Locale, Messages, PluralCategory};
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use yew::platform::spawn_local;
@@ -43,13 +43,16 @@ pub fn language(requested: &str) -> &'static str {
         .unwrap_or("en")
 }
 
+/// `core/locales/en.json` without the server's sections (see `build.rs`).
+const ENGLISH: &str = include_str!(concat!(env!("OUT_DIR"), "/en.json"));
+
 /// English, compiled in.
 pub fn english() -> &'static Messages {
     if let Some(known) = cached("en") {
         return known;
     }
     // The text is part of this build, and core's tests read it as a catalog.
-    let messages: Messages = decode(ENGLISH_JSON).expect("the built-in English catalog");
+    let messages: Messages = decode(ENGLISH).expect("the built-in English catalog");
     keep("en", messages)
 }
 
