@@ -46,6 +46,10 @@ pub struct Sample {
     pub first_ms: Option<f64>,
     pub all_ms: Option<f64>,
     pub data_mark_ms: Option<f64>,
+    /// The widget's `colloquy:ask` mark: it was ready and asked for the thread (taking the
+    /// answer the loader had already started, if any).
+    #[serde(default)]
+    pub ask_mark_ms: Option<f64>,
     /// `responseEnd` of the first Resource Timing entry of the thread's request.
     pub response_end_ms: Option<f64>,
     /// When the page hook saw the thread's response body read.
@@ -60,6 +64,9 @@ pub struct Sample {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DecodeStart {
     ResponseEnd,
+    /// The answer had arrived (the loader fetched it while the wasm loaded) before the
+    /// widget was ready for it: decoding starts when the widget asks.
+    WidgetAsked,
     PageHook,
     DataMark,
 }
@@ -68,6 +75,7 @@ impl DecodeStart {
     fn name(self) -> &'static str {
         match self {
             DecodeStart::ResponseEnd => "responseEnd",
+            DecodeStart::WidgetAsked => "colloquy:ask mark",
             DecodeStart::PageHook => "page hook",
             DecodeStart::DataMark => "colloquy:data mark",
         }
@@ -75,13 +83,18 @@ impl DecodeStart {
 }
 
 impl Sample {
-    /// The start of "decode to render": `responseEnd` when the entry has one, else the
-    /// page hook's time, else the `colloquy:data` mark.
+    /// The start of "decode to render": `responseEnd` when the entry has one (or the
+    /// widget's `colloquy:ask` mark when that came later: an answer fetched ahead of the
+    /// wasm waits for the code that decodes it), else the page hook's time, else the
+    /// `colloquy:data` mark.
     pub fn decode_start(&self) -> Option<(f64, DecodeStart)> {
-        let response_end = self
-            .response_end_ms
-            .filter(|&end| end > 0.0)
-            .map(|end| (end, DecodeStart::ResponseEnd));
+        let response_end =
+            self.response_end_ms
+                .filter(|&end| end > 0.0)
+                .map(|end| match self.ask_mark_ms {
+                    Some(asked) if asked > end => (asked, DecodeStart::WidgetAsked),
+                    _ => (end, DecodeStart::ResponseEnd),
+                });
         response_end
             .or(self.body_read_ms.map(|at| (at, DecodeStart::PageHook)))
             .or(self.data_mark_ms.map(|at| (at, DecodeStart::DataMark)))
@@ -228,6 +241,7 @@ pub const COLLECT: &str = "
     first_ms: window.benchFirst === undefined ? null : window.benchFirst,
     all_ms: window.benchAll === undefined ? null : window.benchAll,
     data_mark_ms: mark('colloquy:data'),
+    ask_mark_ms: mark('colloquy:ask'),
     response_end_ms: entry ? entry.responseEnd : null,
     body_read_ms: window.benchThreadRead === undefined ? null : window.benchThreadRead,
     js_heap_bytes: performance.memory ? performance.memory.usedJSHeapSize : null,
@@ -339,5 +353,25 @@ mod tests {
         );
         assert!(isso.contains(r#"src="http://127.0.0.1:2/js/embed.min.js""#));
         assert!(isso.contains(r#"<section id="isso-thread" data-isso-id="/bench-7">"#));
+    }
+
+    #[test]
+    fn an_answer_fetched_ahead_of_the_wasm_counts_from_when_the_widget_asked() {
+        let early = Sample {
+            all_ms: Some(300.0),
+            response_end_ms: Some(40.0),
+            ask_mark_ms: Some(120.0),
+            ..Sample::default()
+        };
+        assert_eq!(
+            early.decode_start(),
+            Some((120.0, DecodeStart::WidgetAsked))
+        );
+        assert_eq!(early.decode_to_render_ms(), Some(180.0));
+        let late = Sample {
+            ask_mark_ms: Some(20.0),
+            ..early
+        };
+        assert_eq!(late.decode_start(), Some((40.0, DecodeStart::ResponseEnd)));
     }
 }
