@@ -306,7 +306,7 @@ fn the_owner_has_a_badge_nobody_can_fake_and_sites_keep_apart() {
         .as_array()
         .expect("the thread")
         .iter()
-        .find(|c| c["body"] == "On the first site")
+        .find(|c| c["content"] == serde_json::json!([["p", "On the first site"]]))
         .and_then(|c| c["id"].as_i64())
         .expect("the first site's comment");
     owner.goto(&stage.server.url(&format!("/admin/comment?id={id}")));

@@ -188,6 +188,8 @@ fn tab_reaches_every_control_in_order_with_a_visible_focus() {
             "form:name",
             "form:email",
             "form:website",
+            "button.write",
+            "button.preview",
             "form:body",
             "form:submit",
             "#after",
@@ -214,7 +216,8 @@ fn tab_reaches_every_control_in_order_with_a_visible_focus() {
     println!("Tab order: {}", forward.join(" → "));
     assert_eq!(
         forward, expected,
-        "Tab goes through the Reply buttons in thread order, then the form's fields, then Post"
+        "Tab goes through the Reply buttons in thread order, then the form's fields (the Write / \
+         Preview switch above the comment box), then Post"
     );
     assert!(
         no_ring.is_empty(),
@@ -318,7 +321,8 @@ fn a_post_made_by_keyboard_takes_the_focus_and_is_announced_politely() {
     browser.tab();
     assert_eq!(focused_name(browser), "form:email");
     browser.type_keys("kay@private.example");
-    tab_to(browser, "form:body", 2);
+    // Past the website field and the Write / Preview switch.
+    tab_to(browser, "form:body", 4);
     browser.type_keys("Posted without a mouse.");
     // With an email typed, the "Email me replies" box is next, then the button.
     browser.tab();
@@ -394,7 +398,7 @@ fn a_refused_submit_focuses_the_first_field_at_fault_with_its_message_tied_to_it
     start_before_the_widget(browser);
     tab_to(browser, "form:name", 5);
     browser.type_keys("Kay Board");
-    tab_to(browser, "form:submit", 5);
+    tab_to(browser, "form:submit", 7);
     browser.press(Key::Enter);
     wait_for_focus(
         browser,
