@@ -1,30 +1,16 @@
 use std::cell::Cell;
-use std::rc::Rc;
 
-use colloquy_core::content::Node;
 use colloquy_core::model::Comment;
 use colloquy_core::validation::Field;
 use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
 use super::form_field::FormField;
-use crate::api::{new_idempotency_key, ApiError};
+use crate::api::new_idempotency_key;
 use crate::context::use_thread_context;
 use crate::form_state::{Failure, FormAction, FormState, Submission, FORM_FIELDS};
-use crate::hooks::{draft_key, use_draft, use_post_comment};
+use crate::hooks::{draft_key, use_draft, use_post_comment, use_preview, PreviewView};
 use crate::markdown_view::render_content;
-
-/// The form's Preview: what the server made of the body, or why there is nothing to show.
-/// The reader's text lives in the form's state and is never touched by any of these.
-#[derive(Clone, PartialEq)]
-enum PreviewView {
-    /// Writing: the comment box is shown.
-    Off,
-    Loading,
-    Shown(Rc<Vec<Node>>),
-    /// In the reader's words: the server's sentence, or the widget's own.
-    Failed(String),
-}
 
 #[derive(Properties, PartialEq)]
 pub struct CommentFormProps {
@@ -76,9 +62,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
     ];
     let honeypot = use_node_ref();
     use_post_comment(&form, props.parent_id, &honeypot, &props.on_posted);
-    let preview = use_state(|| PreviewView::Off);
-    // Bumped by every switch, so an answer that comes after the reader moved on is dropped.
-    let preview_asked = use_mut_ref(|| 0u32);
+    let preview = use_preview(&context.api, &messages.widget.preview_failed);
     {
         let dispatcher = form.dispatcher();
         use_effect_with(context.rules, move |rules| {
@@ -113,57 +97,18 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
 
     let actions = form.dispatcher().to_callback();
     let onsubmit = {
-        let preview = preview.clone();
+        let write = preview.write.clone();
         actions.reform(move |event: SubmitEvent| {
             event.prevent_default();
             // Back to writing, so a field error can take the focus to the comment box.
-            preview.set(PreviewView::Off);
+            write.emit(());
             FormAction::Submit
         })
     };
-    let on_write = {
-        let (preview, asked) = (preview.clone(), preview_asked.clone());
-        Callback::from(move |_: MouseEvent| {
-            *asked.borrow_mut() += 1;
-            preview.set(PreviewView::Off);
-        })
-    };
+    let on_write = preview.write.reform(|_: MouseEvent| ());
     let on_preview = {
-        let (preview, asked) = (preview.clone(), preview_asked.clone());
-        let (api, body) = (context.api.clone(), form.values.body.clone());
-        let failed = messages.widget.preview_failed.clone();
-        Callback::from(move |_: MouseEvent| {
-            let ticket = {
-                let mut asked = asked.borrow_mut();
-                *asked += 1;
-                *asked
-            };
-            if body.trim().is_empty() {
-                preview.set(PreviewView::Shown(Rc::default()));
-                return;
-            }
-            preview.set(PreviewView::Loading);
-            let (preview, asked, api, body, failed) = (
-                preview.clone(),
-                asked.clone(),
-                api.clone(),
-                body.clone(),
-                failed.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                let view = match api.preview(&body).await {
-                    Ok(answer) => PreviewView::Shown(Rc::new(answer.content)),
-                    Err(ApiError::Validation(errors)) => {
-                        PreviewView::Failed(errors.into_iter().next().map_or(failed, |e| e.message))
-                    }
-                    Err(ApiError::Refused(_, answer)) => PreviewView::Failed(answer.message),
-                    Err(_) => PreviewView::Failed(failed),
-                };
-                if *asked.borrow() == ticket {
-                    preview.set(view);
-                }
-            });
-        })
+        let body = form.values.body.clone();
+        preview.show.reform(move |_: MouseEvent| body.clone())
     };
     let on_input = actions.reform(|(field, value): (Field, String)| FormAction::Edit(field, value));
     // Escape closes a reply form (its draft is kept), unless it is ending an IME
@@ -185,7 +130,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         FormAction::NotifyReplies(ticked)
     });
 
-    let previewing = *preview != PreviewView::Off;
+    let previewing = preview.view != PreviewView::Off;
     let rules = form.rules;
     let sending = form.submission == Submission::Sending;
     let field = |index: usize,
@@ -260,7 +205,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         _ => html! {},
     };
     let heading_id = format!("{form_id}-heading");
-    let preview_panel = match &*preview {
+    let preview_panel = match &preview.view {
         PreviewView::Off => html! {},
         PreviewView::Loading => html! {
             <p class="preview-panel status" role="status">{messages.widget.preview_loading.as_str()}</p>

@@ -167,6 +167,30 @@ pub fn ensure_naughty_strings() -> Result<PathBuf, String> {
 
 pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
 
+/// A Python virtual environment at `venv` for `what`, installing Python and its venv
+/// module with apt when they are missing.
+fn create_venv(venv: &std::path::Path, what: &str) -> Result<(), String> {
+    if output_of("python3", &["--version"]).is_none() {
+        apt_install(
+            &["python3", "python3-venv"],
+            &format!("Python (for {what})"),
+        )?;
+    }
+    std::fs::create_dir_all(tools_dir()).map_err(|e| e.to_string())?;
+    let mut create = command("python3");
+    create.args(["-m", "venv"]).arg(venv);
+    if run(create, "python3 -m venv").is_err() {
+        apt_install(
+            &["python3-venv"],
+            &format!("Python's venv module (for {what})"),
+        )?;
+        let mut again = command("python3");
+        again.args(["-m", "venv"]).arg(venv);
+        run(again, "python3 -m venv")?;
+    }
+    Ok(())
+}
+
 /// schemathesis (from PyPI) in a virtual environment of its own under target/tools.
 /// Returns its command.
 pub fn ensure_schemathesis() -> Result<PathBuf, String> {
@@ -176,22 +200,11 @@ pub fn ensure_schemathesis() -> Result<PathBuf, String> {
     if found.ends_with(SCHEMATHESIS_VERSION) {
         return Ok(command_path);
     }
-    if output_of("python3", &["--version"]).is_none() {
-        apt_install(&["python3", "python3-venv"], "Python (for schemathesis)")?;
-    }
     say(&format!(
         "installing schemathesis {SCHEMATHESIS_VERSION} with pip into {}",
         venv.display()
     ));
-    std::fs::create_dir_all(tools_dir()).map_err(|e| e.to_string())?;
-    let mut create = command("python3");
-    create.args(["-m", "venv"]).arg(&venv);
-    if run(create, "python3 -m venv").is_err() {
-        apt_install(&["python3-venv"], "Python's venv module (for schemathesis)")?;
-        let mut again = command("python3");
-        again.args(["-m", "venv"]).arg(&venv);
-        run(again, "python3 -m venv")?;
-    }
+    create_venv(&venv, "schemathesis")?;
     let mut install = command(&venv.join("bin").join("pip").to_string_lossy());
     install.args([
         "install",
@@ -216,22 +229,11 @@ pub fn ensure_isso() -> Result<PathBuf, String> {
     if found == format!("isso {ISSO_VERSION}") {
         return Ok(command_path);
     }
-    if output_of("python3", &["--version"]).is_none() {
-        apt_install(&["python3", "python3-venv"], "Python (for Isso)")?;
-    }
     say(&format!(
         "installing Isso {ISSO_VERSION} (the bench's reference comment server) with pip into {}; it compiles misaka once",
         venv.display()
     ));
-    std::fs::create_dir_all(tools_dir()).map_err(|e| e.to_string())?;
-    let mut create = command("python3");
-    create.args(["-m", "venv"]).arg(&venv);
-    if run(create, "python3 -m venv").is_err() {
-        apt_install(&["python3-venv"], "Python's venv module (for Isso)")?;
-        let mut again = command("python3");
-        again.args(["-m", "venv"]).arg(&venv);
-        run(again, "python3 -m venv")?;
-    }
+    create_venv(&venv, "Isso")?;
     let pip = venv.join("bin").join("pip").to_string_lossy().into_owned();
     let install = || {
         let mut install = command(&pip);
