@@ -111,6 +111,12 @@ impl Writer {
     }
 }
 
+/// The `content_version` beside some content: 0 (unsaid) when absent.
+fn content_version(json: &Json) -> Option<u32> {
+    let version = json.get("content_version").optional(Json::int)?;
+    Some(version.map_or(0, |v| v as u32))
+}
+
 fn text_or_empty(json: &Json) -> Option<String> {
     json.optional(Json::text).map(Option::unwrap_or_default)
 }
@@ -184,10 +190,7 @@ impl FromJson for ThreadPage {
             comments: Vec::from_json(&json.get("comments"))?,
             last_event_id: json.get("last_event_id").optional(Json::int)?.unwrap_or(0),
             locked: json.get("locked").flag(),
-            content_version: json
-                .get("content_version")
-                .optional(Json::int)?
-                .map_or(0, |v| v as u32),
+            content_version: content_version(json)?,
         })
     }
 }
@@ -272,10 +275,7 @@ impl FromJson for Preview {
     fn from_json(json: &Json) -> Option<Self> {
         Some(Preview {
             content: Vec::from_json(&json.get("content"))?,
-            content_version: json
-                .get("content_version")
-                .optional(Json::int)?
-                .map_or(0, |v| v as u32),
+            content_version: content_version(json)?,
         })
     }
 }

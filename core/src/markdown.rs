@@ -13,7 +13,7 @@
 //! - Nesting deeper than [`MAX_NESTING`] is flattened into its container, so hostile input
 //!   cannot make the renderer recurse without bound.
 //! - A body that would make more than [`MAX_NODES`] nodes, or whose parsing takes longer
-//!   than [`MAX_PARSE_TIME`], is refused when posted ([`check_formatting`]) and shown as
+//!   than [`MAX_PARSE_TIME`], is refused when posted ([`parse_bounded`] says why) and shown as
 //!   plain text if it is already stored ([`parse_comment`]): every reader's work per
 //!   comment is bounded.
 
@@ -51,11 +51,6 @@ pub enum FormattingError {
 /// text as typed ([`Kind::Plain`]).
 pub fn parse_comment(source: &str) -> Vec<Node> {
     parse_bounded(source).unwrap_or_else(|_| plain(source))
-}
-
-/// Whether a body may be posted: it must stay within [`MAX_NODES`] and [`MAX_PARSE_TIME`].
-pub fn check_formatting(source: &str) -> Result<(), FormattingError> {
-    parse_bounded(source).map(|_| ())
 }
 
 /// The body parsed into nodes, or why it went over the limits.
@@ -431,15 +426,13 @@ mod tests {
     #[test]
     fn too_much_formatting_is_refused_and_shown_as_plain_text() {
         let source = "*a* ".repeat(2_500);
-        assert_eq!(
-            check_formatting(&source),
-            Err(FormattingError::TooManyNodes)
-        );
+        assert_eq!(parse_bounded(&source), Err(FormattingError::TooManyNodes));
         assert_eq!(parse_comment(&source), crate::content::plain(&source));
         let fine =
             "A paragraph with *some* emphasis and a [link](https://example.org).\n\n".repeat(60);
-        assert_eq!(check_formatting(&fine), Ok(()));
-        assert!(count_nodes(&parse_comment(&fine)) <= MAX_NODES);
+        let parsed = parse_bounded(&fine).expect("within the limits");
+        assert!(count_nodes(&parsed) <= MAX_NODES);
+        assert_eq!(parse_comment(&fine), parsed);
     }
 
     #[test]

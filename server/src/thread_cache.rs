@@ -14,12 +14,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::http::header::{CONTENT_ENCODING, CONTENT_TYPE, VARY};
-use axum::http::{HeaderMap, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use moka::sync::Cache;
 
-use crate::http::assets::accepts_encoding;
+use crate::http::assets::precompressed;
 use crate::storage::ThreadRef;
 
 /// One thread page's JSON, raw and compressed.
@@ -57,20 +56,13 @@ impl CachedPage {
 
     /// The JSON answer in the best form `Accept-Encoding` allows.
     pub fn response(&self, request: &HeaderMap) -> Response {
-        let (body, encoding) = if accepts_encoding(request, "br") && !self.brotli.is_empty() {
-            (self.brotli.clone(), Some("br"))
-        } else if accepts_encoding(request, "gzip") && !self.gzip.is_empty() {
-            (self.gzip.clone(), Some("gzip"))
-        } else {
-            (self.raw.clone(), None)
-        };
-        let mut headers = HeaderMap::new();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
-        if let Some(encoding) = encoding {
-            headers.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding));
-        }
-        (headers, body).into_response()
+        precompressed(
+            request,
+            "application/json",
+            self.raw.clone(),
+            self.gzip.clone(),
+            self.brotli.clone(),
+        )
     }
 }
 
@@ -154,6 +146,9 @@ impl ThreadCache {
 
 #[cfg(test)]
 mod tests {
+    use axum::http::header::{CONTENT_ENCODING, VARY};
+    use axum::http::HeaderValue;
+
     use super::*;
 
     fn t(key: &str) -> ThreadRef {

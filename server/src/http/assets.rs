@@ -1,5 +1,6 @@
 use std::path::Path;
 
+use axum::body::Body;
 use axum::extract::Request;
 use axum::handler::HandlerWithoutStateExt;
 use axum::http::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, VARY};
@@ -82,25 +83,45 @@ async fn embedded(method: Method, request_headers: HeaderMap, request: Request) 
     let Some(file) = EMBEDDED.iter().find(|file| file.path == path) else {
         return (StatusCode::NOT_FOUND, "Not found.").into_response();
     };
-    let accepts = |coding: &str| accepts_encoding(&request_headers, coding);
-    let (body, encoding) = if accepts("br") {
-        (file.brotli, Some("br"))
-    } else if accepts("gzip") {
-        (file.gzip, Some("gzip"))
+    precompressed(
+        &request_headers,
+        content_type(path),
+        file.raw,
+        file.gzip,
+        file.brotli,
+    )
+}
+
+/// `raw` in the best form `Accept-Encoding` allows among it and its brotli and gzip
+/// copies, made beforehand (an empty copy counts as missing), with `Vary` saying so: the
+/// widget's files carried in the binary, and thread pages from their cache.
+pub(crate) fn precompressed<B: AsRef<[u8]> + Into<Body>>(
+    request: &HeaderMap,
+    content_type: &'static str,
+    raw: B,
+    gzip: B,
+    brotli: B,
+) -> Response {
+    let usable =
+        |coding: &str, copy: &B| accepts_encoding(request, coding) && !copy.as_ref().is_empty();
+    let (body, encoding) = if usable("br", &brotli) {
+        (brotli, Some("br"))
+    } else if usable("gzip", &gzip) {
+        (gzip, Some("gzip"))
     } else {
-        (file.raw, None)
+        (raw, None)
     };
     let mut headers = HeaderMap::new();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type(path)));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
     if let Some(encoding) = encoding {
         headers.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding));
     }
-    (headers, body).into_response()
+    (headers, body.into()).into_response()
 }
 
 /// Whether `Accept-Encoding` allows `coding` (present, and not with `q=0`).
-pub(crate) fn accepts_encoding(headers: &HeaderMap, coding: &str) -> bool {
+fn accepts_encoding(headers: &HeaderMap, coding: &str) -> bool {
     headers
         .get_all(ACCEPT_ENCODING)
         .iter()

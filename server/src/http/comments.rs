@@ -8,7 +8,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
-use colloquy_core::content::CONTENT_VERSION;
+use colloquy_core::content::{Node, CONTENT_VERSION};
+use colloquy_core::markdown::parse_bounded;
 use colloquy_core::model::{Comment, CreatedComment, ErrorBody, NewComment, ThreadPage};
 use colloquy_core::time::format_rfc3339;
 use colloquy_core::validation::{validate_new_comment, ErrorCode, Field, ValidComment};
@@ -85,10 +86,10 @@ pub(super) async fn list_comments(
     Ok(page.response(&headers))
 }
 
-/// Refuses a body whose markdown would draw too much (`markdown::check_formatting`), with
-/// a field error as for any other rule.
-pub(super) fn check_formatting(body: &str, state: &AppState) -> Result<(), ApiError> {
-    colloquy_core::markdown::check_formatting(body)
+/// The content of a body about to be stored or previewed, or, for one whose markdown
+/// would draw too much (`markdown::parse_bounded`), a field error as for any other rule.
+pub(super) fn content_within_limits(body: &str, state: &AppState) -> Result<Vec<Node>, ApiError> {
+    parse_bounded(body)
         .map_err(|_| ApiError::invalid(Field::Body, ErrorCode::TooMuchFormatting, &state.rules))
 }
 
@@ -131,7 +132,7 @@ pub(super) async fn create_comment(
 ) -> Result<(StatusCode, Json<CreatedComment>), ApiError> {
     let comment = validate_new_comment(&input, &state.rules, words::current())
         .map_err(ApiError::Validation)?;
-    check_formatting(&comment.body, &state)?;
+    content_within_limits(&comment.body, &state)?;
     if !input.honeypot.trim().is_empty() {
         tracing::info!(thread = %thread.scoped(), "dropped a comment that filled the honeypot");
         return Ok(quiet_drop(comment));

@@ -105,7 +105,7 @@ pub(super) async fn edit_comment(
     if let Some(code) = check_field(Field::Body, &edit.body, &state.rules) {
         return Err(ApiError::invalid(Field::Body, code, &state.rules));
     }
-    super::comments::check_formatting(edit.body.trim(), &state)?;
+    super::comments::content_within_limits(edit.body.trim(), &state)?;
     let updated = state
         .store
         .update_body(&facts.thread, id, edit.body.trim())

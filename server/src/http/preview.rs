@@ -7,9 +7,8 @@ use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
 use colloquy_core::content::CONTENT_VERSION;
-use colloquy_core::markdown::parse_bounded;
 use colloquy_core::model::{ErrorBody, Preview, PreviewRequest};
-use colloquy_core::validation::{check_field, ErrorCode, Field};
+use colloquy_core::validation::{check_field, Field};
 
 use super::extract::{ApiJson, ClientAddress};
 use super::ApiError;
@@ -52,8 +51,7 @@ pub(super) async fn preview(
     if let Some(code) = check_field(Field::Body, &request.body, &state.rules) {
         return Err(ApiError::invalid(Field::Body, code, &state.rules));
     }
-    let content = parse_bounded(request.body.trim())
-        .map_err(|_| ApiError::invalid(Field::Body, ErrorCode::TooMuchFormatting, &state.rules))?;
+    let content = super::comments::content_within_limits(request.body.trim(), &state)?;
     Ok(Json(Preview {
         content,
         content_version: CONTENT_VERSION,
