@@ -113,7 +113,8 @@
     if (!element.shadowRoot) element.textContent = "…";
     var eager = (given && given.loading) || element.getAttribute("data-loading") ||
       element.getAttribute("loading");
-    if (eager === "eager" || !observer) start(element);
+    // A permalink (#comment-<id>) is to be shown at once, wherever the thread is.
+    if (eager === "eager" || !observer || /^#comment-/.test(location.hash)) start(element);
     else observer.observe(element);
   }
 

@@ -9,8 +9,8 @@
 use std::rc::Rc;
 
 use colloquy_core::model::{
-    Comment, CreatedComment, ErrorBody, NewComment, Preview, PreviewRequest, PublicConfig,
-    ThreadPage,
+    Comment, CommentEdit, CreatedComment, ErrorBody, LikeRequest, LikeState, NewComment, Preview,
+    PreviewRequest, PublicConfig, ThreadPage,
 };
 use colloquy_core::tree::Sort;
 use colloquy_core::validation::FieldError;
@@ -136,9 +136,58 @@ impl Api {
         self.send("GET", &self.config_url(), None, None).await
     }
 
-    pub async fn thread(&self, thread: &str, sort: Sort) -> Result<ThreadPage, ApiError> {
-        let url = format!("{}?sort={}", self.thread_url(thread), sort.as_str());
+    /// The first page of the thread (the URL the loader asks for ahead, see
+    /// [`take_early`]), the page after `after`, or every page through the one holding
+    /// comment `around` (a permalink).
+    pub async fn thread(
+        &self,
+        thread: &str,
+        sort: Sort,
+        after: Option<&str>,
+        around: Option<i64>,
+    ) -> Result<ThreadPage, ApiError> {
+        let mut url = format!("{}?sort={}", self.thread_url(thread), sort.as_str());
+        if let Some(after) = after {
+            url.push_str("&after=");
+            url.push_str(&String::from(js_sys::encode_uri_component(after)));
+        }
+        if let Some(id) = around {
+            url.push_str(&format!("&around={id}"));
+        }
         self.send("GET", &url, None, None).await
+    }
+
+    /// Likes (or, with `like` false, unlikes) comment `id` as the reader whose voter token
+    /// is `voter`.
+    pub async fn like(&self, id: i64, voter: &str, like: bool) -> Result<LikeState, ApiError> {
+        let request = LikeRequest {
+            voter: voter.into(),
+        };
+        let body = encode(&request).ok_or(ApiError::Server)?;
+        let url = format!("{}/like", self.comment_url(id));
+        let method = if like { "POST" } else { "DELETE" };
+        self.send(method, &url, Some(body), None).await
+    }
+
+    /// The reader's change to their own comment, with its edit token.
+    pub async fn edit(&self, id: i64, edit_token: &str, body: &str) -> Result<Comment, ApiError> {
+        let authorization = format!("Bearer {edit_token}");
+        let body = encode(&CommentEdit { body: body.into() }).ok_or(ApiError::Server)?;
+        self.send(
+            "PATCH",
+            &self.comment_url(id),
+            Some(body),
+            Some(&authorization),
+        )
+        .await
+    }
+
+    /// Deletes the reader's own comment, with its edit token.
+    pub async fn delete(&self, id: i64, edit_token: &str) -> Result<(), ApiError> {
+        let authorization = format!("Bearer {edit_token}");
+        self.send::<Nothing>("DELETE", &self.comment_url(id), None, Some(&authorization))
+            .await
+            .map(|_| ())
     }
 
     /// Posts a comment. Stored, it comes back with its edit token: `201`, `200` for a
@@ -234,6 +283,12 @@ impl Api {
             .as_string()
             .unwrap_or_default();
         let status = response.status();
+        if let Ok(Some(date)) = response.headers().get("date") {
+            crate::clock::heard_server_date(&date);
+        }
+        if status == 204 {
+            return decode("null").ok_or(ApiError::Foreign(status));
+        }
         if status == 429 {
             let wait = response
                 .headers()
@@ -257,6 +312,15 @@ impl Api {
             }
             _ => Err(ApiError::Server),
         }
+    }
+}
+
+/// An answer without a body (`204 No Content`).
+struct Nothing;
+
+impl FromJson for Nothing {
+    fn from_json(_: &crate::json::Json) -> Option<Self> {
+        Some(Nothing)
     }
 }
 

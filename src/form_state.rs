@@ -234,6 +234,7 @@ impl FormState {
             honeypot,
             notify_replies: self.values.notify_replies && self.notify_offered(),
             page_title,
+            voter: String::new(),
         }
     }
 

@@ -78,7 +78,7 @@ pub fn on_page(list: &mut Vec<HeldComment>, thread: &str, published: &[i64]) -> 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Verdict {
     /// Still awaiting approval: shown to the reader again.
-    Show(Comment),
+    Show(Box<Comment>),
     /// Approved (it is in the thread for everyone) or deleted by the owner (`404`, or
     /// `403` once the token no longer opens it): nothing more to remember.
     Forget,
@@ -90,7 +90,7 @@ pub enum Verdict {
 pub fn verdict(id: i64, answer: Result<Comment, ApiError>) -> Verdict {
     match answer {
         Ok(comment) if comment.id != id => Verdict::Keep,
-        Ok(comment) if comment.pending => Verdict::Show(comment),
+        Ok(comment) if comment.pending => Verdict::Show(Box::new(comment)),
         Ok(_) => Verdict::Forget,
         Err(ApiError::Refused(403 | 404, _)) => Verdict::Forget,
         Err(_) => Verdict::Keep,
@@ -161,7 +161,7 @@ mod tests {
         };
         assert_eq!(
             verdict(1, Ok(comment(1, true))),
-            Verdict::Show(comment(1, true))
+            Verdict::Show(Box::new(comment(1, true)))
         );
         assert_eq!(verdict(1, Ok(comment(1, false))), Verdict::Forget);
         assert_eq!(verdict(1, refused(404)), Verdict::Forget);

@@ -12,8 +12,8 @@
 use colloquy_core::content::{element, Node, Part};
 use colloquy_core::messages::{CatalogSource, Messages};
 use colloquy_core::model::{
-    Comment, CommentEvent, CreatedComment, ErrorBody, EventKind, NewComment, Preview,
-    PreviewRequest, PublicConfig, ThreadPage,
+    Comment, CommentEdit, CommentEvent, CreatedComment, ErrorBody, EventKind, LikeRequest,
+    LikeState, NewComment, Preview, PreviewRequest, PublicConfig, ThreadPage,
 };
 use colloquy_core::rules::{FieldRule, FormRules};
 use colloquy_core::validation::{ErrorCode, Field, FieldError};
@@ -178,6 +178,13 @@ impl FromJson for Comment {
             by_owner: json.get("by_owner").flag(),
             pinned: json.get("pinned").flag(),
             deleted: json.get("deleted").flag(),
+            likes: json
+                .get("likes")
+                .optional(Json::int)?
+                .map_or(0, |n| n.max(0) as u64),
+            edited: json.get("edited").flag(),
+            avatar: text_or_empty(&json.get("avatar"))?,
+            avatar_source: String::new(),
         })
     }
 }
@@ -188,6 +195,7 @@ impl FromJson for ThreadPage {
             thread: json.get("thread").text()?,
             total: u64::try_from(json.get("total").int()?).ok()?,
             comments: Vec::from_json(&json.get("comments"))?,
+            next: json.get("next").optional(Json::text)?,
             last_event_id: json.get("last_event_id").optional(Json::int)?.unwrap_or(0),
             locked: json.get("locked").flag(),
             content_version: content_version(json)?,
@@ -303,7 +311,31 @@ impl ToJson for NewComment {
         if !self.page_title.is_empty() {
             object = object.set("page_title", self.page_title.as_str());
         }
+        if !self.voter.is_empty() {
+            object = object.set("voter", self.voter.as_str());
+        }
         object.finish()
+    }
+}
+
+impl ToJson for LikeRequest {
+    fn to_json(&self) -> JsValue {
+        Writer::new().set("voter", self.voter.as_str()).finish()
+    }
+}
+
+impl ToJson for CommentEdit {
+    fn to_json(&self) -> JsValue {
+        Writer::new().set("body", self.body.as_str()).finish()
+    }
+}
+
+impl FromJson for LikeState {
+    fn from_json(json: &Json) -> Option<Self> {
+        Some(LikeState {
+            likes: u64::try_from(json.get("likes").int()?).ok()?,
+            liked: json.get("liked").flag(),
+        })
     }
 }
 

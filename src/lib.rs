@@ -5,6 +5,8 @@
 
 /// Talking to the Colloquy server with the browser's `fetch`.
 pub mod api;
+/// The server's clock, from its answers' `Date`.
+pub mod clock;
 /// The Yew components, one per file.
 pub mod components;
 /// What every component of a thread shares: catalog, API client, thread settings.
@@ -25,6 +27,8 @@ pub mod local_time;
 pub mod markdown_view;
 /// Attaching an app to a page's element (the loader's entry points).
 pub mod mount;
+/// What the widget remembers of the reader: voter token, likes, own comments.
+pub mod reader;
 /// The shadow root and stylesheet every thread is drawn in.
 mod shadow;
 /// The thread's state: pure, tested without a browser.

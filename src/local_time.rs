@@ -107,3 +107,107 @@ fn formatter_for(lang: &str) -> Option<Formatter> {
         resolved,
     })
 }
+
+struct Relative {
+    requested: String,
+    instance: JsValue,
+    format: Function,
+}
+
+thread_local! {
+    /// One `Intl.RelativeTimeFormat` per tag, as for dates.
+    static RELATIVE: RefCell<Vec<Relative>> = const { RefCell::new(Vec::new()) };
+}
+
+/// How long ago `then_ms` was at `now_ms` (both by the server's clock), as a reader says
+/// it in `lang`: "now", "5 minutes ago", "yesterday", "last month"… through the browser's
+/// `Intl.RelativeTimeFormat` (`numeric: "auto"`). `None` when the browser has no such
+/// formatter; the caller then shows the date.
+pub fn relative_time(then_ms: f64, now_ms: f64, lang: &str) -> Option<String> {
+    let (value, unit) = relative_unit((now_ms - then_ms) / 1000.0);
+    RELATIVE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let index = match cache.iter().position(|r| r.requested == lang) {
+            Some(index) => index,
+            None => {
+                cache.push(relative_for(lang)?);
+                cache.len() - 1
+            }
+        };
+        let relative = &cache[index];
+        relative
+            .format
+            .call2(
+                &relative.instance,
+                &JsValue::from_f64(value),
+                &JsValue::from_str(unit),
+            )
+            .ok()?
+            .as_string()
+    })
+}
+
+/// The value (negative: in the past) and unit for an age of `seconds`: the largest unit
+/// that makes at least one, rounded down, so "59 minutes ago" never reads "1 hour ago".
+/// Under a minute is "now"; a comment from the future (a clock not yet corrected) too.
+pub fn relative_unit(seconds: f64) -> (f64, &'static str) {
+    const UNITS: [(f64, &str); 6] = [
+        (365.0 * 86_400.0, "year"),
+        (30.0 * 86_400.0, "month"),
+        (7.0 * 86_400.0, "week"),
+        (86_400.0, "day"),
+        (3_600.0, "hour"),
+        (60.0, "minute"),
+    ];
+    for (length, unit) in UNITS {
+        if seconds >= length {
+            return (-(seconds / length).floor(), unit);
+        }
+    }
+    (0.0, "second")
+}
+
+fn relative_for(lang: &str) -> Option<Relative> {
+    let intl = Reflect::get(&js_sys::global(), &JsValue::from_str("Intl")).ok()?;
+    let constructor: Function = Reflect::get(&intl, &JsValue::from_str("RelativeTimeFormat"))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let options = Object::new();
+    Reflect::set(&options, &"numeric".into(), &"auto".into()).ok()?;
+    let construct =
+        |locales: JsValue| Reflect::construct(&constructor, &Array::of2(&locales, &options)).ok();
+    let tag = lang.trim();
+    let instance = if tag.is_empty() {
+        None
+    } else {
+        construct(Array::of1(&JsValue::from_str(tag)).into())
+    }
+    .or_else(|| construct(JsValue::UNDEFINED))?;
+    let format: Function = Reflect::get(&instance, &JsValue::from_str("format"))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    Some(Relative {
+        requested: lang.to_owned(),
+        instance,
+        format,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_unit;
+
+    #[test]
+    fn ages_take_the_largest_whole_unit() {
+        assert_eq!(relative_unit(-30.0), (0.0, "second"));
+        assert_eq!(relative_unit(59.0), (0.0, "second"));
+        assert_eq!(relative_unit(60.0), (-1.0, "minute"));
+        assert_eq!(relative_unit(3_599.0), (-59.0, "minute"));
+        assert_eq!(relative_unit(3_600.0), (-1.0, "hour"));
+        assert_eq!(relative_unit(86_400.0 * 1.5), (-1.0, "day"));
+        assert_eq!(relative_unit(86_400.0 * 8.0), (-1.0, "week"));
+        assert_eq!(relative_unit(86_400.0 * 400.0), (-1.0, "year"));
+    }
+}

@@ -36,6 +36,16 @@ pub enum OwnPost {
     Held,
 }
 
+/// Where "Show more comments" stands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum More {
+    #[default]
+    Idle,
+    Loading,
+    /// The last attempt failed: the button says so and offers another try.
+    Failed,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct ThreadState {
     /// The thread being shown; answers for any other thread are stale and ignored.
@@ -51,6 +61,23 @@ pub struct ThreadState {
     pub locked: bool,
     /// The server's rules once `/config` answered; core's defaults until then.
     pub rules: FormRules,
+    /// Whether `/config` answered: until then the form says it waits, rather than take a
+    /// comment under rules the server may not share.
+    pub rules_known: bool,
+    /// How long after posting its author may edit or delete a comment, in seconds (the
+    /// server's `edit_window_secs`; 0 until known).
+    pub edit_window_secs: u64,
+    /// The cursor of the page after those shown (`None`: everything is shown).
+    pub next: Option<String>,
+    pub more: More,
+    /// Conversations whose replies the reader hid, by their first comment's id.
+    pub collapsed: Vec<i64>,
+    /// Conversations whose every reply the reader asked to see (past the first few).
+    pub all_replies: Vec<i64>,
+    /// The comment a permalink (`#comment-<id>`) asked for, once it is shown.
+    pub highlight: Option<i64>,
+    /// A permalink named a comment this thread does not show.
+    pub permalink_missing: bool,
     /// Where `/config` was asked when its answer showed that no Colloquy server is there
     /// (no answer, a 404, not JSON). Shown instead of the load failure, when the thread
     /// fails too, because it names the likely cause: a wrong `data-api`.
@@ -83,6 +110,14 @@ impl Default for ThreadState {
             total: 0,
             locked: false,
             rules: FormRules::default(),
+            rules_known: false,
+            edit_window_secs: 0,
+            next: None,
+            more: More::Idle,
+            collapsed: Vec::new(),
+            all_replies: Vec::new(),
+            highlight: None,
+            permalink_missing: false,
             no_server_at: None,
             replying_to: None,
             last_event_id: 0,
@@ -104,6 +139,25 @@ pub enum ThreadAction {
     /// shown: a late failure of the last one must not mark this one).
     LoadFailed(String, &'static str),
     RulesLoaded(FormRules),
+    /// The server's edit window, in seconds.
+    EditWindow(u64),
+    /// "Show more comments" asked for the next page.
+    MoreLoading,
+    /// The next page of `thread` arrived.
+    MoreLoaded(ThreadPage),
+    MoreFailed,
+    /// A permalink's comment is shown (`Some`), or is not in the thread (`None`).
+    Highlight(Option<i64>),
+    /// Hides or shows the replies of the conversation that starts with this comment.
+    ToggleCollapsed(i64),
+    /// Shows every reply of the conversation that starts with this comment.
+    AllReplies(i64),
+    /// The reader's like or unlike was counted: the comment's count now.
+    Liked(i64, u64),
+    /// The reader edited their own comment: it is shown as the server now has it.
+    Edited(Comment),
+    /// The reader deleted their own comment.
+    Deleted(i64),
     /// `/config` at this URL did not answer as a Colloquy server does.
     NoServer(String),
     OpenReply(i64),
@@ -142,8 +196,14 @@ impl ThreadState {
                     self.posted_news = None;
                     self.last_posted = None;
                     self.focus = None;
+                    self.next = None;
+                    self.collapsed.clear();
+                    self.all_replies.clear();
+                    self.highlight = None;
+                    self.permalink_missing = false;
                     self.thread = thread;
                 }
+                self.more = More::Idle;
                 self.load = Load::Loading;
             }
             ThreadAction::Loaded(page) if page.thread != self.thread => {}
@@ -151,6 +211,7 @@ impl ThreadState {
                 self.load = Load::Loaded;
                 self.total = page.total;
                 self.locked = page.locked;
+                self.next = page.next;
                 if self.locked {
                     self.replying_to = None;
                 }
@@ -174,8 +235,53 @@ impl ThreadState {
             ThreadAction::LoadFailed(_, message) => self.load = Load::Failed(message),
             ThreadAction::RulesLoaded(rules) => {
                 self.rules = rules;
+                self.rules_known = true;
                 self.no_server_at = None;
             }
+            ThreadAction::EditWindow(seconds) => self.edit_window_secs = seconds,
+            ThreadAction::MoreLoading => self.more = More::Loading,
+            ThreadAction::MoreFailed => self.more = More::Failed,
+            ThreadAction::MoreLoaded(page) if page.thread != self.thread => {}
+            ThreadAction::MoreLoaded(page) => {
+                self.more = More::Idle;
+                self.total = page.total;
+                self.next = page.next;
+                // Comments that came live meanwhile are shown once.
+                for comment in page.comments {
+                    if !self.comments.iter().any(|c| c.id == comment.id) {
+                        self.comments.push(comment);
+                    }
+                }
+            }
+            ThreadAction::Highlight(Some(id)) => {
+                // Wherever it is, the reader sees it: its conversation opens.
+                self.reveal(id);
+                self.highlight = Some(id);
+            }
+            ThreadAction::Highlight(None) => self.permalink_missing = true,
+            ThreadAction::ToggleCollapsed(id) => {
+                if self.collapsed.contains(&id) {
+                    self.collapsed.retain(|c| *c != id);
+                } else {
+                    self.collapsed.push(id);
+                }
+            }
+            ThreadAction::AllReplies(id) => {
+                if !self.all_replies.contains(&id) {
+                    self.all_replies.push(id);
+                }
+            }
+            ThreadAction::Liked(id, likes) => {
+                if let Some(shown) = self.comments.iter_mut().find(|c| c.id == id) {
+                    shown.likes = likes;
+                }
+            }
+            ThreadAction::Edited(comment) => self.publish(EventKind::Edited, comment),
+            ThreadAction::Deleted(id) => self.delete(Comment {
+                id,
+                deleted: true,
+                ..Default::default()
+            }),
             ThreadAction::NoServer(url) => self.no_server_at = Some(url),
             ThreadAction::OpenReply(id) => self.replying_to = Some(id),
             ThreadAction::CloseReply => {
@@ -197,6 +303,9 @@ impl ThreadState {
                 });
                 self.last_posted = Some(comment.id);
                 self.ask_focus(FocusTarget::Comment(comment.id));
+                if let Some(parent) = comment.parent_id {
+                    self.reveal(parent);
+                }
                 // A retried post may come back with a comment that is already shown.
                 if !self.comments.iter().any(|c| c.id == comment.id) {
                     if !comment.pending {
@@ -239,6 +348,9 @@ impl ThreadState {
 
     /// A comment created or edited, as everyone now sees it.
     fn publish(&mut self, kind: EventKind, comment: Comment) {
+        let parent_unshown = comment
+            .parent_id
+            .is_some_and(|parent| !self.comments.iter().any(|c| c.id == parent));
         match self.comments.iter_mut().find(|c| c.id == comment.id) {
             // The reader's own held comment, approved: it takes the place of the pending
             // one, counts from now on, and is no news to its author.
@@ -251,8 +363,12 @@ impl ThreadState {
                 shown.content = comment.content;
                 shown.pinned = comment.pinned;
                 shown.by_owner = comment.by_owner;
+                shown.edited = comment.edited;
+                shown.likes = comment.likes;
             }
             Some(_) => {}
+            // A reply in a conversation on a page not shown yet: that page will bring it.
+            None if parent_unshown => self.total += 1,
             // An edit of a comment this page never had is still a comment to show.
             None => {
                 self.news.push((comment.id, comment.author.clone()));
@@ -308,6 +424,27 @@ impl ThreadState {
         }
     }
 
+    /// Opens the conversation that holds comment `id`, with all its replies.
+    fn reveal(&mut self, id: i64) {
+        let mut root = id;
+        // Bounded by the comments shown, so a cycle in corrupt data cannot hang.
+        for _ in 0..self.comments.len() {
+            match self
+                .comments
+                .iter()
+                .find(|c| c.id == root)
+                .and_then(|c| c.parent_id)
+            {
+                Some(parent) if self.comments.iter().any(|c| c.id == parent) => root = parent,
+                _ => break,
+            }
+        }
+        self.collapsed.retain(|c| *c != root);
+        if !self.all_replies.contains(&root) {
+            self.all_replies.push(root);
+        }
+    }
+
     fn has_replies(&self, id: i64) -> bool {
         self.comments.iter().any(|c| c.parent_id == Some(id))
     }
@@ -351,7 +488,82 @@ mod tests {
             last_event_id,
             locked: false,
             content_version: 1,
+            next: None,
         }
+    }
+
+    #[test]
+    fn more_pages_add_what_is_not_shown_and_keep_the_total_of_the_thread() {
+        let mut first = page("t", vec![comment(1, None), comment(2, Some(1))], 0);
+        first.total = 5;
+        first.next = Some("c1aa".into());
+        let state = ThreadState::default()
+            .apply(ThreadAction::Load("t".into()))
+            .apply(ThreadAction::Loaded(first));
+        assert_eq!(state.next.as_deref(), Some("c1aa"));
+        // A live reply in a conversation not shown yet is counted, not drawn as an orphan.
+        let state = state.apply(ThreadAction::Live(1, created(comment(9, Some(4)))));
+        assert_eq!((ids(&state), state.total), (vec![1, 2], 6));
+        let state = state.apply(ThreadAction::MoreLoading);
+        assert_eq!(state.more, More::Loading);
+        let state = state.apply(ThreadAction::MoreFailed);
+        assert_eq!(state.more, More::Failed);
+        let mut second = page(
+            "t",
+            vec![comment(2, Some(1)), comment(4, None), comment(9, Some(4))],
+            0,
+        );
+        second.total = 6;
+        let state = state.apply(ThreadAction::MoreLoaded(second));
+        assert_eq!(ids(&state), vec![1, 2, 4, 9]);
+        assert_eq!((state.next, state.more, state.total), (None, More::Idle, 6));
+    }
+
+    #[test]
+    fn a_permalink_opens_its_conversation_and_collapsing_toggles() {
+        let state = loaded(vec![
+            comment(1, None),
+            comment(2, Some(1)),
+            comment(3, Some(2)),
+        ])
+        .apply(ThreadAction::ToggleCollapsed(1));
+        assert_eq!(state.collapsed, vec![1]);
+        let state = state.apply(ThreadAction::Highlight(Some(3)));
+        assert!(state.collapsed.is_empty());
+        assert_eq!(
+            (state.all_replies.clone(), state.highlight),
+            (vec![1], Some(3))
+        );
+        let state = state
+            .apply(ThreadAction::ToggleCollapsed(1))
+            .apply(ThreadAction::ToggleCollapsed(1));
+        assert!(state.collapsed.is_empty());
+        let state = state.apply(ThreadAction::Highlight(None));
+        assert!(state.permalink_missing);
+    }
+
+    #[test]
+    fn the_readers_likes_edits_and_deletions_show_in_place() {
+        let state = loaded(vec![
+            comment(1, None),
+            comment(2, Some(1)),
+            comment(3, None),
+        ])
+        .apply(ThreadAction::Liked(3, 4));
+        assert_eq!(state.comments[2].likes, 4);
+        let mut changed = comment(3, None);
+        changed.body = "changed".into();
+        changed.edited = true;
+        let state = state.apply(ThreadAction::Edited(changed));
+        assert!(state.comments[2].edited);
+        assert_eq!(state.comments[2].body, "changed");
+        // One with a reply leaves a tombstone; one without goes.
+        let state = state
+            .apply(ThreadAction::Deleted(1))
+            .apply(ThreadAction::Deleted(3));
+        assert_eq!(ids(&state), vec![1, 2]);
+        assert!(state.comments[0].deleted);
+        assert_eq!(state.total, 1);
     }
 
     fn loaded(comments: Vec<Comment>) -> ThreadState {

@@ -38,7 +38,7 @@ use live::LiveRow;
 use load::LoadRow;
 use payload::{PayloadSizes, SizeMap, SizeStep};
 use phone::PhoneRow;
-use render::RenderRow;
+use render::{FirstView, RenderRow};
 use report::{
     Budget, ImportFigures, IssoFigures, Machine, PostgresFigures, Report, ServerFigures, Settings,
     WasmDependencies, COLLOQUY, ISSO,
@@ -62,6 +62,8 @@ const LIVE_POSTS: usize = 5;
 const LIVE_THREAD: &str = "bench-live";
 /// The thread every read row reads, and the seed it is generated from on both engines.
 const READ_THREAD: &str = "bench-1000";
+/// The largest thread, whose first page has a read row of its own (SQLite only).
+const PAGE_THREAD: &str = "bench-10000";
 /// The thread sizes Isso is measured at beside Colloquy, on the desktop and on the phone
 /// profile (Colloquy's phone rows too).
 const REFERENCE_SIZES: [usize; 3] = [7, 100, 1_000];
@@ -328,6 +330,21 @@ fn isso_uri(size: usize) -> String {
     format!("/bench-{size}")
 }
 
+/// The first view of Colloquy's thread `thread`: its first page, asked for as the widget
+/// asks for it, each conversation cut as the widget cuts it.
+fn first_view(server: &Server, thread: &str) -> FirstView {
+    let view = FirstView::ask(&server.base, thread);
+    eprintln!(
+        "bench:   {thread}: first page {} of {} comments, {} conversations ({}); {} comments in the first view",
+        view.page_comments,
+        view.total,
+        view.conversations,
+        if view.more { "more pages after it" } else { "the whole thread" },
+        view.comments
+    );
+    view
+}
+
 /// The host page of Colloquy's thread `thread`, whose first view has `expected` comments.
 fn colloquy_url(site: &HostSite, server: &Server, thread: &str, expected: usize) -> String {
     let page = render::colloquy_page(&server.base, thread, expected);
@@ -355,16 +372,28 @@ fn rendering(
     let mut reference = Vec::new();
     for size in THREAD_SIZES {
         let thread = format!("bench-{size}");
-        let url = colloquy_url(site, server, &thread, size);
-        colloquy.push(render::measure(&browser, COLLOQUY, &url, size, RUNS));
+        let expected = first_view(server, &thread).comments;
+        let url = colloquy_url(site, server, &thread, expected);
+        colloquy.push(render::measure(
+            &browser, COLLOQUY, &url, size, expected, RUNS,
+        ));
         if let (Some(isso), true) = (isso, REFERENCE_SIZES.contains(&size)) {
+            // Isso draws every comment at once.
             let url = isso_url(site, isso, size);
-            reference.push(render::measure(&browser, ISSO, &url, size, RUNS));
+            reference.push(render::measure(&browser, ISSO, &url, size, size, RUNS));
         }
     }
     let worst = seed::WORST_CASE_BODIES;
-    let url = colloquy_url(site, server, WORST_THREAD, worst);
-    let worst_case = render::measure(&browser, "Colloquy, worst case", &url, worst, RUNS);
+    let expected = first_view(server, WORST_THREAD).comments;
+    let url = colloquy_url(site, server, WORST_THREAD, expected);
+    let worst_case = render::measure(
+        &browser,
+        "Colloquy, worst case",
+        &url,
+        worst,
+        expected,
+        RUNS,
+    );
     (colloquy, reference, worst_case)
 }
 
@@ -382,7 +411,8 @@ fn phone_profile(site: &HostSite, server: &Server, isso: Option<&Isso>) -> Vec<P
     let mut rows = Vec::new();
     for size in REFERENCE_SIZES {
         let thread = format!("bench-{size}");
-        let url = colloquy_url(site, server, &thread, size);
+        let expected = first_view(server, &thread).comments;
+        let url = colloquy_url(site, server, &thread, expected);
         rows.push(phone::measure(&browser, COLLOQUY, &url, size, RUNS));
         if let Some(isso) = isso {
             let url = isso_url(site, isso, size);
@@ -407,10 +437,11 @@ fn wire_bytes(server: &Server) -> WireFigures {
 fn load(server: Server, sqlite_bytes_per_10000_comments: u64) -> ServerFigures {
     step(
         9,
-        "server: reads of the 1,000-comment thread and durable writes",
+        "server: reads of the 1,000- and 10,000-comment threads' first pages, and durable writes",
     );
     let bases = [server.base.clone()];
     let reads = [1, 16].map(|concurrency| read_row(&bases, concurrency));
+    let page_reads = [16].map(|concurrency| page_read_row(&bases, concurrency));
     let writes = [1, 8].map(|concurrency| write_row(&bases, concurrency, "sqlite"));
     let peak_rss_mb = server
         .pid()
@@ -418,29 +449,47 @@ fn load(server: Server, sqlite_bytes_per_10000_comments: u64) -> ServerFigures {
     server.stop();
     ServerFigures {
         reads_1000_comments: reads.into(),
+        reads_first_page_10000_comments: page_reads.into(),
         durable_writes: writes.into(),
         peak_rss_mb,
         sqlite_bytes_per_10000_comments,
     }
 }
 
-/// Reads of the 1,000-comment thread, worker `w` asking `bases[w % n]`.
+/// Reads of the 1,000-comment thread (its first page: the server answers a page at a
+/// time), worker `w` asking `bases[w % n]`.
 fn read_row(bases: &[String], concurrency: usize) -> LoadRow {
-    let urls: Vec<String> = bases
-        .iter()
-        .map(|base| format!("{base}/api/v1/threads/{READ_THREAD}/comments"))
-        .collect();
-    load_row(
-        "reads",
-        bases.len(),
+    reads_of("reads", bases, concurrency, |base| {
+        format!("{base}/api/v1/threads/{READ_THREAD}/comments")
+    })
+}
+
+/// Reads of the 10,000-comment thread's first page (the default limit), as the widget asks
+/// for it, worker `w` asking `bases[w % n]`.
+fn page_read_row(bases: &[String], concurrency: usize) -> LoadRow {
+    reads_of(
+        "reads of the 10,000-comment thread's first page",
+        bases,
         concurrency,
-        move |agent, worker, _| {
-            agent
-                .get(&urls[worker % urls.len()])
-                .call()
-                .is_ok_and(|answer| answer.into_string().is_ok())
-        },
+        |base| render::first_page_url(base, PAGE_THREAD),
     )
+}
+
+/// Reads of the URL `url` makes of each base, worker `w` asking `bases[w % n]`; each
+/// answer is read to its end.
+fn reads_of(
+    what: &str,
+    bases: &[String],
+    concurrency: usize,
+    url: impl Fn(&str) -> String,
+) -> LoadRow {
+    let urls: Vec<String> = bases.iter().map(|base| url(base)).collect();
+    load_row(what, bases.len(), concurrency, move |agent, worker, _| {
+        agent
+            .get(&urls[worker % urls.len()])
+            .call()
+            .is_ok_and(|answer| answer.into_string().is_ok())
+    })
 }
 
 /// Durable writes of new comments to one thread, worker `w` posting to `bases[w % n]`.

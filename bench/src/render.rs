@@ -12,20 +12,36 @@
 //!
 //! The widget's `colloquy:data` mark (the thread received and parsed) is kept as a figure
 //! of its own.
+//!
+//! Colloquy's server sends a thread a page at a time, and the widget draws the first page
+//! (50 conversations, each cut to its first comment and [`REPLIES_SHOWN`] replies) with a
+//! "Show more comments" button: its first view is that page, not the whole thread. The
+//! number of comments the watcher waits for is counted from the very page the widget asks
+//! for ([`FirstView`]). Isso's page draws every comment.
+//!
+//! Once the first view is drawn, a full garbage collection is asked for through DevTools
+//! (`HeapProfiler.collectGarbage`) and V8's heap is read (`Runtime.getHeapUsage`): the
+//! heap the page keeps, not the garbage its rendering left.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use colloquy_core::model::Comment;
+use colloquy_core::tree::{conversations, Sort};
 use colloquy_e2e::webdriver::Browser;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::stats::Summary;
 
 /// One row of the rendering table: one thread size, every figure summarised over the runs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RenderRow {
+    /// Comments in the thread.
     pub comments: usize,
+    /// Comments of the first view, which the watcher waited for: Colloquy's first page as
+    /// the widget draws it ([`FirstView::comments`]); Isso's whole thread.
+    pub first_view: usize,
     pub navigation_to_first_comment_ms: Summary,
     pub navigation_to_all_comments_ms: Summary,
     /// From the `colloquy:data` mark to every comment in the DOM (Colloquy only).
@@ -36,6 +52,13 @@ pub struct RenderRow {
     /// (`responseEnd`, `page hook`, `colloquy:data mark`).
     pub decode_start: String,
     pub js_heap_mb: Summary,
+    /// V8's used heap (`Runtime.getHeapUsage`) after a full garbage collection, the first
+    /// view drawn.
+    pub heap_after_gc_mb: Summary,
+    /// At the same moment, Blink's garbage-collected heap, the DOM's objects mostly
+    /// (`embedderHeapUsedSize`); no runs when Chromium does not report it. Neither counts
+    /// the wasm's linear memory.
+    pub blink_heap_after_gc_mb: Summary,
     pub dom_nodes: Summary,
 }
 
@@ -58,6 +81,11 @@ pub struct Sample {
     pub dom_nodes: Option<f64>,
     /// `performance.timeOrigin`: navigation start, in ms since the epoch.
     pub time_origin_ms: Option<f64>,
+    /// [`HeapUsage`] after a garbage collection (not from [`COLLECT`]: from DevTools).
+    #[serde(default)]
+    pub heap_after_gc_bytes: Option<f64>,
+    #[serde(default)]
+    pub blink_heap_after_gc_bytes: Option<f64>,
 }
 
 /// Where a run's "decode to render" started.
@@ -122,23 +150,127 @@ pub fn starts_text(samples: &[Sample]) -> String {
 }
 
 impl RenderRow {
-    /// The row for `comments` comments from each run's sample.
-    pub fn from_samples(comments: usize, samples: &[Sample]) -> RenderRow {
+    /// The row for a thread of `comments` comments, `first_view` of them drawn first, from
+    /// each run's sample.
+    pub fn from_samples(comments: usize, first_view: usize, samples: &[Sample]) -> RenderRow {
         let summary = |figure: &dyn Fn(&Sample) -> Option<f64>| {
             let values: Vec<f64> = samples.iter().filter_map(figure).collect();
             Summary::of(&values)
         };
+        let mb = |bytes: f64| bytes / 1_048_576.0;
         RenderRow {
             comments,
+            first_view,
             navigation_to_first_comment_ms: summary(&|s| s.first_ms),
             navigation_to_all_comments_ms: summary(&|s| s.all_ms),
             data_to_rendered_ms: summary(&|s| Some(s.all_ms? - s.data_mark_ms?)),
             decode_to_render_ms: summary(&Sample::decode_to_render_ms),
             decode_start: starts_text(samples),
-            js_heap_mb: summary(&|s| s.js_heap_bytes.map(|bytes| bytes / 1_048_576.0)),
+            js_heap_mb: summary(&|s| s.js_heap_bytes.map(mb)),
+            heap_after_gc_mb: summary(&|s| s.heap_after_gc_bytes.map(mb)),
+            blink_heap_after_gc_mb: summary(&|s| s.blink_heap_after_gc_bytes.map(mb)),
             dom_nodes: summary(&|s| s.dom_nodes),
         }
     }
+}
+
+/// Replies a conversation shows before its "more replies" button: the widget's
+/// `REPLIES_SHOWN` (`src/components/thread_view.rs`).
+pub const REPLIES_SHOWN: usize = 10;
+
+/// What Colloquy's widget draws first of a thread: the first page the server answers (the
+/// request the widget makes, [`first_page_url`]), each conversation cut to its first
+/// comment and [`REPLIES_SHOWN`] replies (the rest wait behind "more replies").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct FirstView {
+    /// `li.comment` elements of the first view.
+    pub comments: usize,
+    /// Conversations (top-level comments) on the page.
+    pub conversations: usize,
+    /// Comments on the page, those behind "more replies" included.
+    pub page_comments: usize,
+    /// Comments in the whole thread (the page's `total`).
+    pub total: u64,
+    /// Whether pages follow (the page's `next`: a "Show more comments" button).
+    pub more: bool,
+}
+
+impl FirstView {
+    /// The first view of `page`, a `GET /api/v1/threads/{key}/comments` answer: its
+    /// comments grouped into conversations as the widget groups them (core's
+    /// [`conversations`]), each counted as at most 1 + [`REPLIES_SHOWN`].
+    pub fn of_page(page: &Value) -> FirstView {
+        let comments: Vec<Comment> = serde_json::from_value(page["comments"].clone())
+            .expect("the page's comments, as the widget reads them");
+        let conversations = conversations(&comments, Sort::Oldest);
+        FirstView {
+            comments: first_view_comments(conversations.iter().map(|c| c.entries.len())),
+            conversations: conversations.len(),
+            page_comments: comments.len(),
+            total: page["total"].as_u64().unwrap_or(comments.len() as u64),
+            more: !page["next"].is_null(),
+        }
+    }
+
+    /// Asks the server at `api_base` for the first page of `thread`, as the widget does.
+    pub fn ask(api_base: &str, thread: &str) -> FirstView {
+        let url = first_page_url(api_base, thread);
+        let page: Value = ureq::get(&url)
+            .call()
+            .unwrap_or_else(|e| panic!("GET {url}: {e}"))
+            .into_json()
+            .unwrap_or_else(|e| panic!("GET {url}: the answer is not JSON: {e}"));
+        FirstView::of_page(&page)
+    }
+}
+
+/// The comments drawn of conversations of these lengths (first comment and replies):
+/// each shows at most its first comment and [`REPLIES_SHOWN`] replies.
+pub fn first_view_comments(lengths: impl IntoIterator<Item = usize>) -> usize {
+    lengths
+        .into_iter()
+        .map(|length| length.min(1 + REPLIES_SHOWN))
+        .sum()
+}
+
+/// The URL the widget (and the loader, ahead of it) asks for a thread's first page: the
+/// default sort spelled out, the default limit (50 conversations). The bench's thread keys
+/// need no percent-encoding.
+pub fn first_page_url(api_base: &str, thread: &str) -> String {
+    format!("{api_base}/api/v1/threads/{thread}/comments?sort=oldest")
+}
+
+/// V8's heap as DevTools reports it (`Runtime.getHeapUsage`), in bytes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HeapUsage {
+    pub used: f64,
+    /// `embedderHeapUsedSize`: Blink's heap, which older Chromiums do not report.
+    pub embedder: Option<f64>,
+}
+
+impl HeapUsage {
+    /// Reads the answer to `Runtime.getHeapUsage`; `None` without a `usedSize`.
+    pub fn from_devtools(answer: &Value) -> Option<HeapUsage> {
+        Some(HeapUsage {
+            used: answer["usedSize"].as_f64()?,
+            embedder: answer["embedderHeapUsedSize"].as_f64(),
+        })
+    }
+}
+
+/// A full garbage collection in the page (`HeapProfiler.collectGarbage`), then its heap
+/// (`Runtime.getHeapUsage`), through ChromeDriver's DevTools endpoint; `None` (the run
+/// left out of those figures) when the browser would not say.
+pub fn heap_after_gc(browser: &Browser) -> Option<HeapUsage> {
+    let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        browser.cdp("HeapProfiler.collectGarbage", json!({}));
+        browser.cdp("Runtime.getHeapUsage", json!({}))
+    }));
+    let usage = answer.ok().as_ref().and_then(HeapUsage::from_devtools);
+    if usage.is_none() {
+        eprintln!("bench:   DevTools gave no heap usage; run left out of the heap figure");
+    }
+    usage
 }
 
 /// The hook and the watcher every bench page carries in its `<head>`, before the product's
@@ -197,7 +329,8 @@ fn instruments(thread_request: &str, count: &str, expected: usize) -> String {
 }
 
 /// The host page of Colloquy's widget from the server at `api_base`, eager, for a page of
-/// another origin; its watcher waits for `expected` comments (the first view).
+/// another origin; its watcher waits for `expected` comments (the first view: count them
+/// with [`FirstView::ask`], since the widget draws the first page only).
 pub fn colloquy_page(api_base: &str, thread: &str, expected: usize) -> String {
     let head = instruments(
         "return url.indexOf('/api/v1/threads/') >= 0 && /\\/comments(\\?|$)/.test(url);",
@@ -254,19 +387,21 @@ pub fn collect(browser: &Browser) -> Sample {
     serde_json::from_value(browser.execute(COLLECT, json!([]))).expect("the page's figures")
 }
 
-/// Opens the page at `url` (holding `expected` comments) `runs` times and summarises each
-/// figure; `label` names it in the bench's progress lines.
+/// Opens the page at `url` (a thread of `comments` comments, whose first view holds
+/// `expected`) `runs` times and summarises each figure, the heap read after a garbage
+/// collection once the timings are taken; `label` names it in the bench's progress lines.
 pub fn measure(
     browser: &Browser,
     label: &str,
     url: &str,
+    comments: usize,
     expected: usize,
     runs: usize,
 ) -> RenderRow {
     let mut samples = Vec::with_capacity(runs);
     for run in 0..runs {
         eprintln!(
-            "bench:   {label}, {expected} comments, run {}/{runs}",
+            "bench:   {label}, {comments} comments ({expected} in the first view), run {}/{runs}",
             run + 1
         );
         browser.goto(url);
@@ -275,9 +410,14 @@ pub fn measure(
             "window.benchAll !== undefined",
             Duration::from_secs(300),
         );
-        samples.push(collect(browser));
+        let mut sample = collect(browser);
+        if let Some(heap) = heap_after_gc(browser) {
+            sample.heap_after_gc_bytes = Some(heap.used);
+            sample.blink_heap_after_gc_bytes = heap.embedder;
+        }
+        samples.push(sample);
     }
-    RenderRow::from_samples(expected, &samples)
+    RenderRow::from_samples(comments, expected, &samples)
 }
 
 #[cfg(test)]
@@ -293,8 +433,8 @@ mod tests {
              "body_read_ms": 70.0, "js_heap_bytes": null, "dom_nodes": 120},
         ]))
         .expect("samples");
-        let row = RenderRow::from_samples(7, &samples);
-        assert_eq!(row.comments, 7);
+        let row = RenderRow::from_samples(7, 5, &samples);
+        assert_eq!((row.comments, row.first_view), (7, 5));
         assert_eq!(row.navigation_to_first_comment_ms.median, 50.0);
         assert_eq!(row.navigation_to_all_comments_ms.max, 90.0);
         assert_eq!(row.data_to_rendered_ms.median, 20.0);
@@ -303,7 +443,104 @@ mod tests {
         assert_eq!(row.decode_to_render_ms.max, 30.0);
         assert_eq!(row.decode_start, "responseEnd (1), page hook (1)");
         assert_eq!((row.js_heap_mb.median, row.js_heap_mb.runs), (2.0, 1));
+        assert_eq!(row.heap_after_gc_mb.runs, 0, "COLLECT does not read it");
         assert_eq!(row.dom_nodes.min, 100.0);
+    }
+
+    #[test]
+    fn the_heap_after_a_collection_is_summarised_in_mb() {
+        let sample = |used: f64, blink: Option<f64>| Sample {
+            heap_after_gc_bytes: Some(used),
+            blink_heap_after_gc_bytes: blink,
+            ..Sample::default()
+        };
+        let row = RenderRow::from_samples(
+            10_000,
+            420,
+            &[
+                sample(3_145_728.0, Some(2_097_152.0)),
+                sample(4_194_304.0, None),
+            ],
+        );
+        assert_eq!(row.heap_after_gc_mb.median, 3.5);
+        assert_eq!(
+            (
+                row.blink_heap_after_gc_mb.median,
+                row.blink_heap_after_gc_mb.runs
+            ),
+            (2.0, 1)
+        );
+        // As Chromium 156 answers.
+        let answer = json!({"backingStorageSize": 234, "embedderHeapUsedSize": 293_632,
+                            "totalSize": 5_050_368, "usedSize": 4_419_728});
+        assert_eq!(
+            HeapUsage::from_devtools(&answer),
+            Some(HeapUsage {
+                used: 4_419_728.0,
+                embedder: Some(293_632.0)
+            })
+        );
+        assert_eq!(
+            HeapUsage::from_devtools(&json!({"usedSize": 10.0})).map(|h| h.embedder),
+            Some(None)
+        );
+        assert_eq!(HeapUsage::from_devtools(&json!({})), None);
+    }
+
+    /// A comment as the server's page carries it.
+    fn comment(id: i64, parent: Option<i64>) -> Value {
+        json!({"id": id, "parent_id": parent, "author": format!("Reader {id}"),
+               "content": [], "created_at": format!("2026-01-01T00:{:02}:00Z", id % 60)})
+    }
+
+    #[test]
+    fn the_first_view_cuts_each_conversation_to_its_first_comment_and_ten_replies() {
+        assert_eq!(first_view_comments([]), 0);
+        assert_eq!(
+            first_view_comments([1, 11, 12, 40, 3]),
+            1 + 11 + 11 + 11 + 3
+        );
+        // A conversation of 1 + 14 replies at several depths, one of 1 + 2, one alone.
+        let mut comments = vec![comment(1, None)];
+        for id in 2..=15 {
+            let parent = if id % 3 == 0 { id - 1 } else { 1 };
+            comments.push(comment(id, Some(parent)));
+        }
+        comments.extend([
+            comment(20, None),
+            comment(21, Some(20)),
+            comment(22, Some(21)),
+            comment(30, None),
+        ]);
+        let page = json!({"thread": "t", "total": 400, "comments": comments,
+                          "next": "c1abc", "last_event_id": 0, "content_version": 1});
+        assert_eq!(
+            FirstView::of_page(&page),
+            FirstView {
+                comments: 11 + 3 + 1,
+                conversations: 3,
+                page_comments: 19,
+                total: 400,
+                more: true,
+            }
+        );
+        // An orphan (its parent on no page) opens a conversation of its own, as the
+        // widget draws it; the last page has no `next`.
+        let last = json!({"total": 2, "comments": [comment(5, Some(99)), comment(6, Some(5))],
+                          "next": null});
+        let view = FirstView::of_page(&last);
+        assert_eq!(
+            (view.comments, view.conversations, view.more),
+            (2, 1, false)
+        );
+    }
+
+    #[test]
+    fn the_first_page_is_asked_for_as_the_widget_asks() {
+        assert_eq!(
+            first_page_url("http://127.0.0.1:9", "bench-10000"),
+            "http://127.0.0.1:9/api/v1/threads/bench-10000/comments?sort=oldest"
+        );
     }
 
     #[test]

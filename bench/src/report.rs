@@ -120,10 +120,14 @@ pub struct Settings {
     pub load_run_seconds: f64,
 }
 
-/// The server half: load rows, memory and what the data weighs on disk.
+/// The server half: load rows, memory and what the data weighs on disk. A read is one
+/// page of a thread, the first, as the widget asks for it (the server answers a thread 50
+/// conversations at a time).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ServerFigures {
     pub reads_1000_comments: Vec<LoadRow>,
+    /// Reads of the 10,000-comment thread's first page.
+    pub reads_first_page_10000_comments: Vec<LoadRow>,
     pub durable_writes: Vec<LoadRow>,
     /// The server's peak resident memory (VmHWM) over the whole run; `None` off Linux.
     #[serde(serialize_with = "rounded_option")]
@@ -206,9 +210,28 @@ impl Budget {
         phone: &[PhoneRow],
         wasm: &WasmDependencies,
     ) -> Vec<Budget> {
-        let row_1000 = render.iter().find(|row| row.comments == 1_000);
-        let render_1000 = row_1000.map_or(f64::NAN, |row| row.decode_to_render_ms.median);
-        let start_1000 = row_1000.map_or("none", |row| row.decode_start.as_str());
+        let row_of = |comments: usize| render.iter().find(|row| row.comments == comments);
+        let render_ms = |comments: usize| {
+            row_of(comments).map_or(f64::NAN, |row| row.decode_to_render_ms.median)
+        };
+        let render_note = |comments: usize| match row_of(comments) {
+            Some(row) => format!(
+                "from {}; first view (the first page): {} of {} comments",
+                row.decode_start, row.first_view, row.comments
+            ),
+            None => "not measured".to_owned(),
+        };
+        let row_10000 = row_of(10_000);
+        let heap_10000 = row_10000.map_or(f64::NAN, |row| row.heap_after_gc_mb.median * MB);
+        let heap_note = match row_10000 {
+            Some(row) => format!(
+                "{} MB after `HeapProfiler.collectGarbage` (`Runtime.getHeapUsage`); Blink's heap (the DOM) besides: {} MB; `performance.memory` before the collection: {} MB",
+                figure(row.heap_after_gc_mb.median),
+                figure(row.blink_heap_after_gc_mb.median),
+                figure(row.js_heap_mb.median)
+            ),
+            None => "not measured".to_owned(),
+        };
         let phone_first = |comments: usize| {
             phone
                 .iter()
@@ -261,9 +284,25 @@ impl Budget {
                 "1,000-comment first view, decode to render (median ms)",
                 Bound::AtMost,
                 budgets::RENDER_1000_DECODE_TO_RENDER_MS,
-                render_1000,
+                render_ms(1_000),
             )
-            .with_note(format!("from {start_1000}")),
+            .with_note(render_note(1_000)),
+            Budget::new(
+                "render_10000_first_view_ms",
+                "10,000-comment first view, decode to render (median ms)",
+                Bound::AtMost,
+                budgets::RENDER_10000_FIRST_VIEW_MS,
+                render_ms(10_000),
+            )
+            .with_note(render_note(10_000)),
+            Budget::new(
+                "heap_10000_first_view_bytes",
+                "10,000-comment first view, JS heap used after a garbage collection (median bytes)",
+                Bound::AtMost,
+                budgets::HEAP_10000_FIRST_VIEW_BYTES,
+                heap_10000,
+            )
+            .with_note(heap_note),
             Budget::new(
                 "phone_first_comment_100_ms",
                 "phone profile, first visit, 100 comments: first comment visible (median ms)",
@@ -278,10 +317,17 @@ impl Budget {
             )),
             Budget::new(
                 "reads_per_second_1000_comments",
-                "thread reads per second, 1,000 comments, concurrency 16",
+                "thread reads per second (its first page), 1,000 comments, concurrency 16",
                 Bound::AtLeast,
                 budgets::READS_PER_SECOND_1000_COMMENTS,
                 at_concurrency(&server.reads_1000_comments, 16),
+            ),
+            Budget::new(
+                "reads_per_second_page_10000",
+                "first-page reads per second, 10,000-comment thread, concurrency 16",
+                Bound::AtLeast,
+                budgets::READS_PER_SECOND_PAGE_10000,
+                at_concurrency(&server.reads_first_page_10000_comments, 16),
             ),
             Budget::new(
                 "durable_writes_per_second",
@@ -322,6 +368,9 @@ pub const ISSO: &str = "Isso";
 /// The engines' names as the live rows carry them.
 pub const SQLITE: &str = "SQLite";
 pub const POSTGRESQL: &str = "PostgreSQL";
+
+/// Bytes in a MB, as the heap figures count them.
+const MB: f64 = 1_048_576.0;
 
 fn kb(bytes: usize) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
@@ -467,19 +516,20 @@ impl Report {
 
     fn write_render(&self, md: &mut String) {
         let isso_name = self.isso.version.as_deref().unwrap_or("Isso");
-        let _ = writeln!(md, "\n## Rendering in headless Chromium, beside {isso_name} (ms unless noted)\n\nFrom navigation start; each thread is served by its own server (Colloquy's release binary; Isso 0.14's `isso run`, the Werkzeug server it ships with, rendering markdown with its default, mistune) to a host page on another origin, {runs} page loads each in one browser (its HTTP cache allowed). Both pages carry the same instruments: a requestAnimationFrame watcher notes the first frame with one comment in the DOM and the first with every comment of the first view (Colloquy's widget renders the whole thread at once; Isso's page asks for every comment, no \"show more\"), and \"decode → render\" runs from the end of the response that brought the thread's comments (its Resource Timing `responseEnd`: Colloquy's `GET /api/v1/threads/{{key}}/comments`, Isso's `GET /?uri=…`) to that last frame, so it holds parsing the JSON and building and laying out the DOM. Colloquy's loader fetches the thread while the wasm loads, so its answer often ends before the widget can read it; then the count starts at the widget's `colloquy:ask` mark (it was ready and asked), since the wait before it is loading, not decoding. Where an entry had no `responseEnd` the page's hook on `fetch` and `XMLHttpRequest` (the moment the body was read) is used instead; the column \"start\" says which, with its number of runs. \"data mark → rendered\" is the old figure, from the widget's `colloquy:data` mark (the thread received and parsed). Isso nests one level: its threads hold the same comments (authors, texts, times), each reply under its top-level ancestor, as Isso itself stores a reply to a reply. DOM nodes count the page's elements and those in shadow roots.\n", runs = self.settings.runs);
+        let _ = writeln!(md, "\n## Rendering in headless Chromium, beside {isso_name} (ms unless noted)\n\nFrom navigation start; each thread is served by its own server (Colloquy's release binary; Isso 0.14's `isso run`, the Werkzeug server it ships with, rendering markdown with its default, mistune) to a host page on another origin, {runs} page loads each in one browser (its HTTP cache allowed). Both pages carry the same instruments: a requestAnimationFrame watcher notes the first frame with one comment in the DOM and the first with every comment of the first view, and \"decode → render\" runs from the end of the response that brought the thread's comments (its Resource Timing `responseEnd`: Colloquy's `GET /api/v1/threads/{{key}}/comments`, Isso's `GET /?uri=…`) to that last frame, so it holds parsing the JSON and building and laying out the DOM. Colloquy's loader fetches the thread while the wasm loads, so its answer often ends before the widget can read it; then the count starts at the widget's `colloquy:ask` mark (it was ready and asked), since the wait before it is loading, not decoding. Where an entry had no `responseEnd` the page's hook on `fetch` and `XMLHttpRequest` (the moment the body was read) is used instead; the column \"start\" says which, with its number of runs. \"data mark → rendered\" is the old figure, from the widget's `colloquy:data` mark (the thread received and parsed). Isso nests one level: its threads hold the same comments (authors, texts, times), each reply under its top-level ancestor, as Isso itself stores a reply to a reply. DOM nodes count the page's elements and those in shadow roots.\n\nColloquy's first view is its first page, not the whole thread: the server answers a thread 50 top-level conversations at a time, each with all its replies, and the widget draws that page, each conversation cut to its first comment and {replies} replies (the rest behind \"more replies\"), with \"Show more comments\" below. The column \"first view\" is how many comments that is, counted from the very page the widget asks for (`GET …/comments?sort=oldest`), and the watcher waits for that many. So where a thread has more than 50 conversations, or a conversation more than {replies} replies, Colloquy's row draws a part of the thread while Isso's (its page asks for every comment, no \"show more\") draws all of it: compare the two with that in mind. \"JS heap\" is `performance.memory.usedJSHeapSize` as the last frame came; \"heap after GC\" is V8's used heap (`Runtime.getHeapUsage`) right after a full garbage collection (`HeapProfiler.collectGarbage`), both asked through ChromeDriver's DevTools endpoint once the timings are read: what the page keeps, not the garbage rendering left. Neither counts the wasm's linear memory; Blink's own heap after the collection (the DOM's objects mostly, DevTools' `embedderHeapUsedSize`) is in `report.json` as `blink_heap_after_gc_mb`.\n", runs = self.settings.runs, replies = crate::render::REPLIES_SHOWN);
         if let Some(missing) = &self.isso.missing {
             let _ = writeln!(md, "Isso was not measured: {missing}.\n");
         }
-        let _ = writeln!(md, "| comments | first comment visible | Isso | all comments in the DOM | Isso | decode → render | Isso | start (Colloquy; Isso) | data mark → rendered | JS heap (MB) | Isso | DOM nodes | Isso |\n|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|");
+        let _ = writeln!(md, "| comments | first view (Colloquy) | first comment visible | Isso | all comments of the first view in the DOM | Isso | decode → render | Isso | start (Colloquy; Isso) | data mark → rendered | JS heap (MB) | Isso | heap after GC (MB) | Isso | DOM nodes | Isso |\n|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         let dash = "—".to_owned();
         for r in &self.render {
             let isso = self.isso.render.iter().find(|i| i.comments == r.comments);
             let other = |figure: fn(&RenderRow) -> String| isso.map_or(dash.clone(), figure);
             let _ = writeln!(
                 md,
-                "| {} | {} | {} | {} | {} | {} | {} | {}; {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {}; {} | {} | {} | {} | {} | {} | {} | {} |",
                 r.comments,
+                r.first_view,
                 r.navigation_to_first_comment_ms.text(),
                 other(|i| i.navigation_to_first_comment_ms.text()),
                 r.navigation_to_all_comments_ms.text(),
@@ -491,6 +541,8 @@ impl Report {
                 r.data_to_rendered_ms.text(),
                 r.js_heap_mb.text(),
                 other(|i| i.js_heap_mb.text()),
+                r.heap_after_gc_mb.text(),
+                other(|i| i.heap_after_gc_mb.text()),
                 count_text(&r.dom_nodes),
                 other(|i| count_text(&i.dom_nodes)),
             );
@@ -550,8 +602,8 @@ impl Report {
                 )
             },
         );
-        let _ = writeln!(md, "\n## The thread on the wire: bytes per comment ({} comments)\n\n\"after\" is the server's actual answer to `GET /api/v1/threads/{}/comments`; \"before\" the same comments in the previous format (each with its markdown `body` and no `content` tree), written by the bench from the seeded data with serde_json; so the difference is what the tree costs on the wire. Whole answer divided by the count; gzip -9 and brotli 11 as the bench compresses them. Asked for gzip, the server itself sent {served}.\n\n| format | raw | gzip -9 | brotli | whole answer raw | whole answer gzip -9 |\n|---|---:|---:|---:|---:|---:|\n| after (the server's answer) | {:.1} | {:.1} | {:.1} | {} | {} |\n| before (body only) | {:.1} | {:.1} | {:.1} | {} | {} |",
-            w.comments, w.thread,
+        let _ = writeln!(md, "\n## The thread on the wire: bytes per comment ({} comments)\n\n\"after\" is the server's actual answers to `GET /api/v1/threads/{}/comments`: it sends a thread a page at a time (50 conversations), so this is all {} pages, asked for as the widget asks (the first, then `after=` each page's `next`, as \"Show more comments\" does), each compressed on its own as it travels, summed. \"before\" is the same comments in the previous format, one answer (each comment with its markdown `body` and no `content` tree), written by the bench from the seeded data with serde_json; so the difference is what the tree (and the paging) costs on the wire. Whole thread divided by the count; gzip -9 and brotli 11 as the bench compresses them. Asked for gzip, the server itself sent, over all the pages, {served}.\n\n| format | raw | gzip -9 | brotli | whole thread raw | whole thread gzip -9 |\n|---|---:|---:|---:|---:|---:|\n| after (the server's answer) | {:.1} | {:.1} | {:.1} | {} | {} |\n| before (body only) | {:.1} | {:.1} | {:.1} | {} | {} |",
+            w.comments, w.thread, w.pages,
             after[0], after[1], after[2], w.after.raw, w.after.gzip,
             before[0], before[1], before[2], w.before.raw, w.before.gzip,
         );
@@ -559,8 +611,18 @@ impl Report {
 
     fn write_server(&self, md: &mut String) {
         let s = &self.server;
-        let _ = writeln!(md, "\n## Server on SQLite (load from a second process over loopback)\n\nEach row is {} runs of {} s; figures are the median with min–max, requests and errors the sum.\n", self.settings.runs, self.settings.load_run_seconds);
-        load_table(md, &s.reads_1000_comments, &s.durable_writes);
+        let _ = writeln!(md, "\n## Server on SQLite (load from a second process over loopback)\n\nEach row is {} runs of {} s; figures are the median with min–max, requests and errors the sum. A read asks for a thread as the widget first does: its first page (50 conversations, each with all its replies), not the whole thread.\n", self.settings.runs, self.settings.load_run_seconds);
+        load_table(
+            md,
+            &[
+                (READ_1000, &s.reads_1000_comments),
+                (
+                    "read the 10,000-comment thread's first page",
+                    &s.reads_first_page_10000_comments,
+                ),
+                (WRITE, &s.durable_writes),
+            ],
+        );
         let memory = s
             .peak_rss_mb
             .map_or("not measured".to_owned(), |mb| format!("{mb:.1} MB"));
@@ -575,7 +637,13 @@ impl Report {
     fn write_postgres(&self, md: &mut String) {
         let p = &self.postgres;
         let _ = writeln!(md, "\n## Server on PostgreSQL ({} processes on one database)\n\nThe same loads, each one's workers split evenly across the processes (concurrency counts them all); {} runs of {} s a row. The database was seeded with the 1,000-comment thread through the server's store.\n", p.processes, self.settings.runs, self.settings.load_run_seconds);
-        load_table(md, &p.reads_1000_comments, &p.durable_writes);
+        load_table(
+            md,
+            &[
+                (READ_1000, &p.reads_1000_comments),
+                (WRITE, &p.durable_writes),
+            ],
+        );
         let memory: Vec<String> = p
             .peak_rss_mb
             .iter()
@@ -642,13 +710,14 @@ pub fn busy_text(before: Option<f64>, after: Option<f64>) -> String {
     }
 }
 
-/// The load table: reads, then writes, one row per concurrency.
-fn load_table(md: &mut String, reads: &[LoadRow], writes: &[LoadRow]) {
+/// The load rows' labels in the tables.
+const READ_1000: &str = "read the 1,000-comment thread's first page";
+const WRITE: &str = "durable write (synchronous commit)";
+
+/// The load table: each load (reads, then writes), one row per concurrency.
+fn load_table(md: &mut String, loads: &[(&str, &[LoadRow])]) {
     let _ = writeln!(md, "| what | concurrency | per second | p50 ms | p99 ms | requests | errors |\n|---|---:|---:|---:|---:|---:|---:|");
-    for (label, rows) in [
-        ("read the 1,000-comment thread", reads),
-        ("durable write (synchronous commit)", writes),
-    ] {
+    for &(label, rows) in loads {
         for row in rows {
             let _ = writeln!(
                 md,
@@ -705,12 +774,15 @@ mod tests {
     fn render_row(comments: usize, decode_ms: f64) -> RenderRow {
         RenderRow {
             comments,
+            first_view: comments.min(420),
             navigation_to_first_comment_ms: summary(140.0),
             navigation_to_all_comments_ms: summary(141.0),
             data_to_rendered_ms: summary(decode_ms - 6.0),
             decode_to_render_ms: summary(decode_ms),
             decode_start: "responseEnd (3)".into(),
             js_heap_mb: summary(6.0),
+            heap_after_gc_mb: summary(4.0),
+            blink_heap_after_gc_mb: summary(3.0),
             dom_nodes: summary(11_489.0),
         }
     }
@@ -736,7 +808,7 @@ mod tests {
             widget_total: sizes(208_000),
             largest_language: ("ar".into(), sizes(9_000)),
         };
-        let render = vec![render_row(1_000, 66.0)];
+        let render = vec![render_row(1_000, 66.0), render_row(10_000, 120.0)];
         let phone = vec![
             phone_row(COLLOQUY, 7, 800.0),
             phone_row(COLLOQUY, 100, 1_400.0),
@@ -747,6 +819,7 @@ mod tests {
         ));
         let server = ServerFigures {
             reads_1000_comments: vec![load(1, 3000.0), load(16, 6000.0)],
+            reads_first_page_10000_comments: vec![load(16, 4500.0)],
             durable_writes: vec![load(1, 1900.0), load(8, 2200.0)],
             peak_rss_mb: Some(29.734),
             sqlite_bytes_per_10000_comments: 5_840_896,
@@ -805,6 +878,7 @@ mod tests {
             wire: WireFigures {
                 thread: "bench-1000".into(),
                 comments: 1_000,
+                pages: 6,
                 after: sizes(300_000),
                 before: sizes(200_000),
                 served_gzip: Some(310_000),
@@ -848,8 +922,11 @@ mod tests {
                 ("widget_gzip_bytes", 208_000.0, false),
                 ("widget_pulldown_cmark_lines", 1.0, false),
                 ("render_1000_decode_to_render_ms", 66.0, true),
+                ("render_10000_first_view_ms", 120.0, true),
+                ("heap_10000_first_view_bytes", 4.0 * 1_048_576.0, true),
                 ("phone_first_comment_100_ms", 1_400.0, true),
                 ("reads_per_second_1000_comments", 6000.0, true),
+                ("reads_per_second_page_10000", 4500.0, true),
                 ("durable_writes_per_second", 2200.0, true),
                 ("live_p99_ms_sqlite", 45.0, true),
                 ("live_p99_ms_postgresql", 1200.0, false),
@@ -861,6 +938,7 @@ mod tests {
             &[],
             &ServerFigures {
                 reads_1000_comments: vec![],
+                reads_first_page_10000_comments: vec![],
                 durable_writes: vec![load(1, 5000.0)],
                 ..report.server.clone()
             },
@@ -877,9 +955,19 @@ mod tests {
             "a figure that was not measured misses its budget"
         );
         assert_eq!(
-            report.budgets[4].note.as_deref(),
+            report.budgets[6].note.as_deref(),
             Some("7 comments: 800.0 ms; 1,000: — ms")
         );
+        assert_eq!(
+            report.budgets[4].note.as_deref(),
+            Some("from responseEnd (3); first view (the first page): 420 of 10000 comments")
+        );
+        assert_eq!(
+            report.budgets[5].note.as_deref(),
+            Some("4.0 MB after `HeapProfiler.collectGarbage` (`Runtime.getHeapUsage`); Blink's heap (the DOM) besides: 3.0 MB; `performance.memory` before the collection: 6.0 MB")
+        );
+        assert_eq!(no_rows[4].note.as_deref(), Some("not measured"));
+        assert_eq!(no_rows[5].note.as_deref(), Some("not measured"));
         assert_eq!(
             report.budgets[2].note.as_deref(),
             Some("value: lines of `cargo tree -p colloquy --target wasm32-unknown-unknown -e normal` naming it; the first: `pulldown-cmark v0.13.0`")
@@ -908,8 +996,19 @@ mod tests {
         assert!(md
             .contains("| the widget's wasm contains no pulldown-cmark | ≤ 0 | 1.0 | **missed** |"));
         assert!(md.contains(
-            "| 1,000-comment first view, decode to render (median ms) | ≤ 100 | 66.0 | met | from responseEnd (3) |"
+            "| 1,000-comment first view, decode to render (median ms) | ≤ 100 | 66.0 | met | from responseEnd (3); first view (the first page): 420 of 1000 comments |"
         ));
+        assert!(md.contains(
+            "| 10,000-comment first view, decode to render (median ms) | ≤ 150 | 120.0 | met | from responseEnd (3); first view (the first page): 420 of 10000 comments |"
+        ));
+        assert!(md.contains(
+            "| 10,000-comment first view, JS heap used after a garbage collection (median bytes) | ≤ 10485760 | 4194304.0 | met | 4.0 MB after"
+        ), "{md}");
+        assert!(md.contains(
+            "| first-page reads per second, 10,000-comment thread, concurrency 16 | ≥ 2000 | 4500.0 | met |  |"
+        ));
+        assert!(md.contains("Colloquy's first view is its first page, not the whole thread"));
+        assert!(md.contains("each conversation cut to its first comment and 10 replies"));
         assert!(md.contains("| phone profile, first visit, 100 comments: first comment visible (median ms) | ≤ 1500 | 1400.0 | met | 7 comments: 800.0 ms; 1,000: — ms |"));
         assert!(md.contains("| loader `embed.js` | 5600 | 1400 | 1390 |"));
         assert!(
@@ -920,8 +1019,12 @@ mod tests {
         assert!(md.contains("## The 1 largest items"));
         assert!(md.contains("| `a\\|b` | 250 | 25.0 % |"));
         assert!(md.contains(
-            "| 1000 | 140.0 (139.0–141.0) | 140.0 (139.0–141.0) | 141.0 (140.0–142.0) | 141.0 (140.0–142.0) | 66.0 (65.0–67.0) | 400.0 (399.0–401.0) | responseEnd (3); responseEnd (3) | 60.0 (59.0–61.0) | 6.0 (5.0–7.0) | 6.0 (5.0–7.0) | 11489 (11488–11490) | 11489 (11488–11490) |"
+            "| 1000 | 420 | 140.0 (139.0–141.0) | 140.0 (139.0–141.0) | 141.0 (140.0–142.0) | 141.0 (140.0–142.0) | 66.0 (65.0–67.0) | 400.0 (399.0–401.0) | responseEnd (3); responseEnd (3) | 60.0 (59.0–61.0) | 6.0 (5.0–7.0) | 6.0 (5.0–7.0) | 4.0 (3.0–5.0) | 4.0 (3.0–5.0) | 11489 (11488–11490) | 11489 (11488–11490) |"
         ), "{md}");
+        assert!(
+            md.contains("| 10000 | 420 | 140.0 (139.0–141.0) | — |"),
+            "{md}"
+        );
         assert!(md.contains("## Rendering in headless Chromium, beside isso 0.14.0"));
         assert!(md.contains("| 14 | 90.0 (89.0–91.0) | responseEnd (3) | 84.0 (83.0–85.0) |"));
         assert!(md.contains(
@@ -937,19 +1040,27 @@ mod tests {
         );
         assert!(md.contains("| before (body only) | 800.0 | 200.0 | 200.0 | 800000 | 200000 |"));
         assert!(
-            md.contains("Asked for gzip, the server itself sent 310000 bytes (310.0 a comment).")
+            md.contains("Asked for gzip, the server itself sent, over all the pages, 310000 bytes (310.0 a comment).")
         );
         assert!(md.contains("Each row is 5 runs of 2 s;"));
         assert!(md.contains(
             "| durable write (synchronous commit) | 8 | 2200.0 (2199.0–2201.0) | 2.0 (1.0–3.0) | 9.0 (8.0–10.0) | 1234 | 0 |"
         ));
+        assert!(md.contains(
+            "| read the 10,000-comment thread's first page | 16 | 4500.0 (4499.0–4501.0) | 2.0 (1.0–3.0) |"
+        ));
+        assert!(md.contains("so this is all 6 pages, asked for as the widget asks"));
         assert!(md.contains("VmHWM, over rendering and load): 29.7 MB. SQLite file for 10,000 comments: 5840896 bytes (5704.0 KB)."));
         let postgres = &md[md
             .find("## Server on PostgreSQL (2 processes on one database)")
             .expect("the PostgreSQL section")..];
         assert!(postgres.contains(
-            "| read the 1,000-comment thread | 16 | 3100.0 (3099.0–3101.0) | 2.0 (1.0–3.0) | 9.0 (8.0–10.0) | 1234 | 0 |"
+            "| read the 1,000-comment thread's first page | 16 | 3100.0 (3099.0–3101.0) | 2.0 (1.0–3.0) | 9.0 (8.0–10.0) | 1234 | 0 |"
         ));
+        assert!(
+            !postgres[..postgres.find("Peak memory").expect("the memory line")]
+                .contains("10,000-comment")
+        );
         assert!(
             postgres.contains("| durable write (synchronous commit) | 2 | 400.0 (399.0–401.0) |")
         );
@@ -970,7 +1081,7 @@ mod tests {
         let md = report.markdown();
         assert!(md.contains("## Rendering in headless Chromium, beside Isso (ms unless noted)"));
         assert!(md.contains("Isso was not measured: pip could not install it.\n"));
-        assert!(md.contains("| 1000 | 140.0 (139.0–141.0) | — | 141.0 (140.0–142.0) | — |"));
+        assert!(md.contains("| 1000 | 420 | 140.0 (139.0–141.0) | — | 141.0 (140.0–142.0) | — |"));
     }
 
     #[test]
@@ -1003,7 +1114,17 @@ mod tests {
             "{text}"
         );
         assert!(text.contains(r#""peak_rss_mb":[31.26,null]}"#), "{text}");
-        assert!(text.contains(r#""wire":{"thread":"bench-1000","comments":1000,"after":{"raw":1200000,"gzip":300000,"brotli":299990},"#), "{text}");
+        assert!(text.contains(r#""wire":{"thread":"bench-1000","comments":1000,"pages":6,"after":{"raw":1200000,"gzip":300000,"brotli":299990},"#), "{text}");
+        assert!(text.contains(r#""reads_first_page_10000_comments":[{"concurrency":16,"per_second":{"median":4500.0,"#), "{text}");
+        assert!(text.contains(r#"{"name":"heap_10000_first_view_bytes","what":"10,000-comment first view, JS heap used after a garbage collection (median bytes)","bound":"at_most","limit":10485760.0,"value":4194304.0,"met":true,"#), "{text}");
+        assert!(
+            text.contains(r#""render":[{"comments":1000,"first_view":420,"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#""heap_after_gc_mb":{"median":4.0,"#),
+            "{text}"
+        );
         assert!(text.contains(r#""wasm_dependencies":{"pulldown_cmark_lines":1,"first_line":"pulldown-cmark v0.13.0"}"#), "{text}");
         assert!(
             text.contains(

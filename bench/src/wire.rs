@@ -1,8 +1,11 @@
-//! What a thread costs on the wire, per comment: the server's actual answer to
+//! What a thread costs on the wire, per comment: the server's actual answers to
 //! `GET /api/v1/threads/{key}/comments` ("after"), against the same comments in the
 //! previous format ("before": each comment with its markdown `body` and no `content` tree,
 //! written here from the seeded data with serde_json), raw, gzip -9 and brotli, and the
-//! answer as the server itself compressed it when asked for gzip.
+//! answers as the server itself compressed them when asked for gzip. The server sends a
+//! thread a page at a time, so "after" is every page of it, asked for as the widget asks
+//! ("Show more comments": `after=` the previous page's `next`), each page compressed on
+//! its own as it travels; the previous format was one answer.
 
 use std::io::Read;
 
@@ -16,12 +19,14 @@ use crate::seed::SeedComment;
 pub struct WireFigures {
     pub thread: String,
     pub comments: usize,
-    /// The server's answer, whole.
+    /// The pages the server answered the thread in.
+    pub pages: usize,
+    /// The server's answers, every page, summed (each page compressed on its own).
     pub after: Sizes,
     /// The previous format, whole.
     pub before: Sizes,
-    /// The answer's bytes as the server sent them with `Accept-Encoding: gzip` (`None`
-    /// when it sent them uncompressed).
+    /// The answers' bytes as the server sent them with `Accept-Encoding: gzip`, summed
+    /// (`None` when it sent any uncompressed).
     pub served_gzip: Option<usize>,
 }
 
@@ -86,13 +91,18 @@ pub fn before_json(
     serde_json::to_string(&page).expect("the previous format as JSON")
 }
 
-/// The comments' ids in the answer, in its order, when it has one for each of `count`
-/// comments; else ids counted from 1 (only the figures' widths depend on them).
-pub fn ids_in(answer: &Value, count: usize) -> Vec<i64> {
-    let ids: Vec<i64> = answer["comments"]
-        .as_array()
-        .map(|comments| comments.iter().filter_map(|c| c["id"].as_i64()).collect())
-        .unwrap_or_default();
+/// The ids of the comments in the answers (pages), when they have one for each of `count`
+/// comments: ascending, the order the seeded comments were stored in (a page lists them
+/// by conversation); else ids counted from 1 (only the figures' widths depend on them).
+pub fn ids_in(answers: &[Value], count: usize) -> Vec<i64> {
+    let mut ids: Vec<i64> = answers
+        .iter()
+        .filter_map(|answer| answer["comments"].as_array())
+        .flatten()
+        .filter_map(|c| c["id"].as_i64())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
     if ids.len() == count {
         ids
     } else {
@@ -100,35 +110,69 @@ pub fn ids_in(answer: &Value, count: usize) -> Vec<i64> {
     }
 }
 
-/// Asks the server at `base` for `thread` (seeded from `comments`), plainly and with
-/// `Accept-Encoding: gzip`, and measures both formats.
+/// The sizes of answers sent one by one, summed.
+pub fn summed(sizes: impl IntoIterator<Item = Sizes>) -> Sizes {
+    sizes.into_iter().fold(Sizes::default(), |sum, page| Sizes {
+        raw: sum.raw + page.raw,
+        gzip: sum.gzip + page.gzip,
+        brotli: sum.brotli + page.brotli,
+    })
+}
+
+/// Asks the server at `base` for every page of `thread` (seeded from `comments`) as the
+/// widget asks for them, plainly and with `Accept-Encoding: gzip`, and measures both
+/// formats.
 pub fn measure(base: &str, thread: &str, comments: &[SeedComment]) -> WireFigures {
-    let url = format!("{base}/api/v1/threads/{thread}/comments");
-    let body = ureq::get(&url)
-        .call()
-        .unwrap_or_else(|e| panic!("GET {url}: {e}"))
-        .into_string()
-        .expect("the thread's answer");
-    let answer: Value = serde_json::from_str(&body).expect("the thread's answer is JSON");
-    let ids = ids_in(&answer, comments.len());
-    let last_event_id = answer["last_event_id"].as_i64().unwrap_or(0);
+    let first = crate::render::first_page_url(base, thread);
+    let mut urls = vec![first.clone()];
+    let mut bodies = Vec::new();
+    let mut answers = Vec::new();
+    loop {
+        let url = urls.last().expect("a page to ask for");
+        let body = ureq::get(url)
+            .call()
+            .unwrap_or_else(|e| panic!("GET {url}: {e}"))
+            .into_string()
+            .expect("the thread's answer");
+        let answer: Value = serde_json::from_str(&body).expect("the thread's answer is JSON");
+        let next = answer["next"].as_str().map(str::to_owned);
+        bodies.push(body);
+        answers.push(answer);
+        match next {
+            // A cursor is `c1` and hex digits: nothing to encode.
+            Some(cursor) if urls.len() <= comments.len() => {
+                urls.push(format!("{first}&after={cursor}"))
+            }
+            Some(_) => panic!("{thread}: more pages than comments"),
+            None => break,
+        }
+    }
+    let ids = ids_in(&answers, comments.len());
+    let last_event_id = answers[0]["last_event_id"].as_i64().unwrap_or(0);
     let before = before_json(thread, comments, &ids, last_event_id);
-    let compressed = ureq::get(&url)
-        .set("Accept-Encoding", "gzip")
-        .call()
-        .unwrap_or_else(|e| panic!("GET {url} (gzip): {e}"));
-    let gzipped = compressed.header("Content-Encoding") == Some("gzip");
-    let mut served = Vec::new();
-    compressed
-        .into_reader()
-        .read_to_end(&mut served)
-        .expect("the gzipped answer");
+    let mut served_gzip = Some(0);
+    for url in &urls {
+        let compressed = ureq::get(url)
+            .set("Accept-Encoding", "gzip")
+            .call()
+            .unwrap_or_else(|e| panic!("GET {url} (gzip): {e}"));
+        let gzipped = compressed.header("Content-Encoding") == Some("gzip");
+        let mut served = Vec::new();
+        compressed
+            .into_reader()
+            .read_to_end(&mut served)
+            .expect("the gzipped answer");
+        served_gzip = served_gzip
+            .filter(|_| gzipped)
+            .map(|sum| sum + served.len());
+    }
     WireFigures {
         thread: thread.to_owned(),
         comments: comments.len(),
-        after: Sizes::of(body.as_bytes()),
+        pages: bodies.len(),
+        after: summed(bodies.iter().map(|body| Sizes::of(body.as_bytes()))),
         before: Sizes::of(before.as_bytes()),
-        served_gzip: gzipped.then_some(served.len()),
+        served_gzip,
     }
 }
 
@@ -164,11 +208,25 @@ mod tests {
     }
 
     #[test]
-    fn ids_come_from_the_answer_when_it_has_all_of_them() {
-        let answer = json!({"comments": [{"id": 7}, {"id": 9}]});
-        assert_eq!(ids_in(&answer, 2), [7, 9]);
-        assert_eq!(ids_in(&answer, 3), [1, 2, 3]);
-        assert_eq!(ids_in(&json!({}), 1), [1]);
+    fn ids_come_from_the_pages_when_they_have_all_of_them() {
+        let pages = [
+            json!({"comments": [{"id": 7}, {"id": 12}, {"id": 9}]}),
+            json!({"comments": [{"id": 8}]}),
+        ];
+        assert_eq!(ids_in(&pages, 4), [7, 8, 9, 12]);
+        assert_eq!(ids_in(&pages[..1], 4), [1, 2, 3, 4]);
+        assert_eq!(ids_in(&[json!({})], 1), [1]);
+    }
+
+    #[test]
+    fn pages_sent_one_by_one_add_up() {
+        let page = |raw: usize| Sizes {
+            raw,
+            gzip: raw / 4,
+            brotli: raw / 5,
+        };
+        assert_eq!(summed([page(400), page(100)]), page(500));
+        assert_eq!(summed([]), Sizes::default());
     }
 
     #[test]
@@ -176,6 +234,7 @@ mod tests {
         let figures = WireFigures {
             thread: "t".into(),
             comments: 4,
+            pages: 1,
             after: Sizes {
                 raw: 400,
                 gzip: 100,

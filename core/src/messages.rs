@@ -326,6 +326,34 @@ readable_words! {
         /// Said when the server could not preview; the reader's text is never touched.
         pub preview_failed: String,
         pub preview_empty: String,
+        /// The heading while the thread's count is not known (loading, or failed): never
+        /// "No comments" before the server said so.
+        pub heading: String,
+        /// In place of the form until the server's rules are known.
+        pub waiting_for_server: String,
+        pub show_more: String,
+        pub loading_more: String,
+        pub load_more_failed: String,
+        more_replies: Plural,
+        collapse: Plural,
+        expand: Plural,
+        pub copy_link: String,
+        pub link_copied: String,
+        link_not_copied: String,
+        /// Opened from a permalink whose comment is gone (deleted, or never here).
+        pub permalink_missing: String,
+        pub like: String,
+        likes: Plural,
+        pub like_failed: String,
+        pub edit: String,
+        pub delete: String,
+        pub save: String,
+        /// Beside the time of a comment its author changed.
+        pub edited: String,
+        time_left: String,
+        pub confirm_delete: String,
+        pub edit_failed: String,
+        pub delete_failed: String,
     }
 }
 
@@ -397,6 +425,14 @@ readable_words! {
         pub thread_locked: String,
         pub blocked: String,
         pub no_such_site: String,
+        bad_limit: String,
+        pub bad_cursor: String,
+        pub cursor_other_sort: String,
+        pub comment_not_in_thread: String,
+        pub bad_voter: String,
+        pub own_like: String,
+        too_many_likes: Plural,
+        counts_threads: String,
     }
 }
 
@@ -513,6 +549,34 @@ impl Messages {
     /// After a 429: when to try again (the text is kept).
     pub fn too_many_requests(&self, seconds: u64) -> String {
         self.counted(&self.widget.too_many_requests, seconds, "seconds", &[])
+    }
+
+    /// "Show 3 more replies" under a long conversation.
+    pub fn more_replies(&self, count: u64) -> String {
+        self.counted(&self.widget.more_replies, count, "count", &[])
+    }
+
+    /// The collapse button of a conversation with `count` replies.
+    pub fn collapse(&self, count: u64) -> String {
+        self.counted(&self.widget.collapse, count, "count", &[])
+    }
+
+    pub fn expand(&self, count: u64) -> String {
+        self.counted(&self.widget.expand, count, "count", &[])
+    }
+
+    /// A comment's likes, for the like button's name.
+    pub fn likes(&self, count: u64) -> String {
+        self.counted(&self.widget.likes, count, "count", &[])
+    }
+
+    pub fn link_not_copied(&self, url: &str) -> String {
+        fill(&self.widget.link_not_copied, &[("url", url)])
+    }
+
+    /// How long the reader may still change their comment (`time` as `m:ss`).
+    pub fn time_left(&self, time: &str) -> String {
+        fill(&self.widget.time_left, &[("time", time)])
     }
 
     pub fn reply_heading(&self, author: &str) -> String {
@@ -654,6 +718,18 @@ impl Messages {
 
     pub fn api_too_many_previews(&self, seconds: u64) -> String {
         self.counted(&self.api.too_many_previews, seconds, "seconds", &[])
+    }
+
+    pub fn api_too_many_likes(&self, seconds: u64) -> String {
+        self.counted(&self.api.too_many_likes, seconds, "seconds", &[])
+    }
+
+    pub fn bad_limit(&self, max: usize) -> String {
+        fill(&self.api.bad_limit, &[("max", &max.to_string())])
+    }
+
+    pub fn counts_threads(&self, max: usize) -> String {
+        fill(&self.api.counts_threads, &[("max", &max.to_string())])
     }
 
     pub fn origin_refused(&self, origin: &str) -> String {

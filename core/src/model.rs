@@ -39,6 +39,23 @@ pub struct Comment {
     /// and `body` are empty, `website` is absent.
     #[serde(default, skip_serializing_if = "is_false")]
     pub deleted: bool,
+    /// How many readers like it (one like per reader: see `POST /api/v1/comments/{id}/like`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub likes: u64,
+    /// Its author changed it after posting.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub edited: bool,
+    /// A short seed for the author's picture (an identicon the widget draws): a keyed hash
+    /// the server derives from the author's normalised email, or their name when they gave
+    /// none, so one person has one picture across the site's threads and nothing about the
+    /// address can be learned from it. Empty for a tombstone.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub avatar: String,
+    /// What the server derives [`Comment::avatar`] from (the stored email hash, or the
+    /// name). Never serialised: it exists between the database and the answer.
+    #[serde(skip)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub avatar_source: String,
 }
 
 #[cfg(feature = "markdown")]
@@ -70,13 +87,26 @@ fn is_false(value: &bool) -> bool {
     !*value
 }
 
-/// `GET /api/v1/threads/{key}/comments`: the whole thread, oldest first.
+fn is_zero(value: &u64) -> bool {
+    *value == 0
+}
+
+/// `GET /api/v1/threads/{key}/comments`: one page of a thread's top-level conversations,
+/// each with all its replies, in the order asked for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ThreadPage {
     pub thread: String,
+    /// The thread's published comments, on every page, not only this one.
     pub total: u64,
+    /// The page's comments: each conversation's first comment, then its replies (oldest
+    /// first), conversation after conversation in the order asked for.
     pub comments: Vec<Comment>,
+    /// The cursor of the next page (`after`), or `null` on the last one. Opaque, and
+    /// stable while comments arrive: the next page starts after the last conversation of
+    /// this one, wherever that now stands.
+    #[serde(default)]
+    pub next: Option<String>,
     /// The id of the thread's latest live event when this page was read (0: none yet).
     /// Subscribing to the thread's events after it misses nothing that came later.
     #[serde(default)]
@@ -105,6 +135,57 @@ pub struct PreviewRequest {
 pub struct Preview {
     pub content: Vec<Node>,
     pub content_version: u32,
+}
+
+/// `POST` and `DELETE /api/v1/comments/{id}/like`: the reader's voter token, a random
+/// string their browser keeps (16 to 128 of `A-Z a-z 0-9 - _`). The server keeps only its
+/// hash.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LikeRequest {
+    #[serde(default, deserialize_with = "null_as_empty")]
+    #[cfg_attr(feature = "openapi", schema(nullable))]
+    pub voter: String,
+}
+
+impl LikeRequest {
+    /// Whether the voter token has the shape every widget makes (16 to 128 of
+    /// `A-Z a-z 0-9 - _`).
+    pub fn is_valid(&self) -> bool {
+        (16..=128).contains(&self.voter.len())
+            && self
+                .voter
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    }
+}
+
+/// The answer to a like or an unlike: the comment's count now, and whether this voter
+/// likes it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LikeState {
+    pub likes: u64,
+    pub liked: bool,
+}
+
+/// One thread's count, as `GET /api/v1/counts` gives it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ThreadCount {
+    /// The key as it was asked for.
+    pub thread: String,
+    /// Its published comments (0 for a thread nobody commented on).
+    pub count: u64,
+    /// The count in words, in the language asked for ("7 comments").
+    pub text: String,
+}
+
+/// `GET /api/v1/counts`: one count per thread asked for, in the order asked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ThreadCounts {
+    pub counts: Vec<ThreadCount>,
 }
 
 /// What happened to a comment, as the thread's event stream tells it.
@@ -174,6 +255,15 @@ pub struct NewComment {
     )]
     #[cfg_attr(feature = "openapi", schema(nullable))]
     pub page_title: String,
+    /// The author's voter token (see [`LikeRequest`]), so that they cannot like their own
+    /// comment. Optional; only its hash is kept.
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "String::is_empty"
+    )]
+    #[cfg_attr(feature = "openapi", schema(nullable))]
+    pub voter: String,
 }
 
 /// `PATCH /api/v1/comments/{id}`: the new body; the edit token goes in `Authorization`.

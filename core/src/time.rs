@@ -30,6 +30,29 @@ pub fn parse_date(text: &str) -> Option<i64> {
     (civil_from_days(days) == (year, month, day)).then_some(days * 86_400_000)
 }
 
+/// Unix milliseconds of a timestamp written as [`format_rfc3339`] writes it
+/// (`YYYY-MM-DDTHH:MM:SSZ`, or with a fraction of a second); `None` for anything else.
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    let (date, time) = text.split_once('T')?;
+    let time = time.strip_suffix('Z')?;
+    let (time, fraction) = time.split_once('.').unwrap_or((time, ""));
+    let mut parts = time.splitn(3, ':');
+    let mut next = |max: i64| -> Option<i64> {
+        let part = parts.next()?;
+        let value: i64 = part.parse().ok()?;
+        (part.len() == 2 && (0..=max).contains(&value)).then_some(value)
+    };
+    let (hours, minutes, seconds) = (next(23)?, next(59)?, next(60)?);
+    let millis: i64 = match fraction {
+        "" => 0,
+        digits if digits.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{digits:0<3}").get(..3)?.parse().ok()?
+        }
+        _ => return None,
+    };
+    Some(parse_date(date)? + ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis)
+}
+
 /// The inverse of [`civil_from_days`], by the same era arithmetic.
 fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let year = year - i64::from(month <= 2);
@@ -78,6 +101,21 @@ mod date_tests {
         assert_eq!(parse_date("2026-02-30"), None);
         assert_eq!(parse_date("yesterday"), None);
         assert_eq!(parse_date("2026-13-01"), None);
+    }
+
+    #[test]
+    fn timestamps_read_back_as_written() {
+        for ms in [0, 951_782_400_000, 1_795_720_050_000, 4_107_542_400_000] {
+            assert_eq!(parse_rfc3339(&format_rfc3339(ms)), Some(ms));
+        }
+        assert_eq!(
+            parse_rfc3339("2026-11-26T19:07:30.25Z"),
+            Some(1_795_720_050_250)
+        );
+        assert_eq!(parse_rfc3339("2026-11-26T19:07:30"), None);
+        assert_eq!(parse_rfc3339("2026-11-26T24:00:00Z"), None);
+        assert_eq!(parse_rfc3339("2026-11-26 19:07:30Z"), None);
+        assert_eq!(parse_rfc3339("soon"), None);
     }
 }
 

@@ -18,8 +18,8 @@ pub enum Sort {
     #[default]
     Oldest,
     Newest,
-    /// The liveliest conversations first: most replies (at any depth), then oldest. Likes
-    /// will join this ranking when they exist.
+    /// The best liked first: most likes on the conversation's first comment, then most
+    /// replies (at any depth), then oldest.
     Top,
 }
 
@@ -63,6 +63,64 @@ pub fn build_reply_tree(comments: &[Comment]) -> Vec<ThreadEntry> {
 
 /// [`build_reply_tree`] with the top-level comments in `sort` order.
 pub fn build_sorted_reply_tree(comments: &[Comment], sort: Sort) -> Vec<ThreadEntry> {
+    conversations(comments, sort)
+        .into_iter()
+        .flat_map(|conversation| conversation.entries)
+        .collect()
+}
+
+/// Where a conversation stands in a sort: conversations come in ascending order of their
+/// rank. What the owner pinned leads whatever the sort; then `oldest` orders by time,
+/// `newest` by time backwards, and `top` by the first comment's likes, then by the replies
+/// at any depth, then oldest first. The comment's id breaks every tie, so no two ranks
+/// are equal and a page can start "after" one (the server's cursors are ranks).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Rank {
+    pub unpinned: bool,
+    /// Minus the likes for `top`; 0 otherwise.
+    pub likes: i64,
+    /// Minus the replies for `top`; 0 otherwise.
+    pub replies: i64,
+    /// Unix milliseconds, negated for `newest`.
+    pub time: i64,
+    /// The id, negated for `newest`.
+    pub id: i64,
+}
+
+impl Rank {
+    fn of(comment: &Comment, replies: usize, sort: Sort) -> Rank {
+        let time = crate::time::parse_rfc3339(&comment.created_at).unwrap_or(0);
+        let (likes, replies) = match sort {
+            Sort::Top => (
+                -(comment.likes.min(i64::MAX as u64) as i64),
+                -(replies as i64),
+            ),
+            _ => (0, 0),
+        };
+        let (time, id) = match sort {
+            Sort::Newest => (-time, -comment.id),
+            _ => (time, comment.id),
+        };
+        Rank {
+            unpinned: !comment.pinned,
+            likes,
+            replies,
+            time,
+            id,
+        }
+    }
+}
+
+/// One top-level comment and all its replies, in the order they are shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conversation {
+    pub rank: Rank,
+    pub entries: Vec<ThreadEntry>,
+}
+
+/// The thread as conversations in `sort` order, each its first comment then its replies
+/// (siblings oldest first); see [`build_reply_tree`] for orphans, cycles and duplicates.
+pub fn conversations(comments: &[Comment], sort: Sort) -> Vec<Conversation> {
     let mut order: Vec<usize> = (0..comments.len()).collect();
     order.sort_by(|&a, &b| {
         let (a, b) = (&comments[a], &comments[b]);
@@ -91,9 +149,16 @@ pub fn build_sorted_reply_tree(comments: &[Comment], sort: Sort) -> Vec<ThreadEn
         }
     }
 
+    let replies = count_descendants(&roots, &children);
+    let mut ranked: Vec<(Rank, usize)> = roots
+        .iter()
+        .map(|&root| (Rank::of(&comments[root], replies[root], sort), root))
+        .collect();
+    ranked.sort_unstable();
+
     let mut placed = vec![false; comments.len()];
-    let mut entries = Vec::with_capacity(unique.len());
-    let mut place_subtree = |root: usize, entries: &mut Vec<ThreadEntry>| {
+    let mut place_subtree = |root: usize| {
+        let mut entries = Vec::new();
         let mut stack = vec![(root, 0usize)];
         while let Some((index, depth)) = stack.pop() {
             if std::mem::replace(&mut placed[index], true) {
@@ -102,26 +167,26 @@ pub fn build_sorted_reply_tree(comments: &[Comment], sort: Sort) -> Vec<ThreadEn
             entries.push(ThreadEntry { index, depth });
             stack.extend(children[index].iter().rev().map(|&kid| (kid, depth + 1)));
         }
+        entries
     };
-    match sort {
-        Sort::Oldest => {}
-        Sort::Newest => roots.reverse(),
-        Sort::Top => {
-            let replies = count_descendants(&roots, &children);
-            // Stable: equal counts keep conversation order.
-            roots.sort_by_key(|&root| std::cmp::Reverse(replies[root]));
-        }
-    }
-    // What the owner pinned leads, whatever the sort; stable, so pins keep their order.
-    roots.sort_by_key(|&root| !comments[root].pinned);
-    for &root in &roots {
-        place_subtree(root, &mut entries);
-    }
+    let mut conversations: Vec<Conversation> = ranked
+        .into_iter()
+        .map(|(rank, root)| Conversation {
+            rank,
+            entries: place_subtree(root),
+        })
+        .collect();
     // Whatever is left hangs off a cycle: break it at its oldest comment.
     for &index in &unique {
-        place_subtree(index, &mut entries);
+        let entries = place_subtree(index);
+        if !entries.is_empty() {
+            conversations.push(Conversation {
+                rank: Rank::of(&comments[index], entries.len() - 1, sort),
+                entries,
+            });
+        }
     }
-    entries
+    conversations
 }
 
 /// Replies under each root, at any depth, counted without recursion, by index into the
@@ -157,6 +222,27 @@ mod tests {
             let first = build_sorted_reply_tree(&comments, sort)[0];
             assert_eq!(comments[first.index].id, 3, "{sort:?}");
         }
+    }
+
+    #[test]
+    fn top_ranks_likes_then_replies_then_age() {
+        let mut comments: Vec<Comment> = (1..=4).map(|id| comment(id, None, id as u32)).collect();
+        comments.push(comment(5, Some(1), 6));
+        comments.push(comment(6, Some(1), 7));
+        comments.push(comment(7, Some(2), 8));
+        comments[3].likes = 2;
+        comments[2].likes = 2;
+        let firsts: Vec<i64> = conversations(&comments, Sort::Top)
+            .iter()
+            .map(|c| comments[c.entries[0].index].id)
+            .collect();
+        // 3 and 4 have two likes each (3 is older), then 1 (two replies), 2 (one), none.
+        assert_eq!(firsts, vec![3, 4, 1, 2]);
+        let ranks: Vec<Rank> = conversations(&comments, Sort::Newest)
+            .iter()
+            .map(|c| c.rank)
+            .collect();
+        assert!(ranks.windows(2).all(|pair| pair[0] < pair[1]));
     }
 
     fn comment(id: i64, parent_id: Option<i64>, minute: u32) -> Comment {

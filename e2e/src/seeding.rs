@@ -80,3 +80,62 @@ pub fn post_many(server: &Server, thread: &str, count: u64) {
         post(server, thread, &Post::new("Seeder", &body));
     }
 }
+
+/// One comment of an imported thread (see [`import`]): named by `key`, answering the
+/// comment named `parent`, written `minutes_ago`.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    pub key: String,
+    pub parent: Option<String>,
+    pub author: String,
+    pub email: String,
+    pub body: String,
+    pub minutes_ago: i64,
+}
+
+/// Puts `comments` on `thread` through the real binary's `import colloquy`, as a site owner
+/// moving a large thread in would: thousands of comments in one transaction, in seconds,
+/// where posting them one by one would take minutes. The server may be running on the
+/// same database (SQLite lets the import write beside it).
+pub fn import(database: &std::ffi::OsStr, thread: &str, comments: &[Imported]) {
+    let folder = tempfile::tempdir().expect("a scratch folder");
+    let file = folder.path().join("import.jsonl");
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock after 1970")
+        .as_millis() as i64;
+    let mut lines = vec![
+        json!({"format": "colloquy-export", "version": 1}).to_string(),
+        json!({"thread": {"key": thread, "title": null}}).to_string(),
+    ];
+    for comment in comments {
+        lines.push(
+            json!({"comment": {
+                "thread": thread,
+                "key": comment.key,
+                "parent_key": comment.parent,
+                "author": comment.author,
+                "email": comment.email,
+                "website": null,
+                "body": comment.body,
+                "created_at_ms": now_ms - comment.minutes_ago * 60_000,
+            }})
+            .to_string(),
+        );
+    }
+    std::fs::write(&file, lines.join("\n") + "\n").expect("write the import file");
+    let output = std::process::Command::new(crate::server::server_binary())
+        .args(["import", "colloquy"])
+        .arg(&file)
+        .arg("--database")
+        .arg(database)
+        .env_remove("COLLOQUY_DATABASE")
+        .env("COLLOQUY_LOG", "warn")
+        .output()
+        .expect("run colloquy-server import");
+    assert!(
+        output.status.success(),
+        "the import failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -30,7 +30,7 @@ const INSPECT: &str = "
   const root = document.querySelector('[data-colloquy]').shadowRoot;
   const tags = new Set(['div','section','h2','h3','p','ol','ul','li','article','header','footer',
     'span','a','time','em','strong','del','code','pre','blockquote','br','hr','form','label',
-    'input','textarea','button']);
+    'input','textarea','button','svg','path','circle']);
   const frame = root.querySelector('.colloquy-root').getBoundingClientRect();
   const problems = [];
   let checks = 0;

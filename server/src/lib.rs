@@ -21,6 +21,8 @@ pub mod import;
 pub mod live;
 /// Email and webhooks, through the outbox.
 pub mod notify;
+/// Threads a page at a time: which conversations a page holds, and its cursors.
+pub mod paging;
 /// How often one client may post.
 pub mod rate_limit;
 /// A site's run-time settings and their defaults.

@@ -14,7 +14,9 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::{broadcast, watch};
 
+use crate::state::with_avatar;
 use crate::storage::{Store, StoreError, StoredEvent, ThreadRef};
+use crate::tokens::ServerSecret;
 
 /// Events read per query; a subscriber far behind reads in several steps.
 pub const BATCH: i64 = 500;
@@ -23,6 +25,8 @@ const FEED_CAPACITY: usize = 64;
 
 pub struct LiveHub {
     store: Arc<dyn Store>,
+    /// Derives the avatars of the comments events carry.
+    secret: ServerSecret,
     max_subscribers: usize,
     subscribers: AtomicUsize,
     feeds: Mutex<HashMap<ThreadRef, Arc<Feed>>>,
@@ -66,9 +70,10 @@ pub enum SubscribeError {
 }
 
 impl LiveHub {
-    pub fn new(store: Arc<dyn Store>, max_subscribers: usize) -> Self {
+    pub fn new(store: Arc<dyn Store>, max_subscribers: usize, secret: ServerSecret) -> Self {
         Self {
             store,
+            secret,
             max_subscribers,
             subscribers: AtomicUsize::new(0),
             feeds: Mutex::default(),
@@ -144,6 +149,14 @@ impl LiveHub {
                 Ok(events) if events.is_empty() => return,
                 Ok(events) => {
                     let full = events.len() as i64 == BATCH;
+                    let events: Vec<StoredEvent> = events
+                        .into_iter()
+                        .map(|mut stored| {
+                            let comment = std::mem::take(&mut stored.event.comment);
+                            stored.event.comment = with_avatar(&self.secret, comment);
+                            stored
+                        })
+                        .collect();
                     *last_sent = events.last().map_or(*last_sent, |event| event.id);
                     // No receiver left is fine: the feed is about to be removed.
                     let _ = feed.batches.send(Arc::new(events));

@@ -2,6 +2,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use colloquy_core::model::Comment;
 use colloquy_core::rules::FormRules;
 use ipnet::IpNet;
 use moka::future::Cache;
@@ -45,6 +46,18 @@ pub struct AppState {
     pub outbox_wakeup: Arc<tokio::sync::Notify>,
     /// Previews per client (`POST /api/v1/preview`), apart from the posting limit.
     pub preview_limit: Arc<RateLimiter>,
+    /// Likes and unlikes per client, apart from the posting limit.
+    pub like_limit: Arc<RateLimiter>,
+}
+
+/// Fills in the comment's avatar seed from its [`Comment::avatar_source`], which it
+/// consumes.
+pub fn with_avatar(secret: &ServerSecret, mut comment: Comment) -> Comment {
+    let source = std::mem::take(&mut comment.avatar_source);
+    if !source.is_empty() && !comment.deleted {
+        comment.avatar = secret.avatar_seed(&source);
+    }
+    comment
 }
 
 impl AppState {
@@ -66,7 +79,11 @@ impl AppState {
         let store = storage::open(&config.database).await?;
         let secret = store.installation_secret().await?;
         let thread_cache = Arc::new(ThreadCache::default());
-        let live = Arc::new(LiveHub::new(store.clone(), config.max_subscribers));
+        let live = Arc::new(LiveHub::new(
+            store.clone(),
+            config.max_subscribers,
+            secret.clone(),
+        ));
         let (cache, hub) = (thread_cache.clone(), live.clone());
         store
             .listen_for_changes(Arc::new(move |changed: Option<String>| {
@@ -102,7 +119,14 @@ impl AppState {
             notifier: Arc::new(notifier),
             outbox_wakeup: Arc::default(),
             preview_limit: Arc::default(),
+            like_limit: Arc::default(),
         })
+    }
+
+    /// A comment as readers get it: its markdown parsed ([`Comment::for_readers`]) and its
+    /// avatar seed derived from what the store read (see [`Comment::avatar`]).
+    pub fn for_readers(&self, comment: Comment) -> Comment {
+        with_avatar(&self.secret, comment.for_readers())
     }
 
     /// After a write to `thread`: this process drops its page at once (its next read sees

@@ -1,27 +1,32 @@
-//! Thread pages as the bytes last sent. A popular thread is read far more often than it is
-//! written, so a read is a copy of these bytes instead of a query and a serialisation; a
-//! write to the thread drops its entry.
+//! Threads as last read, and their pages as the bytes last sent. A popular thread is read
+//! far more often than it is written, so a read is a copy of bytes instead of a query, a
+//! markdown parse and a serialisation; a write to the thread drops its entry, and with it
+//! every page made from it.
 //!
 //! Each page is kept raw and compressed ([`CachedPage`]): a reader's browser gets brotli or
 //! gzip without the server compressing on every read.
 //!
-//! The cache is moka's, bounded by bytes (a page weighs its key and its three forms), and its
-//! eviction (TinyLFU admission, LRU within) keeps the threads people actually read: a
-//! crawler walking thousands of thread keys once each cannot push the popular ones out.
+//! The cache is moka's, bounded by bytes (a thread weighs its comments as JSON, three times
+//! over for the pages made from it), and its eviction (TinyLFU admission, LRU within) keeps
+//! the threads people actually read: a crawler walking thousands of thread keys once each
+//! cannot push the popular ones out.
 
+use std::collections::HashMap;
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 use axum::response::Response;
+use colloquy_core::model::Comment;
+use colloquy_core::tree::{conversations, Conversation, Sort};
 use moka::sync::Cache;
 
 use crate::http::assets::precompressed;
 use crate::storage::ThreadRef;
 
-/// One thread page's JSON, raw and compressed.
+/// One page's JSON, raw and compressed.
 #[derive(Debug, PartialEq, Eq)]
 pub struct CachedPage {
     pub raw: Bytes,
@@ -50,10 +55,6 @@ impl CachedPage {
         }
     }
 
-    fn weight(&self) -> usize {
-        self.raw.len() + self.gzip.len() + self.brotli.len()
-    }
-
     /// The JSON answer in the best form `Accept-Encoding` allows.
     pub fn response(&self, request: &HeaderMap) -> Response {
         precompressed(
@@ -63,6 +64,74 @@ impl CachedPage {
             self.gzip.clone(),
             self.brotli.clone(),
         )
+    }
+}
+
+/// The pages of one thread kept at most (distinct sorts, sizes and cursors); past it the
+/// oldest are forgotten. Readers mostly ask for the first page and a few after it.
+const PAGES_PER_THREAD: usize = 32;
+
+/// The pages made of one thread, and the order they were made in (the oldest goes first).
+#[derive(Debug, Default)]
+struct KeptPages {
+    order: Vec<String>,
+    pages: HashMap<String, Arc<CachedPage>>,
+}
+
+/// A thread as readers see it (markdown parsed, avatars derived), with the pages asked
+/// of it so far.
+#[derive(Debug)]
+pub struct CachedThread {
+    pub comments: Vec<Comment>,
+    /// Published comments.
+    pub total: u64,
+    pub last_event_id: i64,
+    pub locked: bool,
+    /// The conversations in each sort, made when first asked for.
+    sorted: [OnceLock<Vec<Conversation>>; 3],
+    pages: Mutex<KeptPages>,
+    weight: usize,
+}
+
+impl CachedThread {
+    pub fn new(comments: Vec<Comment>, last_event_id: i64, locked: bool) -> Self {
+        let json = serde_json::to_vec(&comments).map_or(0, |json| json.len());
+        CachedThread {
+            total: comments.iter().filter(|c| !c.deleted).count() as u64,
+            comments,
+            last_event_id,
+            locked,
+            sorted: Default::default(),
+            pages: Mutex::default(),
+            weight: 3 * json + 256,
+        }
+    }
+
+    pub fn conversations(&self, sort: Sort) -> &[Conversation] {
+        let slot = match sort {
+            Sort::Oldest => &self.sorted[0],
+            Sort::Newest => &self.sorted[1],
+            Sort::Top => &self.sorted[2],
+        };
+        slot.get_or_init(|| conversations(&self.comments, sort))
+    }
+
+    /// The page made for `query` earlier, if it is still kept.
+    pub fn page(&self, query: &str) -> Option<Arc<CachedPage>> {
+        let kept = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        kept.pages.get(query).cloned()
+    }
+
+    /// Keeps the page made for `query`.
+    pub fn keep_page(&self, query: String, page: Arc<CachedPage>) {
+        let mut kept = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        if kept.pages.len() >= PAGES_PER_THREAD && !kept.order.is_empty() {
+            let oldest = kept.order.remove(0);
+            kept.pages.remove(&oldest);
+        }
+        if kept.pages.insert(query.clone(), page).is_none() {
+            kept.order.push(query);
+        }
     }
 }
 
@@ -76,7 +145,7 @@ pub const DEFAULT_CAPACITY_BYTES: u64 = 64 * 1024 * 1024;
 const TIME_TO_LIVE: Duration = Duration::from_secs(60);
 
 pub struct ThreadCache {
-    pages: Cache<String, Arc<CachedPage>>,
+    pages: Cache<String, Arc<CachedThread>>,
     /// Bumped by every invalidation: a page built before one must not be stored after it.
     /// Held while storing and while invalidating, so the check and the store are one step.
     generation: Mutex<u64>,
@@ -92,8 +161,8 @@ impl ThreadCache {
     pub fn with_capacity(bytes: u64) -> Self {
         let pages = Cache::builder()
             .max_capacity(bytes)
-            .weigher(|key: &String, page: &Arc<CachedPage>| {
-                u32::try_from(key.len() + page.weight()).unwrap_or(u32::MAX)
+            .weigher(|key: &String, thread: &Arc<CachedThread>| {
+                u32::try_from(key.len() + thread.weight).unwrap_or(u32::MAX)
             })
             .time_to_live(TIME_TO_LIVE)
             .build();
@@ -109,15 +178,15 @@ impl ThreadCache {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The cached page, or the generation to hand back to [`ThreadCache::put`].
-    pub fn get(&self, thread: &ThreadRef) -> Result<Arc<CachedPage>, u64> {
+    /// The cached thread, or the generation to hand back to [`ThreadCache::put`].
+    pub fn get(&self, thread: &ThreadRef) -> Result<Arc<CachedThread>, u64> {
         let generation = *self.generation();
         self.pages.get(&thread.scoped()).ok_or(generation)
     }
 
-    /// Stores a page built from a read that began at `generation`, unless a write has
-    /// happened since (the page might then miss it).
-    pub fn put(&self, thread: &ThreadRef, generation: u64, page: Arc<CachedPage>) {
+    /// Stores a thread read from a read that began at `generation`, unless a write has
+    /// happened since (it might then miss it).
+    pub fn put(&self, thread: &ThreadRef, generation: u64, page: Arc<CachedThread>) {
         let current = self.generation();
         if *current == generation {
             self.pages.insert(thread.scoped(), page);
@@ -130,7 +199,7 @@ impl ThreadCache {
         self.pages.invalidate(&thread.scoped());
     }
 
-    /// Forgets every page (a lost link to other processes' announcements).
+    /// Forgets every thread (a lost link to other processes' announcements).
     pub fn clear(&self) {
         let mut current = self.generation();
         *current += 1;
@@ -159,17 +228,27 @@ mod tests {
         Arc::new(CachedPage::compress(Bytes::from_static(bytes)))
     }
 
+    /// A thread of one comment by `author`.
+    fn thread_by(author: &str) -> Arc<CachedThread> {
+        let comment = Comment {
+            id: 1,
+            author: author.to_owned(),
+            ..Default::default()
+        };
+        Arc::new(CachedThread::new(vec![comment], 0, false))
+    }
+
     #[test]
     fn a_write_drops_the_page_and_stale_reads_are_not_stored() {
         let cache = ThreadCache::default();
         let generation = cache.get(&t("t")).unwrap_err();
-        cache.put(&t("t"), generation, page(b"v1"));
-        assert_eq!(cache.get(&t("t")).unwrap().raw, Bytes::from_static(b"v1"));
+        cache.put(&t("t"), generation, thread_by("v1"));
+        assert_eq!(cache.get(&t("t")).unwrap().comments[0].author, "v1");
 
         let before_write = cache.get(&t("u")).unwrap_err();
         cache.invalidate(&t("t"));
         assert!(cache.get(&t("t")).is_err());
-        cache.put(&t("u"), before_write, page(b"stale"));
+        cache.put(&t("u"), before_write, thread_by("stale"));
         assert!(
             cache.get(&t("u")).is_err(),
             "a read older than a write is not kept"
@@ -179,17 +258,8 @@ mod tests {
     #[test]
     fn bytes_are_bounded_and_a_scan_does_not_evict_a_popular_thread() {
         let cache = ThreadCache::with_capacity(100_000);
-        // Random bytes: compression leaves them as large as they are.
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let noise: Vec<u8> = (0..10_000)
-            .map(|_| {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                seed as u8
-            })
-            .collect();
-        let page = Arc::new(CachedPage::compress(Bytes::from(noise)));
+        // About 30 KB each, as JSON weighed three times over.
+        let page = thread_by(&"x".repeat(10_000));
         for key in [
             "popular", "other-1", "other-2", "other-3", "other-4", "other-5",
         ] {
@@ -216,6 +286,21 @@ mod tests {
             cache.get(&t("popular")).is_ok(),
             "the thread readers ask for survived the scan"
         );
+    }
+
+    #[test]
+    fn a_thread_keeps_a_bounded_number_of_pages() {
+        let thread = thread_by("Ada");
+        for n in 0..PAGES_PER_THREAD + 5 {
+            thread.keep_page(format!("page {n}"), page(b"{}"));
+        }
+        assert!(thread.page("page 0").is_none(), "the oldest went");
+        assert!(thread
+            .page(&format!("page {}", PAGES_PER_THREAD + 4))
+            .is_some());
+        let kept = thread.pages.lock().unwrap();
+        assert_eq!(kept.pages.len(), PAGES_PER_THREAD);
+        assert_eq!(kept.order.len(), PAGES_PER_THREAD);
     }
 
     #[test]

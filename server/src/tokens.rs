@@ -44,6 +44,16 @@ impl ServerSecret {
         self.keyed(&["email", &email.trim().to_lowercase()])
     }
 
+    /// The seed of an author's picture (see `Comment::avatar`): 12 hex digits of a keyed
+    /// hash of what it is derived from (`storage::avatar_source`), under a label of its
+    /// own, so it matches no other hash the server keeps and tells nothing without the
+    /// secret.
+    pub fn avatar_seed(&self, source: &str) -> String {
+        let mut seed = self.keyed(&["avatar", source]);
+        seed.truncate(12);
+        seed
+    }
+
     /// HMAC-SHA-256 over the parts, in hex.
     fn keyed(&self, parts: &[&str]) -> String {
         let mut mac =

@@ -1,9 +1,16 @@
 use colloquy_core::model::Comment;
+use colloquy_core::time::parse_rfc3339;
 use colloquy_core::validation::is_web_url;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::avatar::Avatar;
+use crate::api::ApiError;
 use crate::context::use_thread_context;
-use crate::local_time::local_time;
+use crate::hooks::use_now;
+use crate::local_time::{local_time, relative_time};
 use crate::markdown_view::{render_comment_body, READER_LINK_REL};
 
 /// Replies are indented up to this depth; deeper replies line up with it and name the
@@ -34,6 +41,46 @@ pub struct CommentViewProps {
     pub on_reply: Callback<i64>,
     #[prop_or_default]
     pub children: Html,
+    /// Now, by the server's clock, for "5 minutes ago" (see `use_now`).
+    #[prop_or_default]
+    pub now_ms: f64,
+    /// Whether the reader likes this comment.
+    #[prop_or_default]
+    pub liked: bool,
+    /// The comment's edit token when the reader wrote it (kept in `localStorage`).
+    #[prop_or_default]
+    pub edit_token: Option<AttrValue>,
+    /// The site's edit window, in seconds.
+    #[prop_or_default]
+    pub edit_window_secs: u64,
+    /// Opened through its permalink: marked, and scrolled to.
+    #[prop_or_default]
+    pub highlighted: bool,
+    /// For a conversation's first comment with replies: how many, and whether hidden.
+    #[prop_or_default]
+    pub replies: Option<(usize, bool)>,
+    #[prop_or_default]
+    pub on_toggle: Callback<i64>,
+    /// A like or unlike was counted: (id, the count now, liked).
+    #[prop_or_default]
+    pub on_liked: Callback<(i64, u64, bool)>,
+    #[prop_or_default]
+    pub on_edited: Callback<Comment>,
+    #[prop_or_default]
+    pub on_deleted: Callback<i64>,
+}
+
+/// What the reader is doing to their own comment.
+#[derive(Clone, PartialEq)]
+enum Editing {
+    None,
+    /// Asking for the comment's source.
+    Opening,
+    /// Changing it, from this text.
+    Text(String),
+    Saving(String),
+    /// Asked whether to delete it for good.
+    Confirming,
 }
 
 /// One comment: author, time, body, and its Reply button.
@@ -112,9 +159,18 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
     let id = comment.id;
     let on_reply = props.on_reply.reform(move |_: MouseEvent| id);
     // The date is in the thread's language, which may differ from the catalog's while a
-    // language has no translation yet; `lang` on the element says which one it is.
+    // language has no translation yet; `lang` on the element says which one it is. What
+    // shows is how long ago, by the server's clock; the date and time are its title.
     let time = local_time(&comment.created_at, &context.lang);
     let time_lang = (!time.lang.is_empty()).then_some(time.lang);
+    let posted_ms = parse_rfc3339(&comment.created_at).map(|ms| ms as f64);
+    let ago = posted_ms
+        .filter(|_| props.now_ms > 0.0)
+        .and_then(|posted| relative_time(posted, props.now_ms, &context.lang));
+    let (time_text, time_title) = match ago {
+        Some(ago) => (ago, Some(time.text)),
+        None => (time.text, None),
+    };
     let owner = comment.by_owner.then(|| {
         html! { <span class="badge owner">{messages.widget.owner_badge.as_str()}</span> }
     });
@@ -124,7 +180,207 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
     let pending = comment.pending.then(|| {
         html! { <span class="badge pending">{messages.widget.awaiting_approval.as_str()}</span> }
     });
+    let edited = comment
+        .edited
+        .then(|| html! { <span class="edited">{messages.widget.edited.as_str()}</span> });
     let can_reply = props.can_reply && !props.replying && !comment.pending;
+
+    // What the reader's last action on this comment came to, in words (a failure, a copy).
+    let status = use_state(|| None::<String>);
+    let editing = use_state(|| Editing::None);
+    let api = context.api.clone();
+
+    let like = {
+        let (api, status, on_liked, liked) = (
+            api.clone(),
+            status.clone(),
+            props.on_liked.clone(),
+            props.liked,
+        );
+        let like_failed = messages.widget.like_failed.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (api, status, on_liked) = (api.clone(), status.clone(), on_liked.clone());
+            let like_failed = like_failed.clone();
+            spawn_local(async move {
+                let voter = crate::reader::voter();
+                match api.like(id, &voter, !liked).await {
+                    Ok(now) => {
+                        crate::reader::set_liked(api.base(), id, now.liked);
+                        status.set(None);
+                        on_liked.emit((id, now.likes, now.liked));
+                    }
+                    Err(error) => status.set(Some(in_words(error, like_failed))),
+                }
+            });
+        })
+    };
+    let permalink = permalink_of(id);
+    let copy_link = {
+        let (status, permalink) = (status.clone(), permalink.clone());
+        let (copied, not_copied) = (
+            messages.widget.link_copied.clone(),
+            messages.link_not_copied(&permalink),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let (status, permalink) = (status.clone(), permalink.clone());
+            let (copied, not_copied) = (copied.clone(), not_copied.clone());
+            spawn_local(async move {
+                let done = copy_to_clipboard(&permalink).await;
+                status.set(Some(if done { copied } else { not_copied }));
+            });
+        })
+    };
+
+    let own_controls = props
+        .edit_token
+        .as_ref()
+        .filter(|_| !comment.pending)
+        .map(|token| {
+            let on_edit = {
+                let (api, editing, status, token) =
+                    (api.clone(), editing.clone(), status.clone(), token.clone());
+                let failed = messages.widget.edit_failed.clone();
+                Callback::from(move |_: MouseEvent| {
+                    let (api, editing, status, token) =
+                        (api.clone(), editing.clone(), status.clone(), token.clone());
+                    let failed = failed.clone();
+                    editing.set(Editing::Opening);
+                    spawn_local(async move {
+                        match api.own_comment(id, &token).await {
+                            Ok(own) => editing.set(Editing::Text(own.body)),
+                            Err(error) => {
+                                editing.set(Editing::None);
+                                status.set(Some(in_words(error, failed)));
+                            }
+                        }
+                    });
+                })
+            };
+            let on_delete = {
+                let editing = editing.clone();
+                Callback::from(move |_: MouseEvent| editing.set(Editing::Confirming))
+            };
+            html! {
+                <OwnControls
+                    posted_ms={posted_ms.unwrap_or(0.0)}
+                    window_secs={props.edit_window_secs}
+                    busy={*editing != Editing::None}
+                    {on_edit}
+                    {on_delete}
+                />
+            }
+        });
+
+    let body = match &*editing {
+        Editing::Text(text) | Editing::Saving(text) => {
+            let saving = matches!(&*editing, Editing::Saving(_));
+            let token = props.edit_token.clone().unwrap_or_default();
+            let on_input = {
+                let editing = editing.clone();
+                Callback::from(move |event: InputEvent| {
+                    if let Some(area) = event.target_dyn_into::<web_sys::HtmlTextAreaElement>() {
+                        editing.set(Editing::Text(area.value()));
+                    }
+                })
+            };
+            let on_save = {
+                let (api, editing, status, on_edited) = (
+                    api.clone(),
+                    editing.clone(),
+                    status.clone(),
+                    props.on_edited.clone(),
+                );
+                let (text, failed) = (text.clone(), messages.widget.edit_failed.clone());
+                Callback::from(move |_: MouseEvent| {
+                    let (api, editing, status, on_edited) = (
+                        api.clone(),
+                        editing.clone(),
+                        status.clone(),
+                        on_edited.clone(),
+                    );
+                    let (text, token, failed) = (text.clone(), token.clone(), failed.clone());
+                    editing.set(Editing::Saving(text.clone()));
+                    spawn_local(async move {
+                        match api.edit(id, &token, &text).await {
+                            Ok(changed) => {
+                                editing.set(Editing::None);
+                                status.set(None);
+                                on_edited.emit(changed);
+                            }
+                            // The text stays in the box, whatever went wrong.
+                            Err(error) => {
+                                editing.set(Editing::Text(text));
+                                status.set(Some(in_words(error, failed)));
+                            }
+                        }
+                    });
+                })
+            };
+            let on_cancel = {
+                let editing = editing.clone();
+                Callback::from(move |_: MouseEvent| editing.set(Editing::None))
+            };
+            html! {
+                <div class="edit-form">
+                    <textarea part="input" class="edit-body" aria-label={messages.widget.body_label.clone()}
+                        value={text.clone()} oninput={on_input} disabled={saving} dir="auto" />
+                    <div class="edit-actions">
+                        <button part="button" type="button" class="save" onclick={on_save} disabled={saving}>{messages.widget.save.as_str()}</button>
+                        <button part="button" type="button" class="cancel" onclick={on_cancel}>{messages.widget.cancel.as_str()}</button>
+                    </div>
+                </div>
+            }
+        }
+        _ => html! { <div class="body" dir="auto">{render_comment_body(comment)}</div> },
+    };
+    let confirm = (*editing == Editing::Confirming).then(|| {
+        let token = props.edit_token.clone().unwrap_or_default();
+        let on_yes = {
+            let (api, editing, status, on_deleted) = (api.clone(), editing.clone(), status.clone(), props.on_deleted.clone());
+            let (failed, thread) = (messages.widget.delete_failed.clone(), context.thread.clone());
+            Callback::from(move |_: MouseEvent| {
+                let (api, editing, status, on_deleted) = (api.clone(), editing.clone(), status.clone(), on_deleted.clone());
+                let (token, failed, thread) = (token.clone(), failed.clone(), thread.clone());
+                spawn_local(async move {
+                    match api.delete(id, &token).await {
+                        Ok(()) => {
+                            crate::reader::forget_own(api.base(), &thread, id);
+                            editing.set(Editing::None);
+                            on_deleted.emit(id);
+                        }
+                        Err(error) => {
+                            editing.set(Editing::None);
+                            status.set(Some(in_words(error, failed)));
+                        }
+                    }
+                });
+            })
+        };
+        let on_no = {
+            let editing = editing.clone();
+            Callback::from(move |_: MouseEvent| editing.set(Editing::None))
+        };
+        html! {
+            <p class="confirm" role="group">
+                {messages.widget.confirm_delete.as_str()}{" "}
+                <button part="button" type="button" class="delete-yes" onclick={on_yes}>{messages.widget.delete.as_str()}</button>
+                <button part="button" type="button" class="delete-no" onclick={on_no}>{messages.widget.cancel.as_str()}</button>
+            </p>
+        }
+    });
+    let toggle = props.replies.map(|(count, collapsed)| {
+        let on_toggle = props.on_toggle.reform(move |_: MouseEvent| id);
+        let label = if collapsed {
+            messages.expand(count as u64)
+        } else {
+            messages.collapse(count as u64)
+        };
+        html! {
+            <button part="button" type="button" class="toggle" aria-expanded={(!collapsed).to_string()} onclick={on_toggle}>{label}</button>
+        }
+    });
+    let likes_label = messages.likes(comment.likes);
+    let item_class = classes!(item_class, props.highlighted.then_some("highlighted"));
     list_item(
         props,
         item_class,
@@ -132,26 +388,115 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
             <article
                 part="comment"
                 aria-labelledby={labelled_by}
-                tabindex={props.focusable.then_some("-1")}
+                tabindex={(props.focusable || props.highlighted).then_some("-1")}
             >
                 <header class="meta">
+                    <Avatar seed={comment.avatar.clone()} />
                     {author}
                     {owner}
                     {reply_to}
-                    <time datetime={comment.created_at.clone()} lang={time_lang}>{time.text}</time>
+                    <a class="permalink" href={format!("#comment-{id}")}>
+                        <time datetime={comment.created_at.clone()} lang={time_lang} title={time_title}>{time_text}</time>
+                    </a>
+                    {edited}
                     {pinned}
                     {pending}
                 </header>
-                <div class="body" dir="auto">{render_comment_body(comment)}</div>
-                if can_reply {
+                {body}
+                if !comment.pending {
                     <footer class="actions">
-                        <button part="button" type="button" class="reply" onclick={on_reply}>{messages.widget.reply.as_str()}</button>
+                        if can_reply {
+                            <button part="button" type="button" class="reply" onclick={on_reply}>{messages.widget.reply.as_str()}</button>
+                        }
+                        <button part="button" type="button" class="like" aria-pressed={props.liked.to_string()}
+                            aria-label={format!("{} ({likes_label})", messages.widget.like)} onclick={like}>
+                            {messages.widget.like.as_str()}
+                            <span class="like-count" aria-hidden="true">{comment.likes.to_string()}</span>
+                        </button>
+                        <button part="button" type="button" class="copy-link" onclick={copy_link}>{messages.widget.copy_link.as_str()}</button>
+                        {own_controls}
+                        {toggle}
                     </footer>
+                }
+                {confirm}
+                if let Some(status) = &*status {
+                    <p class="action-status" role="status">{status.clone()}</p>
                 }
                 {props.children.clone()}
             </article>
         },
     )
+}
+
+#[derive(Properties, PartialEq)]
+struct OwnControlsProps {
+    posted_ms: f64,
+    window_secs: u64,
+    /// Editing or confirming already: the buttons wait.
+    busy: bool,
+    on_edit: Callback<MouseEvent>,
+    on_delete: Callback<MouseEvent>,
+}
+
+/// Edit and Delete on the reader's own comment, with the time left to use them; gone when
+/// the site's window closes (the server would refuse them from then on).
+#[component]
+fn OwnControls(props: &OwnControlsProps) -> Html {
+    let messages = use_thread_context().messages;
+    let now = use_now(1000);
+    let left = (props.posted_ms + props.window_secs as f64 * 1000.0 - now) / 1000.0;
+    if left < 1.0 || props.busy {
+        return html! {};
+    }
+    let left = left as u64;
+    let time = format!("{}:{:02}", left / 60, left % 60);
+    html! {
+        <>
+            <button part="button" type="button" class="edit" onclick={props.on_edit.clone()}>{messages.widget.edit.as_str()}</button>
+            <button part="button" type="button" class="delete" onclick={props.on_delete.clone()}>{messages.widget.delete.as_str()}</button>
+            <span class="time-left">{messages.time_left(&time)}</span>
+        </>
+    }
+}
+
+/// What a failed request tells the reader: the server's own sentence when it gave one
+/// (in their language: "You cannot like your own comment."), else `otherwise`.
+fn in_words(error: ApiError, otherwise: String) -> String {
+    match error {
+        ApiError::Refused(_, body) if !body.message.is_empty() => body.message,
+        _ => otherwise,
+    }
+}
+
+/// The host page's address with the comment's fragment: what "Copy link" copies.
+pub fn permalink_of(id: i64) -> String {
+    let page = web_sys::window()
+        .and_then(|window| window.location().href().ok())
+        .unwrap_or_default();
+    let page = page.split('#').next().unwrap_or_default();
+    format!("{page}#comment-{id}")
+}
+
+/// Puts `text` on the clipboard through the page's `navigator.clipboard`; false when the
+/// browser refuses (no permission, no secure context).
+async fn copy_to_clipboard(text: &str) -> bool {
+    let attempt = || -> Option<js_sys::Promise> {
+        let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).ok()?;
+        let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).ok()?;
+        let write: js_sys::Function = js_sys::Reflect::get(&clipboard, &"writeText".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        write
+            .call1(&clipboard, &JsValue::from_str(text))
+            .ok()?
+            .dyn_into()
+            .ok()
+    };
+    match attempt() {
+        Some(promise) => JsFuture::from(promise).await.is_ok(),
+        None => false,
+    }
 }
 
 /// The `<li>` of a comment (or of its tombstone): its place in the conversation, as
@@ -161,6 +506,7 @@ fn list_item(props: &CommentViewProps, class: Classes, content: Html) -> Html {
     html! {
         <li
             {class}
+            id={format!("comment-{}", comment.id)}
             data-comment-id={comment.id.to_string()}
             data-parent-id={comment.parent_id.map(|id| id.to_string())}
             data-depth={props.depth.to_string()}

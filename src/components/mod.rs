@@ -1,5 +1,6 @@
 //! One component per file, its props beside it.
 
+pub mod avatar;
 pub mod comment_form;
 pub mod comment_thread;
 pub mod comment_view;

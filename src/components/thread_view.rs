@@ -1,7 +1,7 @@
 use std::cell::Cell;
 use std::collections::HashMap;
 
-use colloquy_core::tree::{build_sorted_reply_tree, ThreadEntry};
+use colloquy_core::tree::{conversations, ThreadEntry};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::platform::spawn_local;
@@ -13,8 +13,8 @@ use super::comment_view::{sentence_with, CommentView};
 use super::news_announcer::NewsAnnouncer;
 use crate::api::{Api, ApiError};
 use crate::context::ThreadContext;
-use crate::hooks::{use_held_comments, use_live_updates};
-use crate::state::{FocusTarget, Load, ThreadAction, ThreadState};
+use crate::hooks::{use_held_comments, use_live_updates, use_now};
+use crate::state::{FocusTarget, Load, More, ThreadAction, ThreadState};
 use crate::words::{self, use_catalog};
 
 thread_local! {
@@ -154,7 +154,10 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             let api = api.clone();
             spawn_local(async move {
                 match api.config().await {
-                    Ok(config) => dispatcher.dispatch(ThreadAction::RulesLoaded(config.rules)),
+                    Ok(config) => {
+                        dispatcher.dispatch(ThreadAction::EditWindow(config.edit_window_secs));
+                        dispatcher.dispatch(ThreadAction::RulesLoaded(config.rules));
+                    }
                     // Only worth telling the reader if the thread fails as well (see the
                     // status below); until then the form keeps core's defaults, and the
                     // server still has the final word on every post.
@@ -182,7 +185,9 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                     // Ready for the thread: an answer the loader fetched ahead is decoded
                     // from here (the bench's "decode → render" starts no earlier).
                     mark("colloquy:ask");
-                    let failed = match api.thread(&thread, sort).await {
+                    // Opened from a permalink: every page through the one that holds it.
+                    let around = permalink_target();
+                    let failed = match api.thread(&thread, sort, None, around).await {
                         Ok(page) if page.thread == thread => {
                             mark("colloquy:data");
                             return dispatcher.dispatch(ThreadAction::Loaded(page));
@@ -191,6 +196,16 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                         // (a proxy decoding `%2F`, say) changed the key. Say so, rather
                         // than wait forever for the page asked for.
                         Ok(_) => messages.widget.load_failed.as_str(),
+                        // The permalink's comment is gone: the thread from its start.
+                        Err(ApiError::Refused(404, _)) if around.is_some() => {
+                            dispatcher.dispatch(ThreadAction::Highlight(None));
+                            match api.thread(&thread, sort, None, None).await {
+                                Ok(page) if page.thread == thread => {
+                                    return dispatcher.dispatch(ThreadAction::Loaded(page));
+                                }
+                                _ => messages.widget.load_failed.as_str(),
+                            }
+                        }
                         Err(ApiError::Refused(403, _)) => messages.widget.origin_refused.as_str(),
                         Err(_) => messages.widget.load_failed.as_str(),
                     };
@@ -202,6 +217,70 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
 
     use_live_updates(&section, &context.api, &state);
     use_held_comments(&context.api, &state);
+    let now_ms = use_now(20_000);
+    let liked = use_state(|| crate::reader::liked(context.api.base()));
+
+    {
+        // A permalink's comment, once its page is shown: marked and scrolled to. A link
+        // followed later (the page's fragment changes) does the same, loading its pages
+        // first when they are not shown.
+        let dispatcher = state.dispatcher();
+        let shown: Vec<i64> = state.comments.iter().map(|c| c.id).collect();
+        use_effect_with((state.load.clone(), shown.len()), move |(load, _)| {
+            if *load == Load::Loaded {
+                if let Some(id) = permalink_target() {
+                    if shown.contains(&id) {
+                        dispatcher.dispatch(ThreadAction::Highlight(Some(id)));
+                    }
+                }
+            }
+        });
+    }
+    {
+        let (dispatcher, reloads) = (state.dispatcher(), reloads.clone());
+        let ids: Vec<i64> = state.comments.iter().map(|c| c.id).collect();
+        use_effect_with(ids, move |ids| {
+            let ids = ids.clone();
+            let listener = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+                if let Some(id) = permalink_target() {
+                    if ids.contains(&id) {
+                        dispatcher.dispatch(ThreadAction::Highlight(Some(id)));
+                    } else {
+                        reloads.set(*reloads + 1);
+                    }
+                }
+            });
+            let window = web_sys::window();
+            if let Some(window) = &window {
+                let _ = window.add_event_listener_with_callback(
+                    "hashchange",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(window) = window {
+                    let _ = window.remove_event_listener_with_callback(
+                        "hashchange",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+    {
+        let (section, highlight) = (section.clone(), state.highlight);
+        use_effect_with(highlight, move |highlight| {
+            if let (Some(id), Some(section)) = (highlight, section.cast::<Element>()) {
+                let selector = format!("li[data-comment-id='{id}'] > article");
+                if let Ok(Some(element)) = section.query_selector(&selector) {
+                    element.scroll_into_view();
+                    if let Some(element) = element.dyn_ref::<HtmlElement>() {
+                        let _ = element.focus();
+                    }
+                }
+            }
+        });
+    }
 
     {
         // The reducer asks; the focus moves once per asking, after the render that drew
@@ -237,6 +316,28 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     let on_cancel_reply = actions.reform(|()| ThreadAction::CloseReply);
     let on_announced = actions.reform(|()| ThreadAction::NewsAnnounced);
 
+    let show_more = {
+        let (dispatcher, api, thread, sort) = (
+            state.dispatcher(),
+            context.api.clone(),
+            props.thread.to_string(),
+            props.sort,
+        );
+        let next = state.next.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(next) = next.clone() else {
+                return;
+            };
+            let (dispatcher, api, thread) = (dispatcher.clone(), api.clone(), thread.clone());
+            dispatcher.dispatch(ThreadAction::MoreLoading);
+            spawn_local(async move {
+                match api.thread(&thread, sort, Some(&next), None).await {
+                    Ok(page) => dispatcher.dispatch(ThreadAction::MoreLoaded(page)),
+                    Err(_) => dispatcher.dispatch(ThreadAction::MoreFailed),
+                }
+            });
+        })
+    };
     let status = match &state.load {
         Load::Loading => {
             html! { <p class="status" role="status">{messages.widget.loading.as_str()}</p> }
@@ -254,7 +355,32 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         Load::Loaded => html! {},
     };
 
-    let entries = build_sorted_reply_tree(&state.comments, props.sort);
+    // The conversations in the order asked for, each cut to what the reader opened: a
+    // collapsed one shows its first comment, a long one its first replies and a button.
+    let own = crate::reader::own(context.api.base());
+    let mut entries: Vec<ThreadEntry> = Vec::new();
+    let mut more_after: Vec<(usize, i64, usize)> = Vec::new();
+    let mut replies_of: HashMap<i64, (usize, bool)> = HashMap::new();
+    for conversation in conversations(&state.comments, props.sort) {
+        let first = &conversation.entries[0];
+        let root = state.comments[first.index].id;
+        let replies = conversation.entries.len() - 1;
+        let collapsed = state.collapsed.contains(&root);
+        if replies > 0 {
+            replies_of.insert(root, (replies, collapsed));
+        }
+        let shown = if collapsed {
+            1
+        } else if state.all_replies.contains(&root) {
+            conversation.entries.len()
+        } else {
+            conversation.entries.len().min(1 + REPLIES_SHOWN)
+        };
+        entries.extend_from_slice(&conversation.entries[..shown]);
+        if !collapsed && shown < conversation.entries.len() {
+            more_after.push((entries.len(), root, conversation.entries.len() - shown));
+        }
+    }
     // Who wrote each comment, for "Reply to …" beyond the indentation cap: one map instead
     // of a search per comment, which would make a long thread quadratic.
     // A tombstone has no author to name.
@@ -267,14 +393,35 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         .map(|(index, c)| (c.id, index))
         .collect();
     let positions = positions_among_siblings(&entries);
-    let comments = entries.iter().zip(positions).map(|(entry, (position, set_size))| {
+    let on_toggle = actions.reform(ThreadAction::ToggleCollapsed);
+    let on_liked = {
+        let (actions, liked) = (actions.clone(), liked.clone());
+        Callback::from(move |(id, likes, now): (i64, u64, bool)| {
+            let mut ids = (*liked).clone();
+            ids.retain(|l| *l != id);
+            if now {
+                ids.push(id);
+            }
+            liked.set(ids);
+            actions.emit(ThreadAction::Liked(id, likes));
+        })
+    };
+    let on_edited = actions.reform(ThreadAction::Edited);
+    let on_deleted = actions.reform(ThreadAction::Deleted);
+    let mut comments: Vec<Html> = Vec::with_capacity(entries.len() + more_after.len());
+    let mut more = more_after.into_iter().peekable();
+    for (number, (entry, (position, set_size))) in entries.iter().zip(positions).enumerate() {
         let comment = &state.comments[entry.index];
         let parent_author = comment
             .parent_id
             .and_then(|parent| authors.get(&parent))
             .map(|&index| AttrValue::from(state.comments[index].author.clone()));
         let replying = !state.locked && state.replying_to == Some(comment.id);
-        html! {
+        let edit_token = own
+            .iter()
+            .find(|own| own.id == comment.id)
+            .map(|own| AttrValue::from(own.edit_token.clone()));
+        comments.push(html! {
             <CommentView
                 key={comment.id}
                 comment={comment.clone()}
@@ -287,6 +434,16 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                 can_reply={!state.locked}
                 focusable={state.last_posted == Some(comment.id)}
                 on_reply={on_reply.clone()}
+                {now_ms}
+                liked={liked.contains(&comment.id)}
+                {edit_token}
+                edit_window_secs={state.edit_window_secs}
+                highlighted={state.highlight == Some(comment.id)}
+                replies={(entry.depth == 0).then(|| replies_of.get(&comment.id).copied()).flatten()}
+                on_toggle={on_toggle.clone()}
+                on_liked={on_liked.clone()}
+                on_edited={on_edited.clone()}
+                on_deleted={on_deleted.clone()}
             >
                 if replying {
                     <CommentForm
@@ -298,15 +455,46 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                     />
                 }
             </CommentView>
+        });
+        while let Some(&(after, root, hidden)) = more.peek() {
+            if after != number + 1 {
+                break;
+            }
+            more.next();
+            let onclick = actions.reform(move |_: MouseEvent| ThreadAction::AllReplies(root));
+            comments.push(html! {
+                <li class="more-replies" key={format!("more-{root}")}>
+                    <button part="button" type="button" class="more-replies" {onclick}>{messages.more_replies(hidden as u64)}</button>
+                </li>
+            });
         }
-    });
+    }
 
     // The title is the page's words: isolated, so a title in another direction than the
     // catalog's keeps its own order and leaves the sentence around it alone.
+    // Until the server has said how many there are, the heading says only "Comments":
+    // never "No comments" while they are loading, or failed to.
     let heading = match &props.title {
+        _ if state.load != Load::Loaded => html! { {messages.widget.heading.as_str()} },
         Some(title) => sentence_with(|title| messages.comment_count_on(state.total, title), title),
         None => html! { {messages.comment_count(state.total)} },
     };
+    let more_button = state.next.is_some().then(|| {
+        let (label, class) = match state.more {
+            More::Idle => (messages.widget.show_more.as_str(), "show-more"),
+            More::Loading => (messages.widget.loading_more.as_str(), "show-more loading"),
+            More::Failed => (messages.widget.retry.as_str(), "show-more failed"),
+        };
+        html! {
+            <div class="more">
+                if state.more == More::Failed {
+                    <p class="status failed" role="alert">{messages.widget.load_more_failed.as_str()}</p>
+                }
+                <button part="button" type="button" class={class} onclick={show_more}
+                    disabled={state.more == More::Loading}>{label}</button>
+            </div>
+        }
+    });
     html! {
         <ContextProvider<ThreadContext> {context}>
             <section
@@ -320,11 +508,17 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                 <h2 class="count" part="count">{heading}</h2>
                 <NewsAnnouncer news={state.news.clone()} posted={state.posted_news} {on_announced} />
                 {status}
+                if state.permalink_missing {
+                    <p class="status permalink-missing" role="status">{messages.widget.permalink_missing.as_str()}</p>
+                }
                 if !state.comments.is_empty() {
                     <ol class="comments">{for comments}</ol>
                 }
+                {more_button}
                 if state.locked {
                     <p class="status closed">{messages.widget.comments_closed.as_str()}</p>
+                } else if !state.rules_known {
+                    <p class="status waiting" role="status">{messages.widget.waiting_for_server.as_str()}</p>
                 } else {
                     // Keyed by thread: after a route change the form starts over with that
                     // thread's own draft instead of carrying the last one's.
@@ -338,6 +532,16 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             </section>
         </ContextProvider<ThreadContext>>
     }
+}
+
+/// Replies shown under each conversation before "Show N more replies".
+pub const REPLIES_SHOWN: usize = 10;
+
+/// The comment the page's address points at (`#comment-<id>`, the permalink every comment
+/// has), if any.
+fn permalink_target() -> Option<i64> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    hash.strip_prefix("#comment-")?.parse().ok()
 }
 
 /// A Performance API mark, so anyone (and `cargo xtask bench`) can time the widget from the

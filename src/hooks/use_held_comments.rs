@@ -61,7 +61,7 @@ pub fn use_held_comments(api: &Api, state: &UseReducerHandle<ThreadState>) {
                     let answer = api.own_comment(comment.id, &comment.edit_token).await;
                     match held::verdict(comment.id, answer) {
                         Verdict::Show(shown) => {
-                            dispatcher.dispatch(ThreadAction::Held(thread, shown));
+                            dispatcher.dispatch(ThreadAction::Held(thread, *shown));
                         }
                         Verdict::Forget => {
                             // Read again: other answers may have changed the list meanwhile.

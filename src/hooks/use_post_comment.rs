@@ -61,21 +61,24 @@ pub fn use_post_comment(
             .map(|input| input.value())
             .unwrap_or_default();
         let title = page_title(context.title.as_deref(), &document_title());
-        let comment = form.new_comment(parent_id, trap, title);
+        let mut comment = form.new_comment(parent_id, trap, title);
+        // So that the reader cannot like their own comment (see `crate::reader`).
+        comment.voter = crate::reader::voter();
         let dispatcher = form.dispatcher();
         spawn_local(async move {
             match context.api.post_comment(&context.thread, &comment).await {
                 Ok(created) => {
                     let held = created.comment.pending;
+                    let own = HeldComment {
+                        thread: context.thread.to_string(),
+                        id: created.comment.id,
+                        edit_token: created.edit_token,
+                    };
                     if held {
-                        remember_held(
-                            &context.api,
-                            HeldComment {
-                                thread: context.thread.to_string(),
-                                id: created.comment.id,
-                                edit_token: created.edit_token,
-                            },
-                        );
+                        remember_held(&context.api, own);
+                    } else {
+                        // Its author may edit or delete it for a while.
+                        crate::reader::remember_own(context.api.base(), own);
                     }
                     dispatcher.dispatch(FormAction::Sent {
                         next_key: new_idempotency_key(),

@@ -180,6 +180,9 @@ pub fn run() -> Result<ExitCode, String> {
         if let Ok(bytes) = &size {
             println!("xtask: the loader (dist/embed.js) is {bytes} bytes gzipped");
         }
+        if let Ok(bytes) = widget::count_gzip_size() {
+            println!("xtask: the count script (dist/count.js) is {bytes} bytes gzipped");
+        }
         tally.check(
             &format!("loader at most {} bytes gzipped", widget::LOADER_GZIP_LIMIT),
             size.and_then(|bytes| {

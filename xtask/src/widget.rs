@@ -9,7 +9,8 @@ use crate::workspace_root;
 /// The most the loader may weigh, gzipped: it is on every page that has a thread, read or not.
 pub const LOADER_GZIP_LIMIT: usize = crate::bench::budgets::LOADER_GZIP_BYTES;
 
-/// `trunk build --release --offline`: the optimised widget, the loader and the demo page.
+/// `trunk build --release --offline`: the optimised widget, the loader, the count script and
+/// the demo page.
 pub fn build() -> Result<(), String> {
     println!("xtask: building the widget (trunk build --release --offline)");
     let mut trunk = command("trunk");
@@ -100,7 +101,8 @@ fn strip_build_instructions(page: &Path) -> Result<(), String> {
 
 /// Stamps the loader with a hash of the widget's files (so they can be cached for a year
 /// under `?v=<hash>`) and minifies it with terser (its comments, spaces and local names are
-/// for us, not for readers' downloads).
+/// for us, not for readers' downloads); minifies the count script (`loader/count.js`) into
+/// `dist/count.js` beside it.
 fn finish_loader(dist: &Path) -> Result<(), String> {
     let read =
         |name: &str| std::fs::read(dist.join(name)).map_err(|e| format!("reading {name}: {e}"));
@@ -118,21 +120,39 @@ fn finish_loader(dist: &Path) -> Result<(), String> {
         source.replace("__COLLOQUY_BUILD__", &format!("{hash:016x}")),
     )
     .map_err(|e| format!("writing {stamped:?}: {e}"))?;
+    let minified = minify(&stamped, &dist.join("embed.js"), "the loader");
+    let _ = std::fs::remove_file(&stamped);
+    minified?;
+    // The count script for listing pages: no build hash (it loads nothing of the widget's),
+    // straight from loader/ (Trunk copies only embed.js), minified the same way.
+    let count = workspace_root().join("loader").join("count.js");
+    minify(&count, &dist.join("count.js"), "the count script")
+}
+
+/// `terser --compress --mangle`: comments, spaces and long local names go.
+fn minify(source: &Path, target: &Path, what: &str) -> Result<(), String> {
     let mut terser = command(&crate::tools::terser_path().to_string_lossy());
     terser
-        .arg(&stamped)
+        .arg(source)
         .args(["--compress", "--mangle", "--ecma", "2017", "--output"])
-        .arg(dist.join("embed.js"));
-    let minified = run(terser, "minifying the loader (terser)");
-    let _ = std::fs::remove_file(&stamped);
-    minified
+        .arg(target);
+    run(terser, &format!("minifying {what} (terser)"))
 }
 
 /// The loader's size in dist/, gzipped at level 9.
 pub fn loader_gzip_size() -> Result<usize, String> {
-    let loader = std::fs::read(workspace_root().join("dist").join("embed.js"))
-        .map_err(|e| format!("reading dist/embed.js: {e}"))?;
+    gzip_size("embed.js")
+}
+
+/// The count script's size in dist/, gzipped at level 9.
+pub fn count_gzip_size() -> Result<usize, String> {
+    gzip_size("count.js")
+}
+
+fn gzip_size(name: &str) -> Result<usize, String> {
+    let file = std::fs::read(workspace_root().join("dist").join(name))
+        .map_err(|e| format!("reading dist/{name}: {e}"))?;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(&loader).map_err(|e| e.to_string())?;
+    encoder.write_all(&file).map_err(|e| e.to_string())?;
     Ok(encoder.finish().map_err(|e| e.to_string())?.len())
 }

@@ -12,7 +12,8 @@ use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::services::ServeDir;
 
-/// The built widget: the loader at `/embed.js`, the glue and the wasm (served as
+/// The built widget: the loader at `/embed.js` (and the count script for listing pages at
+/// `/count.js`), the glue and the wasm (served as
 /// `application/wasm`, which streaming compilation requires) and the demo page at `/`.
 /// From the `--assets` folder when one is named; else from the files this binary carries
 /// (a build with `COLLOQUY_EMBED_DIST`, as `cargo xtask dist` makes); else from `./dist`.
@@ -155,24 +156,30 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// The loader's address never changes, so it is cached briefly (a new release reaches
-/// readers within minutes); it asks for the glue and the wasm with `?v=<content hash>`, so
-/// those are cached for a year. Everything else is revalidated.
+/// The scripts site owners reference by a fixed address: the loader and the count script
+/// for listing pages.
+const SITE_SCRIPTS: [&str; 2] = ["/embed.js", "/count.js"];
+
+/// The `Cache-Control` of a successful answer for `path`: see [`cache_control`].
+fn cache_policy(path: &str, query: Option<&str>) -> &'static str {
+    let versioned = query.is_some_and(|query| query.split('&').any(|pair| pair.starts_with("v=")));
+    if versioned {
+        "public, max-age=31536000, immutable"
+    } else if SITE_SCRIPTS.contains(&path) {
+        "public, max-age=300"
+    } else {
+        "no-cache"
+    }
+}
+
+/// The loader's and the count script's addresses never change, so they are cached briefly
+/// (a new release reaches readers within minutes); the loader asks for the glue and the
+/// wasm with `?v=<content hash>`, so those are cached for a year. Everything else is
+/// revalidated.
 async fn cache_control(request: Request, next: Next) -> Response {
-    let versioned = request
-        .uri()
-        .query()
-        .is_some_and(|query| query.split('&').any(|pair| pair.starts_with("v=")));
-    let is_loader = request.uri().path() == "/embed.js";
+    let policy = cache_policy(request.uri().path(), request.uri().query());
     let mut response = next.run(request).await;
     if response.status().is_success() {
-        let policy = if versioned {
-            "public, max-age=31536000, immutable"
-        } else if is_loader {
-            "public, max-age=300"
-        } else {
-            "no-cache"
-        };
         response
             .headers_mut()
             .insert(CACHE_CONTROL, HeaderValue::from_static(policy));
@@ -199,6 +206,20 @@ mod tests {
     fn the_wasm_is_typed_for_streaming_compilation() {
         assert_eq!(content_type("/colloquy_bg.wasm"), "application/wasm");
         assert!(content_type("/embed.js").starts_with("text/javascript"));
+        assert!(content_type("/count.js").starts_with("text/javascript"));
         assert!(content_type("/index.html").starts_with("text/html"));
+    }
+
+    #[test]
+    fn the_site_scripts_are_cached_briefly_and_versioned_files_for_a_year() {
+        for script in ["/embed.js", "/count.js"] {
+            assert_eq!(cache_policy(script, None), "public, max-age=300");
+        }
+        assert_eq!(
+            cache_policy("/colloquy_bg.wasm", Some("v=0123abcd")),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(cache_policy("/colloquy.js", None), "no-cache");
+        assert_eq!(cache_policy("/", None), "no-cache");
     }
 }

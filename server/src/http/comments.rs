@@ -10,18 +10,21 @@ use axum::routing::get;
 use axum::{Json, Router};
 use colloquy_core::content::{Node, CONTENT_VERSION};
 use colloquy_core::markdown::parse_bounded;
-use colloquy_core::model::{Comment, CreatedComment, ErrorBody, NewComment, ThreadPage};
+use colloquy_core::model::{
+    Comment, CreatedComment, ErrorBody, LikeRequest, NewComment, ThreadPage,
+};
 use colloquy_core::time::format_rfc3339;
 use colloquy_core::validation::{validate_new_comment, ErrorCode, Field, ValidComment};
 
-use super::extract::{ApiJson, ClientAddress, SortQuery, ThreadKey};
+use super::extract::{ApiJson, ClientAddress, PageQuery, ThreadKey};
 use super::ApiError;
 use crate::admin::auth;
 use crate::clock::now_ms;
+use crate::paging::{self, select};
 use crate::settings::Moderation;
 use crate::state::AppState;
 use crate::storage::{Inserted, Provenance, Status, Subscriber, ThreadRef};
-use crate::thread_cache::CachedPage;
+use crate::thread_cache::{CachedPage, CachedThread};
 use crate::tokens::token_hash;
 use crate::words;
 
@@ -32,13 +35,17 @@ pub fn router() -> Router<AppState> {
     )
 }
 
-/// The whole thread, oldest first: its published comments, and "deleted" tombstones of
-/// comments that still have replies (never comments held for approval; `total` counts
-/// published comments). An unknown thread is simply empty: pages get threads by
-/// being commented on, not by being registered.
+/// One page of the thread: its top-level conversations in `sort` order, `limit` at a time
+/// (default 50, at most 200), each with all its replies, and the cursor of the next page
+/// (`next`, to pass as `after`; `null` on the last page). `around=<comment id>` answers
+/// every page from the first through the one that holds that comment, so a permalink opens
+/// with the thread read up to it and "more" carries on from there.
 ///
-/// `sort` (`oldest`, `newest`, `top`) is checked but does not change the answer: the whole
-/// thread comes in one answer and the widget arranges it. (Threads are not paginated.)
+/// A thread shows its published comments and "deleted" tombstones of comments that still
+/// have replies (never comments held for approval; `total` counts published comments on
+/// every page). An unknown thread is simply empty: pages get threads by being commented
+/// on, not by being registered. `top` ranks by likes, then replies, then age; the owner's
+/// pinned conversations lead every sort.
 ///
 /// Each comment comes as `content`, the tree the server parsed its markdown into, not as
 /// its source. The answer is compressed (brotli or gzip) when the client accepts it.
@@ -47,43 +54,87 @@ pub fn router() -> Router<AppState> {
     path = "/api/v1/threads/{key}/comments",
     params(
         ("key" = String, Path, description = "The thread key, percent-encoded: 1 to 256 of A-Z a-z 0-9 - . _ ~ / : @ ! $ & ' ( ) * + , ; = %"),
-        ("sort" = Option<String>, Query, description = "oldest, newest or top"),
+        ("sort" = Option<String>, Query, description = "oldest (default), newest or top"),
+        ("limit" = Option<u32>, Query, description = "Conversations per page, 1 to 200 (default 50)"),
+        ("after" = Option<String>, Query, description = "The `next` cursor of the previous page"),
+        ("around" = Option<i64>, Query, description = "A comment id: every page through the one that holds it (not with after)"),
     ),
     responses(
-        (status = 200, description = "The whole thread, oldest first", body = ThreadPage),
-        (status = 400, description = "A bad thread key or sort", body = ErrorBody),
+        (status = 200, description = "One page of the thread", body = ThreadPage),
+        (status = 400, description = "A bad thread key, sort, limit, cursor or comment id", body = ErrorBody),
         (status = 403, description = "A browser page from an origin that is not allowed", body = ErrorBody),
+        (status = 404, description = "around names a comment this thread does not show", body = ErrorBody),
     )
 )]
 pub(super) async fn list_comments(
     State(state): State<AppState>,
     ThreadKey(thread): ThreadKey,
-    // Checked, so a bad value is a 400; the order is the widget's (see above).
-    SortQuery(_sort): SortQuery,
+    query: PageQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let generation = match state.thread_cache.get(&thread) {
-        Ok(page) => return Ok(page.response(&headers)),
-        Err(generation) => generation,
+    let cached = match state.thread_cache.get(&thread) {
+        Ok(cached) => cached,
+        Err(generation) => {
+            // The event id first: an event that lands between the two reads is then both
+            // in the page and replayed to a subscriber, which the widget shows once,
+            // instead of missed.
+            let last_event_id = state.store.latest_event_id(&thread).await?;
+            let comments = state.store.thread_comments(&thread).await?;
+            let locked = state.store.is_locked(&thread).await?;
+            // Parsing happens once per change of the thread, not once per read.
+            let comments = comments
+                .into_iter()
+                .map(|comment| state.for_readers(comment))
+                .collect();
+            let cached = Arc::new(CachedThread::new(comments, last_event_id, locked));
+            state.thread_cache.put(&thread, generation, cached.clone());
+            cached
+        }
     };
-    // The event id first: an event that lands between the two reads is then both in the
-    // page and replayed to a subscriber, which the widget shows once, instead of missed.
-    let last_event_id = state.store.latest_event_id(&thread).await?;
-    let comments = state.store.thread_comments(&thread).await?;
-    let locked = state.store.is_locked(&thread).await?;
-    let json = serde_json::to_vec(&ThreadPage {
-        total: comments.iter().filter(|c| !c.deleted).count() as u64,
-        thread: thread.key.clone(),
-        comments: comments.into_iter().map(Comment::for_readers).collect(),
-        last_event_id,
-        locked,
+    let key = query.cache_key();
+    if let Some(page) = cached.page(&key) {
+        return Ok(page.response(&headers));
+    }
+    let conversations = cached.conversations(query.sort);
+    let selection = select(&cached.comments, conversations, &query.window, query.limit)
+        .ok_or_else(|| ApiError::NotFound(words::current().api.comment_not_in_thread.clone()))?;
+    let shown = &conversations[selection.shown.clone()];
+    let next = match shown.last() {
+        Some(last) if selection.more => Some(paging::cursor(query.sort, &last.rank)),
+        _ => None,
+    };
+    let comments: Vec<&Comment> = shown
+        .iter()
+        .flat_map(|conversation| &conversation.entries)
+        .map(|entry| &cached.comments[entry.index])
+        .collect();
+    let json = serde_json::to_vec(&PageOut {
+        thread: &thread.key,
+        total: cached.total,
+        comments,
+        next,
+        last_event_id: cached.last_event_id,
+        locked: cached.locked,
         content_version: CONTENT_VERSION,
     })
     .map_err(|e| ApiError::Internal(e.to_string()))?;
-    // Parsing and compressing happen once per change of the thread, not once per read.
+    // Compressed once per page and change of the thread, not once per read.
     let page = Arc::new(CachedPage::compress(Bytes::from(json)));
-    state.thread_cache.put(&thread, generation, page.clone());
+    cached.keep_page(key, page.clone());
     Ok(page.response(&headers))
+}
+
+/// [`ThreadPage`] as written, borrowing the cached comments instead of copying them.
+#[derive(serde::Serialize)]
+struct PageOut<'a> {
+    thread: &'a str,
+    total: u64,
+    comments: Vec<&'a Comment>,
+    next: Option<String>,
+    last_event_id: i64,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    locked: bool,
+    content_version: u32,
 }
 
 /// The content of a body about to be stored or previewed, or, for one whose markdown
@@ -145,6 +196,12 @@ pub(super) async fn create_comment(
         None
     };
     let mut provenance = admission(&state, &thread, &comment, client, owner.is_some()).await?;
+    // A voter token of another shape is left out rather than refused: it only keeps the
+    // author from liking their own comment.
+    let voter = LikeRequest {
+        voter: input.voter.clone(),
+    };
+    provenance.voter_hash = voter.is_valid().then(|| token_hash(&voter.voter));
     let subscriber = match (&comment.email, &provenance.email_hash) {
         (Some(email), Some(hash)) if input.notify_replies => Some(Subscriber {
             email: email.trim().to_lowercase(),
@@ -201,7 +258,7 @@ pub(super) async fn create_comment(
     Ok((
         status,
         Json(CreatedComment {
-            comment: stored.for_readers(),
+            comment: state.for_readers(stored),
             edit_token,
         }),
     ))
@@ -228,6 +285,7 @@ async fn admission(
         client_address: Some(client.to_string()),
         email_hash,
         outgoing: Default::default(),
+        voter_hash: None,
     };
     if by_owner {
         return Ok(provenance);

@@ -1,8 +1,9 @@
-//! `PATCH /comments/{id}`: an author corrects their comment with the edit token they were
-//! given, within the edit window. The token travels in `Authorization: Bearer …` (never in
+//! `PATCH` and `DELETE /comments/{id}`: an author corrects or deletes their comment with
+//! the edit token they were given, within the edit window. The token travels in `Authorization: Bearer …` (never in
 //! a URL, which ends up in logs) and is checked against its stored hash in constant time.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use colloquy_core::model::{Comment, CommentEdit, ErrorBody};
@@ -12,12 +13,15 @@ use super::extract::{ApiJson, CommentId, EditToken};
 use super::ApiError;
 use crate::clock::now_ms;
 use crate::state::AppState;
-use crate::storage::Status;
+use crate::storage::{EditFacts, Status};
 use crate::tokens::token_matches;
 use crate::words;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/comments/{id}", get(own_comment).patch(edit_comment))
+    Router::new().route(
+        "/comments/{id}",
+        get(own_comment).patch(edit_comment).delete(delete_comment),
+    )
 }
 
 /// Its author's view of a comment, whatever its state: how the widget shows a reader
@@ -58,7 +62,7 @@ pub(super) async fn own_comment(
     let body = comment.body.clone();
     Ok(Json(Comment {
         body,
-        ..comment.for_readers()
+        ..state.for_readers(comment)
     }))
 }
 
@@ -87,8 +91,60 @@ pub(super) async fn edit_comment(
     ApiJson(edit): ApiJson<CommentEdit>,
 ) -> Result<Json<Comment>, ApiError> {
     let missing = || ApiError::NotFound(words::current().api.no_such_comment.clone());
+    let facts = authorised(&state, id, &token).await?;
+    if let Some(code) = check_field(Field::Body, &edit.body, &state.rules) {
+        return Err(ApiError::invalid(Field::Body, code, &state.rules));
+    }
+    super::comments::content_within_limits(edit.body.trim(), &state)?;
+    let updated = state
+        .store
+        .update_body(&facts.thread, id, edit.body.trim())
+        .await?
+        .ok_or_else(missing)?;
+    state.thread_changed(&facts.thread).await;
+    Ok(Json(state.for_readers(updated)))
+}
+
+/// The author deletes their comment, within the edit window, as the owner's console does:
+/// one with replies leaves "This comment was deleted." in its place, its replies intact;
+/// one without disappears. Either way its name, email, address and text are gone.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/comments/{id}",
+    params(
+        ("id" = i64, Path, description = "The comment's id"),
+        ("Authorization" = String, Header, description = "Bearer and the edit token given when the comment was posted"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "A malformed id", body = ErrorBody),
+        (status = 403, description = "Wrong token, closed edit window, or a refused origin", body = ErrorBody),
+        (status = 404, description = "No such comment, or deleted already", body = ErrorBody),
+    )
+)]
+pub(super) async fn delete_comment(
+    State(state): State<AppState>,
+    CommentId(id): CommentId,
+    EditToken(token): EditToken,
+) -> Result<StatusCode, ApiError> {
+    let facts = authorised(&state, id, &token).await?;
+    let outgoing = state.notifier.outgoing(None);
+    state
+        .store
+        .delete_comment(facts.thread.site, id, &outgoing)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(words::current().api.no_such_comment.clone()))?;
+    tracing::info!(thread = %facts.thread.scoped(), id, "an author deleted their comment");
+    state.outbox_wakeup.notify_waiters();
+    state.thread_changed(&facts.thread).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// What an author's change needs: an existing comment, its token, and an open window.
+async fn authorised(state: &AppState, id: i64, token: &str) -> Result<EditFacts, ApiError> {
+    let missing = || ApiError::NotFound(words::current().api.no_such_comment.clone());
     let facts = state.store.edit_facts(id).await?.ok_or_else(missing)?;
-    if !token_matches(&token, &facts.edit_token_hash) {
+    if !token_matches(token, &facts.edit_token_hash) {
         return Err(ApiError::Forbidden(
             words::current().api.wrong_edit_token.clone(),
         ));
@@ -102,15 +158,5 @@ pub(super) async fn edit_comment(
             words::current().api.edit_window_closed.clone(),
         ));
     }
-    if let Some(code) = check_field(Field::Body, &edit.body, &state.rules) {
-        return Err(ApiError::invalid(Field::Body, code, &state.rules));
-    }
-    super::comments::content_within_limits(edit.body.trim(), &state)?;
-    let updated = state
-        .store
-        .update_body(&facts.thread, id, edit.body.trim())
-        .await?
-        .ok_or_else(missing)?;
-    state.thread_changed(&facts.thread).await;
-    Ok(Json(updated.for_readers()))
+    Ok(facts)
 }

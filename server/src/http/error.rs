@@ -35,6 +35,9 @@ pub enum ApiError {
     /// `429` for previews, which have a limit of their own.
     #[error("too many previews; retry in {0} s")]
     TooManyPreviews(u64),
+    /// `429` for likes, which have a limit of their own.
+    #[error("too many likes; retry in {0} s")]
+    TooManyLikes(u64),
     #[error("the comment has invalid fields")]
     Validation(Vec<FieldError>),
     /// `503`: the server is at a limit of its own (live readers); later may work.
@@ -66,9 +69,9 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
-            ApiError::TooManyRequests(_) | ApiError::TooManyPreviews(_) => {
-                StatusCode::TOO_MANY_REQUESTS
-            }
+            ApiError::TooManyRequests(_)
+            | ApiError::TooManyPreviews(_)
+            | ApiError::TooManyLikes(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -104,6 +107,10 @@ impl IntoResponse for ApiError {
             }
             ApiError::TooManyPreviews(seconds) => {
                 let message = words::current().api_too_many_previews(seconds);
+                return retry_after(status, message, seconds);
+            }
+            ApiError::TooManyLikes(seconds) => {
+                let message = words::current().api_too_many_likes(seconds);
                 return retry_after(status, message, seconds);
             }
             ApiError::Validation(errors) => {

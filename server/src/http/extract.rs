@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use super::origins::SiteId;
 use super::ApiError;
+use crate::paging::{self, CursorError, Window};
 use crate::state::AppState;
 use crate::storage::{ThreadRef, DEFAULT_SITE};
 use crate::words;
@@ -115,6 +116,74 @@ impl<S: Send + Sync> FromRequestParts<S> for SortQuery {
                 .map(SortQuery)
                 .ok_or_else(|| ApiError::BadRequest(words::current().api.bad_sort.clone())),
         }
+    }
+}
+
+/// How a thread page is asked for: `sort`, `limit` (conversations, 1 to
+/// [`paging::MAX_LIMIT`]), and either `after` (a cursor from the previous page) or `around`
+/// (a comment id: every page through the one that holds it).
+pub struct PageQuery {
+    pub sort: Sort,
+    pub limit: usize,
+    pub window: Window,
+}
+
+impl PageQuery {
+    /// One text per distinct page, for the page cache.
+    pub fn cache_key(&self) -> String {
+        let window = match &self.window {
+            Window::After(None) => String::new(),
+            Window::After(Some(rank)) => paging::cursor(self.sort, rank),
+            Window::Through(id) => format!("around {id}"),
+        };
+        format!("{} {} {window}", self.sort.as_str(), self.limit)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageQuery {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        #[derive(Deserialize)]
+        struct Raw {
+            limit: Option<String>,
+            after: Option<String>,
+            around: Option<String>,
+        }
+        let SortQuery(sort) = SortQuery::from_request_parts(parts, state).await?;
+        let Query(raw) = Query::<Raw>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::BadRequest(words::current().api.bad_query.clone()))?;
+        let words = words::current();
+        let limit = match raw.limit.as_deref() {
+            None => paging::DEFAULT_LIMIT,
+            Some(text) => text
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=paging::MAX_LIMIT).contains(n))
+                .ok_or_else(|| ApiError::BadRequest(words.bad_limit(paging::MAX_LIMIT)))?,
+        };
+        let window = match (raw.after.as_deref(), raw.around.as_deref()) {
+            (Some(_), Some(_)) => return Err(ApiError::BadRequest(words.api.bad_query.clone())),
+            (Some(cursor), None) => Window::After(Some(
+                paging::read_cursor(cursor, sort).map_err(|error| {
+                    ApiError::BadRequest(match error {
+                        CursorError::Malformed => words.api.bad_cursor.clone(),
+                        CursorError::OtherSort => words.api.cursor_other_sort.clone(),
+                    })
+                })?,
+            )),
+            (None, Some(id)) => Window::Through(
+                id.parse::<i64>()
+                    .map_err(|_| ApiError::BadRequest(words.api.bad_comment_id.clone()))?,
+            ),
+            (None, None) => Window::After(None),
+        };
+        Ok(PageQuery {
+            sort,
+            limit,
+            window,
+        })
     }
 }
 

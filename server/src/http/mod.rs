@@ -4,11 +4,13 @@
 pub mod assets;
 mod comments;
 mod config;
+mod counts;
 mod edits;
 mod error;
 mod events;
 pub(crate) mod extract;
 mod feeds;
+mod likes;
 mod openapi;
 mod origins;
 mod preview;
@@ -35,7 +37,9 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(config::router())
         .merge(comments::router())
+        .merge(counts::router())
         .merge(edits::router())
+        .merge(likes::router())
         .merge(events::router())
         .merge(feeds::router())
         .merge(openapi::router())
@@ -87,10 +91,11 @@ fn request_body_limit(state: &AppState) -> usize {
 fn cors_layer() -> CorsLayer {
     CorsLayer::new()
         .allow_origin(AllowOrigin::mirror_request())
-        .allow_methods([Method::GET, Method::POST, Method::PATCH])
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
-        // The widget reads how long to wait after a 429.
-        .expose_headers([header::RETRY_AFTER])
+        // The widget reads how long to wait after a 429, and the server's clock (so that
+        // "5 minutes ago" is right on a reader's machine whose clock is off).
+        .expose_headers([header::RETRY_AFTER, header::DATE])
 }
 
 fn panic_response(_panic: Box<dyn Any + Send + 'static>) -> Response {

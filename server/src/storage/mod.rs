@@ -104,6 +104,8 @@ pub struct Provenance {
     pub email_hash: Option<String>,
     /// What the write must send (emails, webhooks), written in its transaction.
     pub outgoing: Outgoing,
+    /// The SHA-256 of the author's voter token: they may not like their own comment.
+    pub voter_hash: Option<String>,
 }
 
 impl Provenance {
@@ -115,6 +117,7 @@ impl Provenance {
             client_address: None,
             email_hash: None,
             outgoing: Outgoing::default(),
+            voter_hash: None,
         }
     }
 }
@@ -221,8 +224,10 @@ impl fmt::Debug for Database {
 
 /// The columns the API may show. `email` is deliberately absent: no query that feeds a
 /// response ever selects it.
-pub(crate) const PUBLIC_COLUMNS: &str =
-    "id, parent_id, author, website, body, created_at_ms, status, by_owner, pinned";
+/// (`email_hash` is a keyed hash, which only becomes the avatar's seed: see
+/// [`Comment::avatar_source`].)
+pub(crate) const PUBLIC_COLUMNS: &str = "id, parent_id, author, website, body, created_at_ms, \
+     status, by_owner, pinned, likes, edited_at_ms, email_hash";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct CommentRow {
@@ -235,11 +240,35 @@ pub(crate) struct CommentRow {
     status: String,
     by_owner: bool,
     pinned: bool,
+    likes: i64,
+    edited_at_ms: Option<i64>,
+    email_hash: Option<String>,
+}
+
+/// What a comment's avatar is derived from: the keyed hash of its author's email, or, when
+/// they gave none, their name with case and spacing folded.
+pub(crate) fn avatar_source(email_hash: Option<&str>, author: &str) -> String {
+    match email_hash {
+        Some(hash) => format!("email {hash}"),
+        None => {
+            let name: Vec<String> = author.split_whitespace().map(str::to_lowercase).collect();
+            format!("name {}", name.join(" "))
+        }
+    }
 }
 
 impl From<CommentRow> for Comment {
     fn from(row: CommentRow) -> Self {
+        let deleted = row.status == Status::Deleted.as_str();
         Comment {
+            avatar_source: if deleted {
+                String::new()
+            } else {
+                avatar_source(row.email_hash.as_deref(), &row.author)
+            },
+            avatar: String::new(),
+            likes: if deleted { 0 } else { row.likes.max(0) as u64 },
+            edited: row.edited_at_ms.is_some() && !deleted,
             id: row.id,
             parent_id: row.parent_id,
             author: row.author,
@@ -250,7 +279,7 @@ impl From<CommentRow> for Comment {
             pending: row.status == Status::Pending.as_str(),
             by_owner: row.by_owner,
             pinned: row.pinned,
-            deleted: row.status == Status::Deleted.as_str(),
+            deleted,
         }
     }
 }
@@ -305,7 +334,8 @@ pub struct StoredEvent {
 /// The columns of an event and its comment as it is now, for [`EventRow`]; both engines
 /// join `events` (as `e`) with `comments` (as `c`).
 pub(crate) const EVENT_COLUMNS: &str = "e.id AS event_id, e.kind, c.id, c.parent_id, c.author, \
-     c.website, c.body, c.created_at_ms, c.status, c.by_owner, c.pinned";
+     c.website, c.body, c.created_at_ms, c.status, c.by_owner, c.pinned, c.likes, \
+     c.edited_at_ms, c.email_hash";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct EventRow {
@@ -371,6 +401,21 @@ pub enum Inserted {
     Duplicate,
 }
 
+/// What a like or an unlike found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Liked {
+    /// No published comment has that id.
+    NoComment,
+    /// The voter wrote the comment.
+    Own,
+    /// The comment's count now, and whether this like or unlike changed it.
+    Now {
+        thread: ThreadRef,
+        likes: u64,
+        changed: bool,
+    },
+}
+
 /// See [`Store::edit_facts`].
 #[derive(Debug)]
 pub struct EditFacts {
@@ -418,6 +463,21 @@ pub trait Store: Console + Outbox + Send + Sync + 'static {
         id: i64,
         body: &str,
     ) -> Result<Option<Comment>, StoreError>;
+
+    /// Adds a like from the voter whose token hashes to `voter_hash` (once per voter and
+    /// comment).
+    async fn like(&self, id: i64, voter_hash: &str, now_ms: i64) -> Result<Liked, StoreError>;
+
+    /// Takes that voter's like back.
+    async fn unlike(&self, id: i64, voter_hash: &str) -> Result<Liked, StoreError>;
+
+    /// How many published comments each of `keys` of `site` has; threads without any are
+    /// left out.
+    async fn thread_counts(
+        &self,
+        site: i64,
+        keys: &[String],
+    ) -> Result<Vec<(String, u64)>, StoreError>;
 
     /// The id of the thread's latest event (0: none yet).
     async fn latest_event_id(&self, thread: &ThreadRef) -> Result<i64, StoreError>;
@@ -497,6 +557,19 @@ pub trait Store: Console + Outbox + Send + Sync + 'static {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn avatars_come_from_the_email_hash_else_the_folded_name() {
+        assert_eq!(avatar_source(Some("ab12"), "Ada"), "email ab12");
+        assert_eq!(
+            avatar_source(None, "  Ada   LOVELACE "),
+            "name ada lovelace"
+        );
+        assert_eq!(
+            avatar_source(None, "ada lovelace"),
+            avatar_source(None, "Ada Lovelace")
+        );
+    }
 
     #[test]
     fn urls_choose_the_engine_and_passwords_stay_out_of_logs() {

@@ -15,7 +15,7 @@ macro_rules! engine_queries {
 
         use crate::clock::now_ms;
         use crate::storage::{
-            kind_text, kinds, secret_from_bytes, shown_to_readers, AdminComment, AuditEntry,
+            kind_text, kinds, secret_from_bytes, Liked, shown_to_readers, AdminComment, AuditEntry,
             Block, CommentFilter, CommentRow, Console, Delivery, EditFacts, Envelope, EventRow,
             FullComment, ImportSession, Inserted, MailAddress, MailToken, Moderated, NewBlock,
             Outbox, Outgoing, Owner, OwnerAccount, Provenance, Site, Status, StoreError,
@@ -76,8 +76,8 @@ macro_rules! engine_queries {
             let sql = format!(
                 "INSERT INTO comments (site_id, thread_key, parent_id, author, email, website, \
                  body, created_at_ms, edit_token_hash, idempotency_key, body_hash, status, \
-                 by_owner, client_address, email_hash) \
-                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14, $15, $16 \
+                 by_owner, client_address, email_hash, voter_hash) \
+                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14, $15, $16, $17 \
                  WHERE CAST($12 AS BIGINT) IS NULL OR NOT EXISTS (SELECT 1 FROM comments \
                      WHERE site_id = $1 AND thread_key = $2 AND body_hash = $11 \
                      AND created_at_ms >= $12 AND idempotency_key <> $10) \
@@ -101,6 +101,7 @@ macro_rules! engine_queries {
                 .bind(provenance.by_owner)
                 .bind(&provenance.client_address)
                 .bind(&provenance.email_hash)
+                .bind(&provenance.voter_hash)
                 .fetch_optional(&mut **transaction)
                 .await?;
             let Some(row) = inserted else {
@@ -190,7 +191,7 @@ macro_rules! engine_queries {
             body: &str,
         ) -> Result<Option<Comment>, StoreError> {
             let sql = format!(
-                "UPDATE comments SET body = $1, body_hash = $2 \
+                "UPDATE comments SET body = $1, body_hash = $2, edited_at_ms = $6 \
                  WHERE id = $3 AND site_id = $4 AND thread_key = $5 AND status <> 'deleted' \
                  RETURNING {PUBLIC_COLUMNS}"
             );
@@ -200,6 +201,7 @@ macro_rules! engine_queries {
                 .bind(id)
                 .bind(thread.site)
                 .bind(&thread.key)
+                .bind(now_ms())
                 .fetch_optional(&mut **transaction)
                 .await?;
             let comment = row.map(Comment::from);
@@ -207,6 +209,118 @@ macro_rules! engine_queries {
                 record_event(transaction, thread, EventKind::Edited, id, now_ms()).await?;
             }
             Ok(comment)
+        }
+
+        /// Adds `voter_hash`'s like to comment `id` (once: a second like changes nothing),
+        /// unless the comment is not published or is the voter's own.
+        pub(crate) async fn like(
+            pool: &Pool<Engine>,
+            id: i64,
+            voter_hash: &str,
+            now_ms: i64,
+        ) -> Result<Liked, StoreError> {
+            let mut transaction = pool.begin().await?;
+            let Some(thread) = likeable(&mut transaction, id, voter_hash).await? else {
+                return Ok(Liked::NoComment);
+            };
+            let Some(thread) = thread else {
+                return Ok(Liked::Own);
+            };
+            let added: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO likes (comment_id, voter_hash, created_at_ms) VALUES ($1, $2, $3) \
+                 ON CONFLICT (comment_id, voter_hash) DO NOTHING RETURNING comment_id",
+            )
+            .bind(id)
+            .bind(voter_hash)
+            .bind(now_ms)
+            .fetch_optional(&mut *transaction)
+            .await?;
+            let likes = count_likes(&mut transaction, id, if added.is_some() { 1 } else { 0 }).await?;
+            transaction.commit().await?;
+            Ok(Liked::Now { thread, likes, changed: added.is_some() })
+        }
+
+        /// Takes `voter_hash`'s like back from comment `id`, if they had given one.
+        pub(crate) async fn unlike(
+            pool: &Pool<Engine>,
+            id: i64,
+            voter_hash: &str,
+        ) -> Result<Liked, StoreError> {
+            let mut transaction = pool.begin().await?;
+            let Some(thread) = likeable(&mut transaction, id, voter_hash).await? else {
+                return Ok(Liked::NoComment);
+            };
+            let Some(thread) = thread else {
+                return Ok(Liked::Own);
+            };
+            let removed: Option<i64> = sqlx::query_scalar(
+                "DELETE FROM likes WHERE comment_id = $1 AND voter_hash = $2 RETURNING comment_id",
+            )
+            .bind(id)
+            .bind(voter_hash)
+            .fetch_optional(&mut *transaction)
+            .await?;
+            let likes = count_likes(&mut transaction, id, if removed.is_some() { -1 } else { 0 }).await?;
+            transaction.commit().await?;
+            Ok(Liked::Now { thread, likes, changed: removed.is_some() })
+        }
+
+        /// The thread of a published comment `id`: `None` when there is no such comment,
+        /// `Some(None)` when `voter_hash` wrote it.
+        async fn likeable(
+            transaction: &mut Transaction<'_, Engine>,
+            id: i64,
+            voter_hash: &str,
+        ) -> Result<Option<Option<ThreadRef>>, StoreError> {
+            let row: Option<(i64, String, Option<String>)> = sqlx::query_as(
+                "SELECT site_id, thread_key, voter_hash FROM comments \
+                 WHERE id = $1 AND status = 'published'",
+            )
+            .bind(id)
+            .fetch_optional(&mut **transaction)
+            .await?;
+            Ok(row.map(|(site, key, author)| {
+                (author.as_deref() != Some(voter_hash)).then(|| ThreadRef::new(site, key))
+            }))
+        }
+
+        /// Moves comment `id`'s count by `by` and answers the count now.
+        async fn count_likes(
+            transaction: &mut Transaction<'_, Engine>,
+            id: i64,
+            by: i64,
+        ) -> Result<u64, StoreError> {
+            let likes: i64 = sqlx::query_scalar(
+                "UPDATE comments SET likes = likes + $1 WHERE id = $2 RETURNING likes",
+            )
+            .bind(by)
+            .bind(id)
+            .fetch_one(&mut **transaction)
+            .await?;
+            Ok(likes.max(0) as u64)
+        }
+
+        /// The published comments of each of `keys` in `site` (absent: none).
+        pub(crate) async fn thread_counts(
+            pool: &Pool<Engine>,
+            site: i64,
+            keys: &[String],
+        ) -> Result<Vec<(String, u64)>, StoreError> {
+            if keys.is_empty() {
+                return Ok(Vec::new());
+            }
+            let places: Vec<String> = (0..keys.len()).map(|n| format!("${}", n + 2)).collect();
+            let sql = format!(
+                "SELECT thread_key, count(*) FROM comments WHERE site_id = $1 \
+                 AND status = 'published' AND thread_key IN ({}) GROUP BY thread_key",
+                places.join(", ")
+            );
+            let mut query = sqlx::query_as::<_, (String, i64)>(&sql).bind(site);
+            for key in keys {
+                query = query.bind(key);
+            }
+            let rows = query.fetch_all(pool).await?;
+            Ok(rows.into_iter().map(|(key, n)| (key, n.max(0) as u64)).collect())
         }
 
         pub(crate) async fn latest_event_id(
@@ -269,6 +383,9 @@ macro_rules! engine_queries {
         pub(crate) struct Import {
             pub(crate) transaction: Transaction<'static, Engine>,
             pub(crate) site: i64,
+            /// Keys the email hash each imported comment is recognised by (and its
+            /// avatar derived from), as for a posted one.
+            pub(crate) secret: ServerSecret,
         }
 
         /// What imported comments have in place of an edit token's hash.
@@ -292,10 +409,11 @@ macro_rules! engine_queries {
             async fn add(&mut self, comment: &FullComment) -> Result<bool, StoreError> {
                 let added: Option<i64> = sqlx::query_scalar(
                     "INSERT INTO comments (site_id, thread_key, parent_id, author, email, \
-                     website, body, created_at_ms, edit_token_hash, idempotency_key, body_hash) \
+                     website, body, created_at_ms, edit_token_hash, idempotency_key, body_hash, \
+                     email_hash) \
                      SELECT $1, $2, (SELECT id FROM comments WHERE site_id = $1 \
                                      AND thread_key = $2 AND idempotency_key = $3), \
-                            $4, $5, $6, $7, $8, $9, $10, $11 \
+                            $4, $5, $6, $7, $8, $9, $10, $11, $12 \
                      ON CONFLICT (site_id, thread_key, idempotency_key) DO NOTHING RETURNING id",
                 )
                 .bind(self.site)
@@ -309,6 +427,13 @@ macro_rules! engine_queries {
                 .bind(NO_EDIT_TOKEN)
                 .bind(&comment.key)
                 .bind(sha256_hex(&comment.body))
+                .bind(
+                    comment
+                        .email
+                        .as_deref()
+                        .filter(|email| !email.trim().is_empty())
+                        .map(|email| self.secret.email_hash(email)),
+                )
                 .fetch_optional(&mut *self.transaction)
                 .await?;
                 Ok(added.is_some())

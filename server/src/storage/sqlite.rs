@@ -12,8 +12,8 @@ use sqlx::sqlite::{
 
 use super::queries::sqlite as queries;
 use super::{
-    EditFacts, FullComment, ImportSession, Inserted, Provenance, Store, StoreError, StoredEvent,
-    ThreadRef,
+    EditFacts, FullComment, ImportSession, Inserted, Liked, Provenance, Store, StoreError,
+    StoredEvent, ThreadRef,
 };
 use crate::rate_limit::RateLimiter;
 use crate::tokens::ServerSecret;
@@ -113,6 +113,22 @@ impl Store for SqliteStore {
         Ok(updated)
     }
 
+    async fn like(&self, id: i64, voter_hash: &str, now_ms: i64) -> Result<Liked, StoreError> {
+        queries::like(&self.pool, id, voter_hash, now_ms).await
+    }
+
+    async fn unlike(&self, id: i64, voter_hash: &str) -> Result<Liked, StoreError> {
+        queries::unlike(&self.pool, id, voter_hash).await
+    }
+
+    async fn thread_counts(
+        &self,
+        site: i64,
+        keys: &[String],
+    ) -> Result<Vec<(String, u64)>, StoreError> {
+        queries::thread_counts(&self.pool, site, keys).await
+    }
+
     async fn latest_event_id(&self, thread: &ThreadRef) -> Result<i64, StoreError> {
         queries::latest_event_id(&self.pool, thread).await
     }
@@ -134,6 +150,7 @@ impl Store for SqliteStore {
         Ok(Box::new(queries::Import {
             transaction: self.pool.begin().await?,
             site,
+            secret: queries::installation_secret(&self.pool).await?,
         }))
     }
 

@@ -15,6 +15,7 @@ mod mail;
 mod mail_peers;
 mod origins_and_assets;
 mod privacy;
+mod reader;
 mod several_servers;
 mod sites;
 mod transfers;
