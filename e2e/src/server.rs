@@ -283,6 +283,25 @@ impl Server {
     }
 
     /// A GET of the API, parsed as JSON.
+    /// Every comment of `thread` (a key, `/` allowed), through every page of its API, as
+    /// "Show more comments" reads them.
+    pub fn all_comments(&self, thread: &str) -> Vec<serde_json::Value> {
+        let base = format!(
+            "/api/v1/threads/{}/comments?limit=200",
+            thread.replace('/', "%2F")
+        );
+        let mut comments = Vec::new();
+        let mut path = base.clone();
+        loop {
+            let page = self.get_json(&path);
+            comments.extend(page["comments"].as_array().cloned().unwrap_or_default());
+            match page["next"].as_str() {
+                Some(next) => path = format!("{base}&after={next}"),
+                None => return comments,
+            }
+        }
+    }
+
     pub fn get_json(&self, path: &str) -> serde_json::Value {
         ureq::get(&self.url(path))
             .call()

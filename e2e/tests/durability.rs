@@ -73,8 +73,7 @@ fn acknowledged_comments_survive_kill_9() {
     }
 
     let restarted = Server::start(&database, &[]);
-    let page = restarted.get_json("/api/v1/threads/durable/comments");
-    let stored = page["comments"].as_array().unwrap();
+    let stored = restarted.all_comments("durable");
     for (id, body) in &acknowledged {
         let copies: Vec<_> = stored
             .iter()

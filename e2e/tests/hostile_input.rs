@@ -125,10 +125,13 @@ fn hostile_strings_are_shown_as_text_and_never_run() {
         None,
     );
     let browser = &stage.browser;
+    // The thread comes 50 conversations a page: "Show more comments" until all are in.
     browser.wait_for(
         "the whole corpus thread",
         &format!(
-            "document.querySelector('[data-colloquy]')?.shadowRoot?.querySelectorAll('li.comment').length === {accepted}"
+            "(() => {{ const root = document.querySelector('[data-colloquy]')?.shadowRoot;
+                      root?.querySelector('button.show-more:not([disabled])')?.click();
+                      return root?.querySelectorAll('li.comment').length === {accepted}; }})()"
         ),
         WAIT,
     );

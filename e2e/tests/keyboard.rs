@@ -31,6 +31,10 @@ const FOCUSED: &str = "(() => {
   const comment = el.closest('li.comment');
   let what;
   if (el.matches('button.reply')) what = 'reply:' + comment.dataset.commentId;
+  else if (el.matches('button.like')) what = 'like:' + comment.dataset.commentId;
+  else if (el.matches('button.copy-link')) what = 'copy:' + comment.dataset.commentId;
+  else if (el.matches('button.toggle')) what = 'toggle:' + comment.dataset.commentId;
+  else if (el.matches('a.permalink')) what = 'permalink:' + comment.dataset.commentId;
   else if (el.matches('input, textarea')) what = where + el.name;
   else if (el.matches('button.submit')) what = where + 'submit';
   else if (el.matches('button.cancel')) what = where + 'cancel';
@@ -177,10 +181,22 @@ fn tab_reaches_every_control_in_order_with_a_visible_focus() {
     stage.wait_for_count(HOST, "3 comments");
     let browser = &stage.browser;
 
+    // Each comment: its time (the permalink), Reply, Like, Copy link; Ada's conversation
+    // also its collapse button.
     let expected: Vec<String> = [
+        format!("permalink:{ada}"),
         format!("reply:{ada}"),
+        format!("like:{ada}"),
+        format!("copy:{ada}"),
+        format!("toggle:{ada}"),
+        format!("permalink:{ben}"),
         format!("reply:{ben}"),
+        format!("like:{ben}"),
+        format!("copy:{ben}"),
+        format!("permalink:{cy}"),
         format!("reply:{cy}"),
+        format!("like:{cy}"),
+        format!("copy:{cy}"),
     ]
     .into_iter()
     .chain(
@@ -216,8 +232,8 @@ fn tab_reaches_every_control_in_order_with_a_visible_focus() {
     println!("Tab order: {}", forward.join(" → "));
     assert_eq!(
         forward, expected,
-        "Tab goes through the Reply buttons in thread order, then the form's fields (the Write / \
-         Preview switch above the comment box), then Post"
+        "Tab goes through each comment's link and buttons in thread order, then the form's \
+         fields (the Write / Preview switch above the comment box), then Post"
     );
     assert!(
         no_ring.is_empty(),
@@ -252,7 +268,7 @@ fn reply_opens_with_enter_or_space_and_escape_gives_the_focus_back() {
     for (id, key, name) in [(ada, Key::Enter, "Enter"), (ben, Key::Space, "Space")] {
         let form = format!("li[data-comment-id='{id}'] form.reply-form");
         start_before_the_widget(browser);
-        tab_to(browser, &format!("reply:{id}"), 5);
+        tab_to(browser, &format!("reply:{id}"), 12);
         browser.press(key);
         stage.wait_in_root(
             HOST,
@@ -316,7 +332,7 @@ fn a_post_made_by_keyboard_takes_the_focus_and_is_announced_politely() {
     let mut faults = Faults::default();
 
     start_before_the_widget(browser);
-    tab_to(browser, "form:name", 10);
+    tab_to(browser, "form:name", 30);
     browser.type_keys("Kay Board");
     browser.tab();
     assert_eq!(focused_name(browser), "form:email");

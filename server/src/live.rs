@@ -145,18 +145,10 @@ impl LiveHub {
         };
         let mut last_sent = feed.last_sent.lock().await;
         loop {
-            match self.store.events_after(thread, *last_sent, BATCH).await {
+            match self.events_after(thread, *last_sent, BATCH).await {
                 Ok(events) if events.is_empty() => return,
                 Ok(events) => {
                     let full = events.len() as i64 == BATCH;
-                    let events: Vec<StoredEvent> = events
-                        .into_iter()
-                        .map(|mut stored| {
-                            let comment = std::mem::take(&mut stored.event.comment);
-                            stored.event.comment = with_avatar(&self.secret, comment);
-                            stored
-                        })
-                        .collect();
                     *last_sent = events.last().map_or(*last_sent, |event| event.id);
                     // No receiver left is fine: the feed is about to be removed.
                     let _ = feed.batches.send(Arc::new(events));
@@ -170,6 +162,25 @@ impl LiveHub {
                 }
             }
         }
+    }
+
+    /// The thread's events after event `after`, each comment as readers get it (its avatar
+    /// derived): what feeds and catching-up readers send.
+    pub async fn events_after(
+        &self,
+        thread: &ThreadRef,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        let events = self.store.events_after(thread, after, limit).await?;
+        Ok(events
+            .into_iter()
+            .map(|mut stored| {
+                let comment = std::mem::take(&mut stored.event.comment);
+                stored.event.comment = with_avatar(&self.secret, comment);
+                stored
+            })
+            .collect())
     }
 
     /// Every process's announcement was lost for a while: read every followed thread.

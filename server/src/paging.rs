@@ -228,7 +228,7 @@ mod tests {
             "c1",
             "c1zz",
             "x1abcd",
-            &text[..text.len() - 2],
+            &text[..text.len() - 4],
             "c1746f70",
         ] {
             assert_eq!(

@@ -111,6 +111,10 @@ enum Editing {
 #[component]
 pub fn CommentView(props: &CommentViewProps) -> Html {
     let context = use_thread_context();
+    // Hooks come first, before any early return (a comment may become a tombstone).
+    // What the reader's last action on this comment came to, in words (a failure, a copy).
+    let status = use_state(|| None::<String>);
+    let editing = use_state(|| Editing::None);
     let messages = context.messages;
     let comment = &props.comment;
     let item_class = classes!(
@@ -185,9 +189,6 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
         .then(|| html! { <span class="edited">{messages.widget.edited.as_str()}</span> });
     let can_reply = props.can_reply && !props.replying && !comment.pending;
 
-    // What the reader's last action on this comment came to, in words (a failure, a copy).
-    let status = use_state(|| None::<String>);
-    let editing = use_state(|| Editing::None);
     let api = context.api.clone();
 
     let like = {
@@ -408,10 +409,12 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
                         if can_reply {
                             <button part="button" type="button" class="reply" onclick={on_reply}>{messages.widget.reply.as_str()}</button>
                         }
-                        <button part="button" type="button" class="like" aria-pressed={props.liked.to_string()}
-                            aria-label={format!("{} ({likes_label})", messages.widget.like)} onclick={like}>
+                        // Its name is what it shows, then the count in words ("Like, 3 likes"),
+                        // so speech input finds it by its visible text.
+                        <button part="button" type="button" class="like" aria-pressed={props.liked.to_string()} onclick={like}>
                             {messages.widget.like.as_str()}
                             <span class="like-count" aria-hidden="true">{comment.likes.to_string()}</span>
+                            <span class="visually-hidden">{format!(", {likes_label}")}</span>
                         </button>
                         <button part="button" type="button" class="copy-link" onclick={copy_link}>{messages.widget.copy_link.as_str()}</button>
                         {own_controls}

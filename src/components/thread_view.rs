@@ -518,7 +518,10 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                 if state.locked {
                     <p class="status closed">{messages.widget.comments_closed.as_str()}</p>
                 } else if !state.rules_known {
-                    <p class="status waiting" role="status">{messages.widget.waiting_for_server.as_str()}</p>
+                    // Failed: the status above says why, and offers to try again.
+                    if !matches!(state.load, Load::Failed(_)) {
+                        <p class="status waiting" role="status">{messages.widget.waiting_for_server.as_str()}</p>
+                    }
                 } else {
                     // Keyed by thread: after a route change the form starts over with that
                     // thread's own draft instead of carrying the last one's.

@@ -89,7 +89,8 @@ async fn a_base_where_no_colloquy_server_answers_says_which_url_it_tried() {
         logged.iter().any(|line| line.contains(&expected)),
         "the console names the URL too: {logged:?}"
     );
-    assert_eq!(text(&host, "h2.count"), "No comments");
+    // Nothing was counted: the heading does not claim there are no comments.
+    assert_eq!(text(&host, "h2.count"), "Comments");
 
     // The site owner fixes the server: trying again asks both anew.
     serve_under("/wrong", "lost");

@@ -19,10 +19,10 @@ use tokio_stream::StreamExt;
 
 use super::extract::{ResumeAfter, ThreadKey};
 use super::ApiError;
-use crate::live::{SubscribeError, Subscription, BATCH};
+use crate::live::{LiveHub, SubscribeError, Subscription, BATCH};
 use crate::state::AppState;
+use crate::storage::StoredEvent;
 use crate::storage::ThreadRef;
-use crate::storage::{Store, StoredEvent};
 use crate::words;
 
 pub fn router() -> Router<AppState> {
@@ -67,7 +67,7 @@ pub(super) async fn thread_events(
     };
     let (sender, receiver) = mpsc::channel(BATCH as usize);
     tokio::spawn(follow(
-        state.store.clone(),
+        state.live.clone(),
         thread,
         after,
         subscription,
@@ -86,13 +86,13 @@ pub(super) async fn thread_events(
 /// Sends the backlog after `after`, then every batch of the thread's feed, each event once,
 /// until the reader leaves or the server shuts down.
 async fn follow(
-    store: std::sync::Arc<dyn Store>,
+    hub: std::sync::Arc<LiveHub>,
     thread: ThreadRef,
     mut last: i64,
     mut subscription: Subscription,
     sender: mpsc::Sender<Event>,
 ) {
-    if !catch_up(store.as_ref(), &thread, &mut last, &sender).await {
+    if !catch_up(&hub, &thread, &mut last, &sender).await {
         return;
     }
     loop {
@@ -101,7 +101,7 @@ async fn follow(
                 let sent = match batch {
                     Ok(batch) => send_new(&batch, &mut last, &sender).await,
                     // Too slow for the feed: read what was missed from the store.
-                    Err(RecvError::Lagged(_)) => catch_up(store.as_ref(), &thread, &mut last, &sender).await,
+                    Err(RecvError::Lagged(_)) => catch_up(&hub, &thread, &mut last, &sender).await,
                     Err(RecvError::Closed) => false,
                 };
                 if !sent {
@@ -117,13 +117,13 @@ async fn follow(
 /// Everything after `last` from the store. False when the reader has gone (or the store
 /// failed: the browser reconnects and resumes from the last id it saw).
 async fn catch_up(
-    store: &dyn Store,
+    hub: &LiveHub,
     thread: &ThreadRef,
     last: &mut i64,
     sender: &mpsc::Sender<Event>,
 ) -> bool {
     loop {
-        let events = match store.events_after(thread, *last, BATCH).await {
+        let events = match hub.events_after(thread, *last, BATCH).await {
             Ok(events) => events,
             Err(error) => {
                 tracing::warn!(%error, thread = %thread.scoped(), "could not read events for a live reader");

@@ -54,8 +54,8 @@ async fn listed_and_own_origins_pass_and_others_are_refused_in_words(engine: Eng
     server.stop().await;
 }
 
-/// The preflight offers exactly the methods the API has: no `DELETE` while there is no
-/// delete route.
+/// The preflight offers exactly the methods the API has: `DELETE` (a reader's own comment,
+/// an unlike), and no `PUT`, which no route takes.
 async fn the_preflight_offers_only_the_methods_that_exist(engine: Engine) {
     let place = Place::new(engine).await;
     let mut config = place.config();
@@ -78,7 +78,8 @@ async fn the_preflight_offers_only_the_methods_that_exist(engine: Engine) {
         methods.contains("PATCH") && methods.contains("POST"),
         "{methods}"
     );
-    assert!(!methods.contains("DELETE"), "{methods}");
+    assert!(methods.contains("DELETE"), "{methods}");
+    assert!(!methods.contains("PUT"), "{methods}");
     server.stop().await;
 }
 
