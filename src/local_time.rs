@@ -68,27 +68,33 @@ pub fn local_time(rfc3339: &str, lang: &str) -> LocalTime {
     })
 }
 
-/// A formatter for `lang`, or for the browser's default when `lang` is empty or the
-/// constructor refuses it: `Intl.DateTimeFormat` throws a RangeError for a malformed tag
-/// such as `en_US` or `!!`, which `Reflect.construct` hands back as an `Err`.
-fn formatter_for(lang: &str) -> Option<Formatter> {
+/// `new Intl[name](lang, options)`, or with the browser's default language when `lang` is
+/// empty or the constructor refuses it: `Intl` throws a RangeError for a malformed tag such
+/// as `en_US` or `!!`, which `Reflect.construct` hands back as an `Err`. `None` when the
+/// browser has no such `Intl` constructor.
+fn intl(name: &str, lang: &str, options: &Object) -> Option<JsValue> {
     let intl = Reflect::get(&js_sys::global(), &JsValue::from_str("Intl")).ok()?;
-    let constructor: Function = Reflect::get(&intl, &JsValue::from_str("DateTimeFormat"))
+    let constructor: Function = Reflect::get(&intl, &JsValue::from_str(name))
         .ok()?
         .dyn_into()
         .ok()?;
-    let options = Object::new();
-    Reflect::set(&options, &"dateStyle".into(), &"medium".into()).ok()?;
-    Reflect::set(&options, &"timeStyle".into(), &"short".into()).ok()?;
     let construct =
-        |locales: JsValue| Reflect::construct(&constructor, &Array::of2(&locales, &options)).ok();
+        |locales: JsValue| Reflect::construct(&constructor, &Array::of2(&locales, options)).ok();
     let tag = lang.trim();
-    let instance = if tag.is_empty() {
+    if tag.is_empty() {
         None
     } else {
         construct(Array::of1(&JsValue::from_str(tag)).into())
     }
-    .or_else(|| construct(JsValue::UNDEFINED))?;
+    .or_else(|| construct(JsValue::UNDEFINED))
+}
+
+/// A date formatter for `lang` (see [`intl`]).
+fn formatter_for(lang: &str) -> Option<Formatter> {
+    let options = Object::new();
+    Reflect::set(&options, &"dateStyle".into(), &"medium".into()).ok()?;
+    Reflect::set(&options, &"timeStyle".into(), &"short".into()).ok()?;
+    let instance = intl("DateTimeFormat", lang, &options)?;
     // `format` is a getter returning a function bound to its formatter.
     let format: Function = Reflect::get(&instance, &JsValue::from_str("format"))
         .ok()?
@@ -168,22 +174,9 @@ pub fn relative_unit(seconds: f64) -> (f64, &'static str) {
 }
 
 fn relative_for(lang: &str) -> Option<Relative> {
-    let intl = Reflect::get(&js_sys::global(), &JsValue::from_str("Intl")).ok()?;
-    let constructor: Function = Reflect::get(&intl, &JsValue::from_str("RelativeTimeFormat"))
-        .ok()?
-        .dyn_into()
-        .ok()?;
     let options = Object::new();
     Reflect::set(&options, &"numeric".into(), &"auto".into()).ok()?;
-    let construct =
-        |locales: JsValue| Reflect::construct(&constructor, &Array::of2(&locales, &options)).ok();
-    let tag = lang.trim();
-    let instance = if tag.is_empty() {
-        None
-    } else {
-        construct(Array::of1(&JsValue::from_str(tag)).into())
-    }
-    .or_else(|| construct(JsValue::UNDEFINED))?;
+    let instance = intl("RelativeTimeFormat", lang, &options)?;
     let format: Function = Reflect::get(&instance, &JsValue::from_str("format"))
         .ok()?
         .dyn_into()

@@ -78,6 +78,8 @@ pub struct ThreadState {
     pub highlight: Option<i64>,
     /// A permalink named a comment this thread does not show.
     pub permalink_missing: bool,
+    /// The comments the reader likes (as their browser remembers, then as they click).
+    pub liked: Vec<i64>,
     /// Where `/config` was asked when its answer showed that no Colloquy server is there
     /// (no answer, a 404, not JSON). Shown instead of the load failure, when the thread
     /// fails too, because it names the likely cause: a wrong `data-api`.
@@ -118,6 +120,7 @@ impl Default for ThreadState {
             all_replies: Vec::new(),
             highlight: None,
             permalink_missing: false,
+            liked: Vec::new(),
             no_server_at: None,
             replying_to: None,
             last_event_id: 0,
@@ -138,9 +141,10 @@ pub enum ThreadAction {
     /// Loading `thread` failed, with the words to show (ignored once another thread is
     /// shown: a late failure of the last one must not mark this one).
     LoadFailed(String, &'static str),
-    RulesLoaded(FormRules),
-    /// The server's edit window, in seconds.
-    EditWindow(u64),
+    /// The server's configuration: its form rules and its edit window, in seconds.
+    RulesLoaded(FormRules, u64),
+    /// The comments the reader liked before, as their browser remembers.
+    LikedBefore(Vec<i64>),
     /// "Show more comments" asked for the next page.
     MoreLoading,
     /// The next page of `thread` arrived.
@@ -152,8 +156,8 @@ pub enum ThreadAction {
     ToggleCollapsed(i64),
     /// Shows every reply of the conversation that starts with this comment.
     AllReplies(i64),
-    /// The reader's like or unlike was counted: the comment's count now.
-    Liked(i64, u64),
+    /// The reader's like (true) or unlike was counted: the comment's count now.
+    Liked(i64, u64, bool),
     /// The reader edited their own comment: it is shown as the server now has it.
     Edited(Comment),
     /// The reader deleted their own comment.
@@ -233,12 +237,13 @@ impl ThreadState {
             }
             ThreadAction::LoadFailed(thread, _) if thread != self.thread => {}
             ThreadAction::LoadFailed(_, message) => self.load = Load::Failed(message),
-            ThreadAction::RulesLoaded(rules) => {
+            ThreadAction::RulesLoaded(rules, edit_window_secs) => {
                 self.rules = rules;
+                self.edit_window_secs = edit_window_secs;
                 self.rules_known = true;
                 self.no_server_at = None;
             }
-            ThreadAction::EditWindow(seconds) => self.edit_window_secs = seconds,
+            ThreadAction::LikedBefore(ids) => self.liked = ids,
             ThreadAction::MoreLoading => self.more = More::Loading,
             ThreadAction::MoreFailed => self.more = More::Failed,
             ThreadAction::MoreLoaded(page) if page.thread != self.thread => {}
@@ -271,9 +276,13 @@ impl ThreadState {
                     self.all_replies.push(id);
                 }
             }
-            ThreadAction::Liked(id, likes) => {
+            ThreadAction::Liked(id, likes, like) => {
                 if let Some(shown) = self.comments.iter_mut().find(|c| c.id == id) {
                     shown.likes = likes;
+                }
+                self.liked.retain(|liked| *liked != id);
+                if like {
+                    self.liked.push(id);
                 }
             }
             ThreadAction::Edited(comment) => self.publish(EventKind::Edited, comment),
@@ -549,8 +558,9 @@ mod tests {
             comment(2, Some(1)),
             comment(3, None),
         ])
-        .apply(ThreadAction::Liked(3, 4));
+        .apply(ThreadAction::Liked(3, 4, true));
         assert_eq!(state.comments[2].likes, 4);
+        assert_eq!(state.liked, vec![3]);
         let mut changed = comment(3, None);
         changed.body = "changed".into();
         changed.edited = true;
@@ -1090,7 +1100,7 @@ mod tests {
         let url = "https://x.example/api/v1/config".to_owned();
         let state = loaded(vec![]).apply(ThreadAction::NoServer(url.clone()));
         assert_eq!(state.no_server_at, Some(url));
-        let state = state.apply(ThreadAction::RulesLoaded(FormRules::default()));
+        let state = state.apply(ThreadAction::RulesLoaded(FormRules::default(), 900));
         assert_eq!(state.no_server_at, None);
     }
 }

@@ -1,19 +1,15 @@
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct AvatarProps {
-    /// The comment's avatar seed (see `Comment::avatar`); empty from a server that gives
-    /// none, which draws a plain disc.
-    pub seed: AttrValue,
-}
-
 /// An identicon drawn from the server's seed: a 5 × 5 grid mirrored left to right, its 15
 /// distinct cells each on or off by one bit of the seed, in a colour whose hue comes from
 /// further bits. Plain SVG nodes: no image is fetched, so no request leaves the page and no
-/// third party learns who reads what.
-#[component]
-pub fn Avatar(props: &AvatarProps) -> Html {
-    let bits = u64::from_str_radix(props.seed.get(..12).unwrap_or(""), 16).ok();
+/// third party learns who reads what. A plain function, not a component: a long thread
+/// draws hundreds, and a component each would cost more than the picture.
+///
+/// `seed` is the comment's avatar seed (see `Comment::avatar`); one from a server that
+/// gives none is empty, and draws a plain disc.
+pub fn avatar(seed: &str) -> Html {
+    let bits = u64::from_str_radix(seed.get(..12).unwrap_or(""), 16).ok();
     let Some(bits) = bits else {
         return html! {
             <svg class="avatar" viewBox="0 0 5 5" aria-hidden="true" focusable="false">
@@ -23,19 +19,39 @@ pub fn Avatar(props: &AvatarProps) -> Html {
     };
     let hue = (bits >> 15) % 360;
     let colour = format!("hsl({hue} 55% 45%)");
-    // One path of unit squares: two elements per picture, however many cells are on.
+    let cells = identicon_path(bits);
+    html! {
+        <svg class="avatar" viewBox="0 0 5 5" aria-hidden="true" focusable="false" data-seed={seed.to_owned()}>
+            <path d={cells} fill={colour} />
+        </svg>
+    }
+}
+
+/// The cells `bits` turns on, as one path of unit squares (two elements per picture,
+/// however many cells are on): bit `n` is column `n / 5`, row `n % 5`, and columns 0 and 1
+/// are mirrored as 4 and 3 around the middle column.
+pub fn identicon_path(bits: u64) -> String {
     let mut cells = String::new();
     for bit in (0..15u64).filter(|bit| bits >> bit & 1 == 1) {
         let (column, row) = (bit / 5, bit % 5);
-        // Columns 0 and 1 are mirrored as 4 and 3; column 2 is the middle.
         let mirrored = (column < 2).then_some(4 - column);
         for x in std::iter::once(column).chain(mirrored) {
             cells.push_str(&format!("M{x} {row}h1v1h-1z"));
         }
     }
-    html! {
-        <svg class="avatar" viewBox="0 0 5 5" aria-hidden="true" focusable="false" data-seed={props.seed.clone()}>
-            <path d={cells} fill={colour} />
-        </svg>
+    cells
+}
+
+#[cfg(test)]
+mod tests {
+    use super::identicon_path;
+
+    #[test]
+    fn the_picture_is_mirrored_and_only_the_first_fifteen_bits_count() {
+        assert_eq!(identicon_path(1), "M0 0h1v1h-1zM4 0h1v1h-1z");
+        // Bit 10 is the middle column's top cell: it has no mirror.
+        assert_eq!(identicon_path(1 << 10), "M2 0h1v1h-1z");
+        assert_eq!(identicon_path(1 << 15), "", "bit 15 is the colour's");
+        assert_eq!(identicon_path(0x7fff).matches('M').count(), 25);
     }
 }

@@ -6,7 +6,7 @@ use wasm_bindgen_futures::JsFuture;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::avatar::Avatar;
+use super::avatar::avatar;
 use crate::api::ApiError;
 use crate::context::use_thread_context;
 use crate::hooks::use_now;
@@ -191,6 +191,8 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
 
     let api = context.api.clone();
 
+    // What the buttons do is put together when they are pressed: drawing a long thread
+    // builds no strings for them.
     let like = {
         let (api, status, on_liked, liked) = (
             api.clone(),
@@ -198,10 +200,8 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
             props.on_liked.clone(),
             props.liked,
         );
-        let like_failed = messages.widget.like_failed.clone();
         Callback::from(move |_: MouseEvent| {
             let (api, status, on_liked) = (api.clone(), status.clone(), on_liked.clone());
-            let like_failed = like_failed.clone();
             spawn_local(async move {
                 let voter = crate::reader::voter();
                 match api.like(id, &voter, !liked).await {
@@ -210,24 +210,25 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
                         status.set(None);
                         on_liked.emit((id, now.likes, now.liked));
                     }
-                    Err(error) => status.set(Some(in_words(error, like_failed))),
+                    Err(error) => {
+                        status.set(Some(in_words(error, &messages.widget.like_failed)));
+                    }
                 }
             });
         })
     };
-    let permalink = permalink_of(id);
     let copy_link = {
-        let (status, permalink) = (status.clone(), permalink.clone());
-        let (copied, not_copied) = (
-            messages.widget.link_copied.clone(),
-            messages.link_not_copied(&permalink),
-        );
+        let status = status.clone();
         Callback::from(move |_: MouseEvent| {
-            let (status, permalink) = (status.clone(), permalink.clone());
-            let (copied, not_copied) = (copied.clone(), not_copied.clone());
+            let status = status.clone();
             spawn_local(async move {
+                let permalink = permalink_of(id);
                 let done = copy_to_clipboard(&permalink).await;
-                status.set(Some(if done { copied } else { not_copied }));
+                status.set(Some(if done {
+                    messages.widget.link_copied.clone()
+                } else {
+                    messages.link_not_copied(&permalink)
+                }));
             });
         })
     };
@@ -240,18 +241,16 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
             let on_edit = {
                 let (api, editing, status, token) =
                     (api.clone(), editing.clone(), status.clone(), token.clone());
-                let failed = messages.widget.edit_failed.clone();
                 Callback::from(move |_: MouseEvent| {
                     let (api, editing, status, token) =
                         (api.clone(), editing.clone(), status.clone(), token.clone());
-                    let failed = failed.clone();
                     editing.set(Editing::Opening);
                     spawn_local(async move {
                         match api.own_comment(id, &token).await {
                             Ok(own) => editing.set(Editing::Text(own.body)),
                             Err(error) => {
                                 editing.set(Editing::None);
-                                status.set(Some(in_words(error, failed)));
+                                status.set(Some(in_words(error, &messages.widget.edit_failed)));
                             }
                         }
                     });
@@ -291,7 +290,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
                     status.clone(),
                     props.on_edited.clone(),
                 );
-                let (text, failed) = (text.clone(), messages.widget.edit_failed.clone());
+                let text = text.clone();
                 Callback::from(move |_: MouseEvent| {
                     let (api, editing, status, on_edited) = (
                         api.clone(),
@@ -299,7 +298,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
                         status.clone(),
                         on_edited.clone(),
                     );
-                    let (text, token, failed) = (text.clone(), token.clone(), failed.clone());
+                    let (text, token) = (text.clone(), token.clone());
                     editing.set(Editing::Saving(text.clone()));
                     spawn_local(async move {
                         match api.edit(id, &token, &text).await {
@@ -311,7 +310,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
                             // The text stays in the box, whatever went wrong.
                             Err(error) => {
                                 editing.set(Editing::Text(text));
-                                status.set(Some(in_words(error, failed)));
+                                status.set(Some(in_words(error, &messages.widget.edit_failed)));
                             }
                         }
                     });
@@ -338,10 +337,10 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
         let token = props.edit_token.clone().unwrap_or_default();
         let on_yes = {
             let (api, editing, status, on_deleted) = (api.clone(), editing.clone(), status.clone(), props.on_deleted.clone());
-            let (failed, thread) = (messages.widget.delete_failed.clone(), context.thread.clone());
+            let thread = context.thread.clone();
             Callback::from(move |_: MouseEvent| {
                 let (api, editing, status, on_deleted) = (api.clone(), editing.clone(), status.clone(), on_deleted.clone());
-                let (token, failed, thread) = (token.clone(), failed.clone(), thread.clone());
+                let (token, thread) = (token.clone(), thread.clone());
                 spawn_local(async move {
                     match api.delete(id, &token).await {
                         Ok(()) => {
@@ -351,7 +350,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
                         }
                         Err(error) => {
                             editing.set(Editing::None);
-                            status.set(Some(in_words(error, failed)));
+                            status.set(Some(in_words(error, &messages.widget.delete_failed)));
                         }
                     }
                 });
@@ -392,7 +391,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
                 tabindex={(props.focusable || props.highlighted).then_some("-1")}
             >
                 <header class="meta">
-                    <Avatar seed={comment.avatar.clone()} />
+                    {avatar(&comment.avatar)}
                     {author}
                     {owner}
                     {reply_to}
@@ -464,10 +463,10 @@ fn OwnControls(props: &OwnControlsProps) -> Html {
 
 /// What a failed request tells the reader: the server's own sentence when it gave one
 /// (in their language: "You cannot like your own comment."), else `otherwise`.
-fn in_words(error: ApiError, otherwise: String) -> String {
+fn in_words(error: ApiError, otherwise: &str) -> String {
     match error {
         ApiError::Refused(_, body) if !body.message.is_empty() => body.message,
-        _ => otherwise,
+        _ => otherwise.to_owned(),
     }
 }
 

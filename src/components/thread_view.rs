@@ -155,8 +155,10 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             spawn_local(async move {
                 match api.config().await {
                     Ok(config) => {
-                        dispatcher.dispatch(ThreadAction::EditWindow(config.edit_window_secs));
-                        dispatcher.dispatch(ThreadAction::RulesLoaded(config.rules));
+                        dispatcher.dispatch(ThreadAction::RulesLoaded(
+                            config.rules,
+                            config.edit_window_secs,
+                        ));
                     }
                     // Only worth telling the reader if the thread fails as well (see the
                     // status below); until then the form keeps core's defaults, and the
@@ -218,7 +220,49 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     use_live_updates(&section, &context.api, &state);
     use_held_comments(&context.api, &state);
     let now_ms = use_now(20_000);
-    let liked = use_state(|| crate::reader::liked(context.api.base()));
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(context.api.clone(), move |api| {
+            dispatcher.dispatch(ThreadAction::LikedBefore(crate::reader::liked(api.base())));
+        });
+    }
+    // The comments' callbacks stay the same from one render to the next, so a comment
+    // whose props did not change is not drawn again when the thread is.
+    let dispatcher = state.dispatcher();
+    let on_reply = {
+        let dispatcher = dispatcher.clone();
+        use_callback((), move |id, _| {
+            dispatcher.dispatch(ThreadAction::OpenReply(id))
+        })
+    };
+    let on_toggle = {
+        let dispatcher = dispatcher.clone();
+        use_callback((), move |id, _| {
+            dispatcher.dispatch(ThreadAction::ToggleCollapsed(id))
+        })
+    };
+    let on_liked = {
+        let dispatcher = dispatcher.clone();
+        use_callback((), move |(id, likes, like): (i64, u64, bool), _| {
+            dispatcher.dispatch(ThreadAction::Liked(id, likes, like))
+        })
+    };
+    let on_edited = {
+        let dispatcher = dispatcher.clone();
+        use_callback((), move |comment, _| {
+            dispatcher.dispatch(ThreadAction::Edited(comment))
+        })
+    };
+    let on_deleted = {
+        let dispatcher = dispatcher.clone();
+        use_callback((), move |id, _| {
+            dispatcher.dispatch(ThreadAction::Deleted(id))
+        })
+    };
+    // The reader's own comments, read again only when they post one.
+    let own = use_memo((context.api.clone(), state.last_posted), |(api, _)| {
+        crate::reader::own(api.base())
+    });
 
     {
         // A permalink's comment, once its page is shown: marked and scrolled to. A link
@@ -312,7 +356,6 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     };
     let actions = state.dispatcher().to_callback();
     let on_posted = actions.reform(ThreadAction::Posted);
-    let on_reply = actions.reform(ThreadAction::OpenReply);
     let on_cancel_reply = actions.reform(|()| ThreadAction::CloseReply);
     let on_announced = actions.reform(|()| ThreadAction::NewsAnnounced);
 
@@ -357,7 +400,6 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
 
     // The conversations in the order asked for, each cut to what the reader opened: a
     // collapsed one shows its first comment, a long one its first replies and a button.
-    let own = crate::reader::own(context.api.base());
     let mut entries: Vec<ThreadEntry> = Vec::new();
     let mut more_after: Vec<(usize, i64, usize)> = Vec::new();
     let mut replies_of: HashMap<i64, (usize, bool)> = HashMap::new();
@@ -393,21 +435,6 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         .map(|(index, c)| (c.id, index))
         .collect();
     let positions = positions_among_siblings(&entries);
-    let on_toggle = actions.reform(ThreadAction::ToggleCollapsed);
-    let on_liked = {
-        let (actions, liked) = (actions.clone(), liked.clone());
-        Callback::from(move |(id, likes, now): (i64, u64, bool)| {
-            let mut ids = (*liked).clone();
-            ids.retain(|l| *l != id);
-            if now {
-                ids.push(id);
-            }
-            liked.set(ids);
-            actions.emit(ThreadAction::Liked(id, likes));
-        })
-    };
-    let on_edited = actions.reform(ThreadAction::Edited);
-    let on_deleted = actions.reform(ThreadAction::Deleted);
     let mut comments: Vec<Html> = Vec::with_capacity(entries.len() + more_after.len());
     let mut more = more_after.into_iter().peekable();
     for (number, (entry, (position, set_size))) in entries.iter().zip(positions).enumerate() {
@@ -435,7 +462,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                 focusable={state.last_posted == Some(comment.id)}
                 on_reply={on_reply.clone()}
                 {now_ms}
-                liked={liked.contains(&comment.id)}
+                liked={state.liked.contains(&comment.id)}
                 {edit_token}
                 edit_window_secs={state.edit_window_secs}
                 highlighted={state.highlight == Some(comment.id)}

@@ -45,9 +45,7 @@ pub(super) async fn like(
     CommentId(id): CommentId,
     ApiJson(request): ApiJson<LikeRequest>,
 ) -> Result<Json<LikeState>, ApiError> {
-    let voter = checked_voter(&state, client, &request)?;
-    let liked = state.store.like(id, &voter, now_ms()).await?;
-    answer(&state, liked, true).await
+    set_like(&state, client, id, &request, true).await
 }
 
 /// Takes this voter's like back. Unliking what was not liked changes nothing.
@@ -71,17 +69,17 @@ pub(super) async fn unlike(
     CommentId(id): CommentId,
     ApiJson(request): ApiJson<LikeRequest>,
 ) -> Result<Json<LikeState>, ApiError> {
-    let voter = checked_voter(&state, client, &request)?;
-    let liked = state.store.unlike(id, &voter).await?;
-    answer(&state, liked, false).await
+    set_like(&state, client, id, &request, false).await
 }
 
-/// The hash of a well-formed voter token from a client under its limit.
-fn checked_voter(
+/// Likes or unlikes for a well-formed voter token from a client under its limit.
+async fn set_like(
     state: &AppState,
     client: std::net::IpAddr,
+    id: i64,
     request: &LikeRequest,
-) -> Result<String, ApiError> {
+    like: bool,
+) -> Result<Json<LikeState>, ApiError> {
     if !request.is_valid() {
         return Err(ApiError::BadRequest(words::current().api.bad_voter.clone()));
     }
@@ -89,11 +87,8 @@ fn checked_voter(
         .like_limit
         .check(client, now_ms(), LIKES_PER_MINUTE)
         .map_err(ApiError::TooManyLikes)?;
-    Ok(token_hash(&request.voter))
-}
-
-async fn answer(state: &AppState, liked: Liked, like: bool) -> Result<Json<LikeState>, ApiError> {
-    match liked {
+    let voter = token_hash(&request.voter);
+    match state.store.set_like(id, &voter, like, now_ms()).await? {
         Liked::NoComment => Err(ApiError::NotFound(
             words::current().api.no_such_comment.clone(),
         )),

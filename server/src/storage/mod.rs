@@ -465,11 +465,14 @@ pub trait Store: Console + Outbox + Send + Sync + 'static {
     ) -> Result<Option<Comment>, StoreError>;
 
     /// Adds a like from the voter whose token hashes to `voter_hash` (once per voter and
-    /// comment).
-    async fn like(&self, id: i64, voter_hash: &str, now_ms: i64) -> Result<Liked, StoreError>;
-
-    /// Takes that voter's like back.
-    async fn unlike(&self, id: i64, voter_hash: &str) -> Result<Liked, StoreError>;
+    /// comment), or with `like` false takes it back.
+    async fn set_like(
+        &self,
+        id: i64,
+        voter_hash: &str,
+        like: bool,
+        now_ms: i64,
+    ) -> Result<Liked, StoreError>;
 
     /// How many published comments each of `keys` of `site` has; threads without any are
     /// left out.

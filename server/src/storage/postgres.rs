@@ -126,12 +126,14 @@ impl Store for PgStore {
         Ok(updated)
     }
 
-    async fn like(&self, id: i64, voter_hash: &str, now_ms: i64) -> Result<Liked, StoreError> {
-        queries::like(&self.pool, id, voter_hash, now_ms).await
-    }
-
-    async fn unlike(&self, id: i64, voter_hash: &str) -> Result<Liked, StoreError> {
-        queries::unlike(&self.pool, id, voter_hash).await
+    async fn set_like(
+        &self,
+        id: i64,
+        voter_hash: &str,
+        like: bool,
+        now_ms: i64,
+    ) -> Result<Liked, StoreError> {
+        queries::set_like(&self.pool, id, voter_hash, like, now_ms).await
     }
 
     async fn thread_counts(

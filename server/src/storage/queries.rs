@@ -212,11 +212,13 @@ macro_rules! engine_queries {
         }
 
         /// Adds `voter_hash`'s like to comment `id` (once: a second like changes nothing),
-        /// unless the comment is not published or is the voter's own.
-        pub(crate) async fn like(
+        /// or with `like` false takes it back, unless the comment is not published or is
+        /// the voter's own.
+        pub(crate) async fn set_like(
             pool: &Pool<Engine>,
             id: i64,
             voter_hash: &str,
+            like: bool,
             now_ms: i64,
         ) -> Result<Liked, StoreError> {
             let mut transaction = pool.begin().await?;
@@ -226,43 +228,39 @@ macro_rules! engine_queries {
             let Some(thread) = thread else {
                 return Ok(Liked::Own);
             };
-            let added: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO likes (comment_id, voter_hash, created_at_ms) VALUES ($1, $2, $3) \
-                 ON CONFLICT (comment_id, voter_hash) DO NOTHING RETURNING comment_id",
-            )
-            .bind(id)
-            .bind(voter_hash)
-            .bind(now_ms)
-            .fetch_optional(&mut *transaction)
-            .await?;
-            let likes = count_likes(&mut transaction, id, if added.is_some() { 1 } else { 0 }).await?;
-            transaction.commit().await?;
-            Ok(Liked::Now { thread, likes, changed: added.is_some() })
-        }
-
-        /// Takes `voter_hash`'s like back from comment `id`, if they had given one.
-        pub(crate) async fn unlike(
-            pool: &Pool<Engine>,
-            id: i64,
-            voter_hash: &str,
-        ) -> Result<Liked, StoreError> {
-            let mut transaction = pool.begin().await?;
-            let Some(thread) = likeable(&mut transaction, id, voter_hash).await? else {
-                return Ok(Liked::NoComment);
+            let changed: Option<i64> = if like {
+                sqlx::query_scalar(
+                    "INSERT INTO likes (comment_id, voter_hash, created_at_ms) \
+                     VALUES ($1, $2, $3) \
+                     ON CONFLICT (comment_id, voter_hash) DO NOTHING RETURNING comment_id",
+                )
+                .bind(id)
+                .bind(voter_hash)
+                .bind(now_ms)
+                .fetch_optional(&mut *transaction)
+                .await?
+            } else {
+                sqlx::query_scalar(
+                    "DELETE FROM likes WHERE comment_id = $1 AND voter_hash = $2 \
+                     RETURNING comment_id",
+                )
+                .bind(id)
+                .bind(voter_hash)
+                .fetch_optional(&mut *transaction)
+                .await?
             };
-            let Some(thread) = thread else {
-                return Ok(Liked::Own);
+            let by = match (changed.is_some(), like) {
+                (false, _) => 0,
+                (true, true) => 1,
+                (true, false) => -1,
             };
-            let removed: Option<i64> = sqlx::query_scalar(
-                "DELETE FROM likes WHERE comment_id = $1 AND voter_hash = $2 RETURNING comment_id",
-            )
-            .bind(id)
-            .bind(voter_hash)
-            .fetch_optional(&mut *transaction)
-            .await?;
-            let likes = count_likes(&mut transaction, id, if removed.is_some() { -1 } else { 0 }).await?;
+            let likes = count_likes(&mut transaction, id, by).await?;
             transaction.commit().await?;
-            Ok(Liked::Now { thread, likes, changed: removed.is_some() })
+            Ok(Liked::Now {
+                thread,
+                likes,
+                changed: changed.is_some(),
+            })
         }
 
         /// The thread of a published comment `id`: `None` when there is no such comment,
