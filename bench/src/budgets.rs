@@ -15,7 +15,7 @@ pub const WIDGET_GZIP_BYTES: usize = 120 * 1024;
 /// The longest the 1,000-comment thread may take from the end of the response that brought
 /// it (its Resource Timing `responseEnd`) to the first animation frame with every comment
 /// of the first view in the DOM ("decode to render"): the median over the runs, in ms. The
-/// first view is the thread's first page (50 conversations, each cut to its first comment
+/// first view is the thread's first page (20 conversations, each cut to its first comment
 /// and 10 replies), not the whole thread.
 pub const RENDER_1000_DECODE_TO_RENDER_MS: f64 = 100.0;
 
@@ -46,7 +46,7 @@ pub const PHONE_FIRST_COMMENT_100_MS: f64 = 1500.0;
 pub const READS_PER_SECOND_1000_COMMENTS: f64 = 500.0;
 
 /// The fewest reads per second of the 10,000-comment thread's first page (the default
-/// limit, 50 conversations, as the widget asks for it) at concurrency 16 (median).
+/// limit, 20 conversations, as the widget asks for it) at concurrency 16 (median).
 pub const READS_PER_SECOND_PAGE_10000: f64 = 2000.0;
 
 /// The fewest durable writes per second at concurrency 8 (median).

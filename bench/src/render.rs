@@ -14,7 +14,7 @@
 //! of its own.
 //!
 //! Colloquy's server sends a thread a page at a time, and the widget draws the first page
-//! (50 conversations, each cut to its first comment and [`REPLIES_SHOWN`] replies) with a
+//! (20 conversations, each cut to its first comment and [`REPLIES_SHOWN`] replies) with a
 //! "Show more comments" button: its first view is that page, not the whole thread. The
 //! number of comments the watcher waits for is counted from the very page the widget asks
 //! for ([`FirstView`]). Isso's page draws every comment.
@@ -234,7 +234,7 @@ pub fn first_view_comments(lengths: impl IntoIterator<Item = usize>) -> usize {
 }
 
 /// The URL the widget (and the loader, ahead of it) asks for a thread's first page: the
-/// default sort spelled out, the default limit (50 conversations). The bench's thread keys
+/// default sort spelled out, the default limit (20 conversations). The bench's thread keys
 /// need no percent-encoding.
 pub fn first_page_url(api_base: &str, thread: &str) -> String {
     format!("{api_base}/api/v1/threads/{thread}/comments?sort=oldest")

@@ -31,12 +31,12 @@ const COUNTS: [(u64, &str); 6] = [
 
 /// A JS expression: whether the widget on the host (its shadow root is `root`) shows its
 /// Arabic words and `n` comments.
-/// The first page of a thread of `n` top-level comments (50 at most) drawn in Arabic.
+/// The first page of a thread of `n` top-level comments (20 at most) drawn in Arabic.
 fn arabic_with(n: usize) -> String {
     format!(
         "root.querySelector('section.colloquy[lang=ar]:not([aria-busy])') &&
          root.querySelectorAll('li.comment').length === {}",
-        n.min(50)
+        n.min(20)
     )
 }
 

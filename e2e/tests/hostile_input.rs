@@ -125,7 +125,7 @@ fn hostile_strings_are_shown_as_text_and_never_run() {
         None,
     );
     let browser = &stage.browser;
-    // The thread comes 50 conversations a page: "Show more comments" until all are in.
+    // The thread comes 20 conversations a page: "Show more comments" until all are in.
     browser.wait_for(
         "the whole corpus thread",
         &format!(

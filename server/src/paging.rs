@@ -11,7 +11,9 @@ use colloquy_core::model::Comment;
 use colloquy_core::tree::{Conversation, Rank, Sort};
 
 /// Conversations per page unless `limit` says otherwise.
-pub const DEFAULT_LIMIT: usize = 50;
+/// Twenty: a reader sees as many conversations as they are likely to read before choosing
+/// to go on, and a phone draws them within its first-view budget (`cargo xtask bench`).
+pub const DEFAULT_LIMIT: usize = 20;
 /// The most conversations one page may hold.
 pub const MAX_LIMIT: usize = 200;
 

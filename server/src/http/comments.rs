@@ -36,7 +36,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// One page of the thread: its top-level conversations in `sort` order, `limit` at a time
-/// (default 50, at most 200), each with all its replies, and the cursor of the next page
+/// (default 20, at most 200), each with all its replies, and the cursor of the next page
 /// (`next`, to pass as `after`; `null` on the last page). `around=<comment id>` answers
 /// every page from the first through the one that holds that comment, so a permalink opens
 /// with the thread read up to it and "more" carries on from there.
@@ -55,7 +55,7 @@ pub fn router() -> Router<AppState> {
     params(
         ("key" = String, Path, description = "The thread key, percent-encoded: 1 to 256 of A-Z a-z 0-9 - . _ ~ / : @ ! $ & ' ( ) * + , ; = %"),
         ("sort" = Option<String>, Query, description = "oldest (default), newest or top"),
-        ("limit" = Option<u32>, Query, description = "Conversations per page, 1 to 200 (default 50)"),
+        ("limit" = Option<u32>, Query, description = "Conversations per page, 1 to 200 (default 20)"),
         ("after" = Option<String>, Query, description = "The `next` cursor of the previous page"),
         ("around" = Option<i64>, Query, description = "A comment id: every page through the one that holds it (not with after)"),
     ),
