@@ -367,7 +367,12 @@ fn rendering(
         6,
         &format!("rendering in headless Chromium, Colloquy and Isso ({RUNS} runs per thread size)"),
     );
-    let browser = Browser::start_with(&["--enable-precise-memory-info"]);
+    // Without the back-forward cache: the pages of earlier runs, kept alive for a Back
+    // that never comes, would otherwise count in each later page's heap.
+    let browser = Browser::start_with(&[
+        "--enable-precise-memory-info",
+        "--disable-back-forward-cache",
+    ]);
     let mut colloquy = Vec::new();
     let mut reference = Vec::new();
     for size in THREAD_SIZES {
