@@ -33,6 +33,8 @@ pub mod reader;
 mod shadow;
 /// The thread's state: pure, tested without a browser.
 pub mod state;
+/// Numbers and ARIA flags as text, without `core::fmt`.
+pub mod text;
 /// The widget's words in the reader's language: English built in, others fetched.
 pub mod words;
 

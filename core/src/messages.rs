@@ -154,8 +154,24 @@ pub trait CatalogSource {
 }
 
 /// A catalog entry read from a [`CatalogSource`].
-trait Entry: Sized {
+trait Entry: Sized + Default {
     fn read(source: &dyn CatalogSource, section: &str, key: &str) -> Option<Self>;
+
+    /// The entry, or the empty one with `complete` cleared: a section reads every field
+    /// this way and answers once at the end, so its code has no early return per field
+    /// (each of which dropped every field read before it: 34 KB of the widget's wasm).
+    #[inline(never)]
+    fn read_or_note(
+        source: &dyn CatalogSource,
+        section: &str,
+        key: &str,
+        complete: &mut bool,
+    ) -> Self {
+        Self::read(source, section, key).unwrap_or_else(|| {
+            *complete = false;
+            Self::default()
+        })
+    }
 }
 
 // Not inlined: a section reads dozens of entries, each one call rather than a copy.
@@ -194,9 +210,13 @@ macro_rules! readable_words {
 
         impl $name {
             fn read(source: &dyn CatalogSource) -> Option<Self> {
-                Some($name {
-                    $($field: Entry::read(source, $section, stringify!($field))?,)*
-                })
+                let mut complete = true;
+                let words = $name {
+                    $($field: Entry::read_or_note(
+                        source, $section, stringify!($field), &mut complete,
+                    ),)*
+                };
+                complete.then_some(words)
             }
         }
     };
@@ -205,7 +225,7 @@ macro_rules! readable_words {
 /// A text that depends on a number: one form per plural category (`"other"` always),
 /// perhaps an exact form such as `"=0"`. A list rather than a map: it holds a handful of
 /// forms, and the widget then carries no tree map's code.
-#[derive(Clone, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 #[serde(from = "BTreeMap<String, String>")]
 pub struct Plural(pub Vec<(String, String)>);
 
@@ -236,7 +256,14 @@ impl Plural {
     }
 
     fn pick(&self, n: u64, category: PluralCategory) -> &str {
-        self.form(&format!("={n}"))
+        // An exact form ("=0") first: found by reading the forms' numbers, not by writing n.
+        let exact = self.0.iter().find(|(name, _)| {
+            name.strip_prefix('=')
+                .and_then(|digits| digits.parse::<u64>().ok())
+                == Some(n)
+        });
+        exact
+            .map(|(_, text)| text.as_str())
             .or_else(|| self.form(category.as_str()))
             .or_else(|| self.form("other"))
             .unwrap_or("")
@@ -488,7 +515,7 @@ readable_words! {
 fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let mut text = template.to_owned();
     for (name, value) in values {
-        text = text.replace(&format!("{{{name}}}"), value);
+        text = text.replace(&["{", name, "}"].concat(), value);
     }
     text
 }

@@ -12,6 +12,7 @@ use crate::context::use_thread_context;
 use crate::hooks::use_now;
 use crate::local_time::{local_time, relative_time};
 use crate::markdown_view::{render_comment_body, READER_LINK_REL};
+use crate::text::{decimal, flag};
 
 /// Replies are indented up to this depth; deeper replies line up with it and name the
 /// comment they answer, so a long back-and-forth stays readable on a phone.
@@ -117,14 +118,15 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
     let editing = use_state(|| Editing::None);
     let messages = context.messages;
     let comment = &props.comment;
+    const DEPTHS: [&str; MAX_INDENT + 1] = ["depth-0", "depth-1", "depth-2", "depth-3", "depth-4"];
     let item_class = classes!(
         "comment",
-        format!("depth-{}", props.depth.min(MAX_INDENT)),
+        DEPTHS[props.depth.min(MAX_INDENT)],
         comment.deleted.then_some("tombstone"),
         comment.pending.then_some("pending"),
     );
     if comment.deleted {
-        let deleted_id = format!("{}-c{}-deleted", props.id_prefix, comment.id);
+        let deleted_id = own_id(props, "-deleted");
         return list_item(
             props,
             item_class,
@@ -135,7 +137,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
             },
         );
     }
-    let author_id = format!("{}-c{}-author", props.id_prefix, comment.id);
+    let author_id = own_id(props, "-author");
     let author = match comment.website.as_deref().filter(|url| is_web_url(url)) {
         Some(url) => html! {
             <a class="author" id={author_id.clone()} dir="auto" href={url.to_owned()} rel={READER_LINK_REL}>{comment.author.clone()}</a>
@@ -146,7 +148,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
     };
     let (reply_to, labelled_by) = match &props.parent_author {
         Some(parent) => {
-            let reply_to_id = format!("{}-c{}-reply-to", props.id_prefix, comment.id);
+            let reply_to_id = own_id(props, "-reply-to");
             let shown = props.depth > MAX_INDENT;
             let reply_to = html! {
                 <span
@@ -156,7 +158,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
                     {sentence_with(|author| messages.reply_to(author), parent)}
                 </span>
             };
-            (reply_to, format!("{author_id} {reply_to_id}"))
+            (reply_to, [author_id.as_str(), " ", &reply_to_id].concat())
         }
         None => (html! {}, author_id),
     };
@@ -376,7 +378,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
             messages.collapse(count as u64)
         };
         html! {
-            <button part="button" type="button" class="toggle" aria-expanded={(!collapsed).to_string()} onclick={on_toggle}>{label}</button>
+            <button part="button" type="button" class="toggle" aria-expanded={flag(!collapsed)} onclick={on_toggle}>{label}</button>
         }
     });
     let likes_label = messages.likes(comment.likes);
@@ -395,7 +397,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
                     {author}
                     {owner}
                     {reply_to}
-                    <a class="permalink" href={format!("#comment-{id}")}>
+                    <a class="permalink" href={["#comment-", &decimal(id)].concat()}>
                         <time datetime={comment.created_at.clone()} lang={time_lang} title={time_title}>{time_text}</time>
                     </a>
                     {edited}
@@ -410,10 +412,10 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
                         }
                         // Its name is what it shows, then the count in words ("Like, 3 likes"),
                         // so speech input finds it by its visible text.
-                        <button part="button" type="button" class="like" aria-pressed={props.liked.to_string()} onclick={like}>
+                        <button part="button" type="button" class="like" aria-pressed={flag(props.liked)} onclick={like}>
                             {messages.widget.like.as_str()}
-                            <span class="like-count" aria-hidden="true">{comment.likes.to_string()}</span>
-                            <span class="visually-hidden">{format!(", {likes_label}")}</span>
+                            <span class="like-count" aria-hidden="true">{decimal(comment.likes.min(i64::MAX as u64) as i64)}</span>
+                            <span class="visually-hidden">{[", ", &likes_label].concat()}</span>
                         </button>
                         <button part="button" type="button" class="copy-link" onclick={copy_link}>{messages.widget.copy_link.as_str()}</button>
                         {own_controls}
@@ -505,20 +507,33 @@ async fn copy_to_clipboard(text: &str) -> bool {
 /// assistive technology reads it, around `content`.
 fn list_item(props: &CommentViewProps, class: Classes, content: Html) -> Html {
     let comment = &props.comment;
+    let id = decimal(comment.id);
     html! {
         <li
             {class}
-            id={format!("comment-{}", comment.id)}
-            data-comment-id={comment.id.to_string()}
-            data-parent-id={comment.parent_id.map(|id| id.to_string())}
-            data-depth={props.depth.to_string()}
-            aria-level={(props.depth + 1).to_string()}
-            aria-posinset={props.position.to_string()}
-            aria-setsize={props.set_size.to_string()}
+            id={["comment-", &id].concat()}
+            data-comment-id={id}
+            data-parent-id={comment.parent_id.map(decimal)}
+            data-depth={decimal(props.depth as i64)}
+            aria-level={decimal(props.depth as i64 + 1)}
+            aria-posinset={decimal(props.position as i64)}
+            aria-setsize={decimal(props.set_size as i64)}
         >
             {content}
         </li>
     }
+}
+
+/// The id of one of this comment's elements: the thread's prefix, the comment's id and
+/// `suffix` (`"-author"`), so ids stay unique with two threads on one page.
+fn own_id(props: &CommentViewProps, suffix: &str) -> String {
+    [
+        props.id_prefix.as_str(),
+        "-c",
+        &decimal(props.comment.id),
+        suffix,
+    ]
+    .concat()
 }
 
 /// A catalog sentence with a reader's or a page's words in it (a name, a title): `fill`

@@ -490,7 +490,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             more.next();
             let onclick = actions.reform(move |_: MouseEvent| ThreadAction::AllReplies(root));
             comments.push(html! {
-                <li class="more-replies" key={format!("more-{root}")}>
+                <li class="more-replies" key={["more-", &crate::text::decimal(root)].concat()}>
                     <button part="button" type="button" class="more-replies" {onclick}>{messages.more_replies(hidden as u64)}</button>
                 </li>
             });

@@ -23,6 +23,7 @@ pub fn build() -> Result<(), String> {
     let dist = workspace_root().join("dist");
     strip_build_instructions(&dist.join("index.html"))?;
     copy_catalogs(&dist)?;
+    minify_glue(&dist)?;
     finish_loader(&dist)?;
     compress_files(&dist)
 }
@@ -127,6 +128,29 @@ fn finish_loader(dist: &Path) -> Result<(), String> {
     // straight from loader/ (Trunk copies only embed.js), minified the same way.
     let count = workspace_root().join("loader").join("count.js");
     minify(&count, &dist.join("count.js"), "the count script")
+}
+
+/// wasm-bindgen's JS glue (`colloquy.js`, an ES module) minified in place by terser, as
+/// a module so its exports stay: every reader downloads it beside the wasm.
+fn minify_glue(dist: &Path) -> Result<(), String> {
+    let glue = dist.join("colloquy.js");
+    let source = dist.join("colloquy.src.js");
+    std::fs::rename(&glue, &source).map_err(|e| format!("renaming {glue:?}: {e}"))?;
+    let mut terser = command(&crate::tools::terser_path().to_string_lossy());
+    terser
+        .arg(&source)
+        .args([
+            "--module",
+            "--compress",
+            "--mangle",
+            "--ecma",
+            "2017",
+            "--output",
+        ])
+        .arg(&glue);
+    let minified = run(terser, "minifying the widget's JS glue (terser)");
+    let _ = std::fs::remove_file(&source);
+    minified
 }
 
 /// `terser --compress --mangle`: comments, spaces and long local names go.
