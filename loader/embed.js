@@ -54,7 +54,10 @@
     var base = options.api.replace(/\/+$/, "").replace(/\/api\/v1$/i, "").replace(/\/+$/, "") + "/api/v1/";
     var key = (options.thread || "").trim() || options.path.replace(/\/index\.html?$/, "/").replace(/\/+$/, "") || "/";
     var sort = /^(newest|top)$/.test(options.sort) ? options.sort : "oldest";
-    [base + "config", base + "threads/" + encodeURIComponent(key) + "/comments?sort=" + sort].forEach(function (url) {
+    // A permalink (#comment-<id>) makes the widget ask for the pages through that comment.
+    var around = /^#comment-([1-9]\d*)$/.exec(location.hash);
+    [base + "config", base + "threads/" + encodeURIComponent(key) + "/comments?sort=" + sort +
+      (around ? "&around=" + around[1] : "")].forEach(function (url) {
       early[url] = early[url] || quietFetch(url);
     });
   }
@@ -77,8 +80,11 @@
 
   function start(element) {
     var entry = mounts.get(element);
+    // The wasm is asked for first: the largest download takes the connection that brought
+    // this script, where the small answers would each wait no longer for a new one.
+    var widget = loadWidget();
     prefetch(optionsOf(element, entry && entry.given));
-    loadWidget().then(function () {
+    widget.then(function () {
       var entry = mounts.get(element);
       // Unmounted (or mounted) while the wasm loaded.
       if (!entry || entry.live) return;

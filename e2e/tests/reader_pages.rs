@@ -166,6 +166,25 @@ fn a_permalink_into_the_third_page_opens_with_its_comment_marked_and_in_view() {
     );
     // Pages 1 to 3 are shown (60 conversations, 20 a page), and "more" offers the fourth.
     assert_eq!(tops_shown(&stage), 60);
+    // In one request: the loader fetched the pages through the comment while the wasm
+    // loaded, at the very address the widget asks for, and no first page beside it.
+    let asked = stage.browser.execute(
+        "return performance.getEntriesByType('resource').map(e => e.name)
+           .filter(n => n.includes('/comments?'))",
+        serde_json::json!([]),
+    );
+    assert_eq!(
+        asked.as_array().map(Vec::len),
+        Some(1),
+        "thread requests: {asked}"
+    );
+    assert!(
+        asked[0]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("&around={target}")),
+        "{asked}"
+    );
     assert_eq!(
         stage.in_root(HOST, "!!root.querySelector('button.show-more')"),
         true

@@ -48,15 +48,7 @@ pub(super) async fn own_comment(
     EditToken(token): EditToken,
 ) -> Result<Json<Comment>, ApiError> {
     let missing = || ApiError::NotFound(words::current().api.no_such_comment.clone());
-    let facts = state.store.edit_facts(id).await?.ok_or_else(missing)?;
-    if facts.status == Status::Deleted {
-        return Err(missing());
-    }
-    if !token_matches(&token, &facts.edit_token_hash) {
-        return Err(ApiError::Forbidden(
-            words::current().api.wrong_edit_token.clone(),
-        ));
-    }
+    author_of(&state, id, &token).await?;
     let comment = state.store.comment_by_id(id).await?.ok_or_else(missing)?;
     // Its author may edit it, so the source comes too, beside the content.
     let body = comment.body.clone();
@@ -140,18 +132,26 @@ pub(super) async fn delete_comment(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// What an author's change needs: an existing comment, its token, and an open window.
-async fn authorised(state: &AppState, id: i64, token: &str) -> Result<EditFacts, ApiError> {
+/// The comment `id` when `token` is its edit token: a comment that does not exist or was
+/// deleted is `404` whatever the token (a deleted comment is gone for its author too),
+/// then a wrong token is `403`.
+async fn author_of(state: &AppState, id: i64, token: &str) -> Result<EditFacts, ApiError> {
     let missing = || ApiError::NotFound(words::current().api.no_such_comment.clone());
     let facts = state.store.edit_facts(id).await?.ok_or_else(missing)?;
+    if facts.status == Status::Deleted {
+        return Err(missing());
+    }
     if !token_matches(token, &facts.edit_token_hash) {
         return Err(ApiError::Forbidden(
             words::current().api.wrong_edit_token.clone(),
         ));
     }
-    if facts.status == Status::Deleted {
-        return Err(missing());
-    }
+    Ok(facts)
+}
+
+/// What an author's change needs: [`author_of`], and the site's edit window still open.
+async fn authorised(state: &AppState, id: i64, token: &str) -> Result<EditFacts, ApiError> {
+    let facts = author_of(state, id, token).await?;
     let window = state.settings(facts.thread.site).await?.edit_window_secs;
     if now_ms() - facts.created_at_ms > window as i64 * 1000 {
         return Err(ApiError::Forbidden(

@@ -203,6 +203,30 @@ async fn authors_delete_their_own_comment_within_the_window(engine: Engine) {
     );
     let again = delete(alone.comment.id, alone.edit_token.clone()).await;
     assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    // Gone is gone, whatever the token: reading, editing and deleting it again are all
+    // 404, with the right token or a wrong one (the order `edits.rs` settles).
+    for token in [alone.edit_token.clone(), "0".repeat(64)] {
+        assert_eq!(
+            delete(alone.comment.id, token.clone()).await.status(),
+            StatusCode::NOT_FOUND
+        );
+        let url = server.url(&format!("/api/v1/comments/{}", alone.comment.id));
+        let read = server
+            .client
+            .get(&url)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(read.status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            server
+                .edit(&alone.comment.id.to_string(), &token, "Back")
+                .await
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+    }
     let thread = server.thread("t").await;
     let shown: Vec<(bool, String)> = thread
         .comments
