@@ -56,6 +56,12 @@
     var sort = /^(newest|top)$/.test(options.sort) ? options.sort : "oldest";
     // A permalink (#comment-<id>) makes the widget ask for the pages through that comment.
     var around = /^#comment-([1-9]\d*)$/.exec(location.hash);
+    // The widget writes dates with the browser's Intl; the first formatter of a page loads
+    // the language's data (tens of milliseconds on a slow phone): done now, while the wasm
+    // downloads, and not after.
+    try {
+      Intl.DateTimeFormat(options.lang);
+    } catch (e) {}
     [base + "config", base + "threads/" + encodeURIComponent(key) + "/comments?sort=" + sort +
       (around ? "&around=" + around[1] : "")].forEach(function (url) {
       early[url] = early[url] || quietFetch(url);
@@ -99,7 +105,7 @@
         .then(function (catalog) {
           if (target.textContent == english) target.textContent = catalog.default.widget.load_failed;
         }, function () {});
-      console.error("Colloquy: the comment widget could not start:", error);
+      console.error("Colloquy could not start:", error);
     });
   }
 

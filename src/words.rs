@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 
 use colloquy_core::messages::{best_language, Locale, Messages, PluralCategory};
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Array, Function, Object};
 use wasm_bindgen::prelude::*;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -23,8 +23,11 @@ thread_local! {
     /// Lists, not maps: a page holds one or two entries, and the wasm no map's code.
     static CATALOGS: RefCell<Vec<(&'static str, &'static Messages)>> =
         const { RefCell::new(Vec::new()) };
-    /// `Intl.PluralRules` and `Intl.NumberFormat`'s `format`, by tag.
-    static INTL: RefCell<Vec<(String, Intl)>> =
+    /// `Intl.PluralRules`, by tag.
+    static PLURAL_RULES: RefCell<Vec<(String, js_sys::Intl::PluralRules)>> =
+        const { RefCell::new(Vec::new()) };
+    /// `Intl.NumberFormat`'s `format`, by tag (made only for a number it is needed for).
+    static NUMBER_FORMATS: RefCell<Vec<(String, Function)>> =
         const { RefCell::new(Vec::new()) };
 }
 
@@ -133,47 +136,64 @@ async fn fetch_catalog(url: &str) -> Option<Messages> {
 fn browser_locale() -> Locale {
     Locale {
         plural: |lang, n| {
-            let category = intl(lang)
-                .and_then(|(rules, _)| {
-                    let select: Function = Reflect::get(&rules, &"select".into())
-                        .ok()?
-                        .dyn_into()
-                        .ok()?;
-                    select
-                        .call1(&rules, &JsValue::from_f64(n as f64))
-                        .ok()?
-                        .as_string()
-                })
-                .unwrap_or_else(|| if n == 1 { "one".into() } else { "other".into() });
+            let category = String::from(plural_rules(lang).select(n as f64));
             PluralCategory::parse(&category)
         },
         number: |lang, n| {
-            intl(lang)
-                .and_then(|(_, format)| {
-                    format
-                        .call1(&JsValue::NULL, &JsValue::from_f64(n as f64))
-                        .ok()
-                })
+            if n < 1000 && writes_latin_digits(lang) {
+                return crate::text::decimal(n as i64);
+            }
+            number_format(lang)
+                .call1(&JsValue::NULL, &JsValue::from_f64(n as f64))
+                .ok()
                 .and_then(|text| text.as_string())
-                .unwrap_or_else(|| n.to_string())
+                .unwrap_or_else(|| crate::text::decimal(n.min(i64::MAX as u64) as i64))
         },
     }
 }
 
-/// A language's `Intl.PluralRules` and bound `Intl.NumberFormat().format`, if it has them.
-type Intl = Option<(Object, Function)>;
+/// The catalogs' languages whose numbers the browser may write in digits of their own
+/// (Persian ۴۲; Arabic ٤٢ in some browsers and regions).
+pub const OWN_DIGITS: [&str; 2] = ["ar", "fa"];
 
-/// `Intl.PluralRules` and a bound `Intl.NumberFormat().format` for `lang`, made once.
-fn intl(lang: &str) -> Intl {
-    INTL.with(|all| {
+/// Whether `lang` (a catalog's tag) writes numbers in Latin digits, so that a number below
+/// 1,000, which no language groups, reads as its plain digits. Those are most of the
+/// numbers a thread shows (counts, likes), and they are then written without the page's
+/// first `Intl.NumberFormat`, whose making was the largest single cost before the first
+/// comment on a slow phone (about 50 ms). The widget's browser tests check this list
+/// against the browser's own formatting for every catalog.
+pub fn writes_latin_digits(lang: &str) -> bool {
+    let language = lang.split('-').next().unwrap_or_default();
+    !OWN_DIGITS.contains(&language)
+}
+
+/// `Intl.PluralRules` for `lang`, made once.
+fn plural_rules(lang: &str) -> js_sys::Intl::PluralRules {
+    made_once(&PLURAL_RULES, lang, |locales| {
+        js_sys::Intl::PluralRules::new(locales, &Object::new())
+    })
+}
+
+/// A bound `Intl.NumberFormat().format` for `lang`, made once.
+fn number_format(lang: &str) -> Function {
+    made_once(&NUMBER_FORMATS, lang, |locales| {
+        js_sys::Intl::NumberFormat::new(locales, &Object::new()).format()
+    })
+}
+
+type MadeOnce<T> = std::thread::LocalKey<RefCell<Vec<(String, T)>>>;
+
+fn made_once<T: Clone>(
+    cache: &'static MadeOnce<T>,
+    lang: &str,
+    make: impl FnOnce(&Array) -> T,
+) -> T {
+    cache.with(|all| {
         let mut all = all.borrow_mut();
         if let Some((_, known)) = all.iter().find(|(known, _)| known == lang) {
             return known.clone();
         }
-        let locales = Array::of1(&JsValue::from_str(lang));
-        let rules = js_sys::Intl::PluralRules::new(&locales, &Object::new());
-        let numbers = js_sys::Intl::NumberFormat::new(&locales, &Object::new());
-        let made = Some((rules.into(), numbers.format()));
+        let made = make(&Array::of1(&JsValue::from_str(lang)));
         all.push((lang.to_owned(), made.clone()));
         made
     })

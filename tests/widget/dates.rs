@@ -44,3 +44,28 @@ async fn an_empty_or_malformed_language_gets_the_browser_default() {
         finish(host);
     }
 }
+
+/// Numbers below 1,000 are written without `Intl.NumberFormat` in the catalogs' languages
+/// that write Latin digits (`words::writes_latin_digits`): for every catalog the widget
+/// has, the browser's own formatting must agree, or the language belongs in
+/// `words::OWN_DIGITS`.
+#[wasm_bindgen_test]
+fn small_numbers_are_written_as_the_browser_writes_them_in_every_catalog() {
+    for tag in colloquy_core::messages::LANGUAGES {
+        let locales = js_sys::Array::of1(&(*tag).into());
+        let browser = js_sys::Intl::NumberFormat::new(&locales, &js_sys::Object::new());
+        for n in [0u32, 1, 7, 42, 100, 999] {
+            let written = browser
+                .format()
+                .call1(&wasm_bindgen::JsValue::NULL, &n.into())
+                .unwrap()
+                .as_string()
+                .unwrap();
+            if colloquy::words::writes_latin_digits(tag) {
+                assert_eq!(written, n.to_string(), "{tag} writes {n} as {written}");
+            }
+        }
+    }
+    // The exceptions are exceptions: Persian writes its own digits here.
+    assert!(!colloquy::words::writes_latin_digits("fa-IR"));
+}
