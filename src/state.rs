@@ -101,7 +101,20 @@ pub struct ThreadState {
     /// Where the focus should go, asked once per bump of [`ThreadState::focus_requests`].
     pub focus: Option<FocusTarget>,
     pub focus_requests: u32,
+    /// A page of comments has just arrived and the browser has not painted since: the
+    /// thread draws only its first comments ([`FIRST_PAINT`]) until
+    /// [`ThreadAction::Painted`], so a reader (on a slow phone above all) sees them a
+    /// whole page's drawing sooner.
+    pub first_paint: bool,
+    /// The server answered this thread's first page (or failed to): from then on the form
+    /// is offered. Until then, and while its first comments are painted, it waits: the
+    /// comments come first, and the form, drawn below them, does not delay them.
+    pub answered: bool,
 }
+
+/// How many comments the first frame after a page arrives draws: about a phone's screen
+/// (the thread usually starts below the article, so less than a screen shows at first).
+pub const FIRST_PAINT: usize = 5;
 
 impl Default for ThreadState {
     fn default() -> Self {
@@ -129,6 +142,8 @@ impl Default for ThreadState {
             last_posted: None,
             focus: None,
             focus_requests: 0,
+            first_paint: false,
+            answered: false,
         }
     }
 }
@@ -184,6 +199,8 @@ pub enum ThreadAction {
     Live(i64, CommentEvent),
     /// The news have been in the live region long enough; the next comment starts afresh.
     NewsAnnounced,
+    /// The browser painted the first comments of a page that arrived: draw the rest.
+    Painted,
 }
 
 impl ThreadState {
@@ -205,6 +222,7 @@ impl ThreadState {
                     self.all_replies.clear();
                     self.highlight = None;
                     self.permalink_missing = false;
+                    self.answered = false;
                     self.thread = thread;
                 }
                 self.more = More::Idle;
@@ -213,6 +231,10 @@ impl ThreadState {
             ThreadAction::Loaded(page) if page.thread != self.thread => {}
             ThreadAction::Loaded(page) => {
                 self.load = Load::Loaded;
+                // Only the thread's first answer is drawn in two frames: a reload (a retry,
+                // a permalink followed later) redraws what is on screen at once.
+                self.first_paint = !self.answered;
+                self.answered = true;
                 self.total = page.total;
                 self.locked = page.locked;
                 self.next = page.next;
@@ -236,7 +258,10 @@ impl ThreadState {
                     .retain(|(id, _)| shown.iter().any(|c| c.id == *id));
             }
             ThreadAction::LoadFailed(thread, _) if thread != self.thread => {}
-            ThreadAction::LoadFailed(_, message) => self.load = Load::Failed(message),
+            ThreadAction::LoadFailed(_, message) => {
+                self.load = Load::Failed(message);
+                self.answered = true;
+            }
             ThreadAction::RulesLoaded(rules, edit_window_secs) => {
                 self.rules = rules;
                 self.edit_window_secs = edit_window_secs;
@@ -351,6 +376,7 @@ impl ThreadState {
                 self.news.clear();
                 self.posted_news = None;
             }
+            ThreadAction::Painted => self.first_paint = false,
         }
         self
     }
@@ -468,6 +494,11 @@ impl Reducible for ThreadState {
     type Action = ThreadAction;
 
     fn reduce(self: Rc<Self>, action: ThreadAction) -> Rc<Self> {
+        // Painted again (the frame and the fallback timer both say so): nothing changes,
+        // and the same state draws nothing again.
+        if matches!(action, ThreadAction::Painted) && !self.first_paint {
+            return self;
+        }
         Rc::new((*self).clone().apply(action))
     }
 }
@@ -526,6 +557,43 @@ mod tests {
         let state = state.apply(ThreadAction::MoreLoaded(second));
         assert_eq!(ids(&state), vec![1, 2, 4, 9]);
         assert_eq!((state.next, state.more, state.total), (None, More::Idle, 6));
+    }
+
+    #[test]
+    fn a_page_that_arrives_is_first_painted_in_part_until_the_browser_painted() {
+        let state = ThreadState::default().apply(ThreadAction::Load("t".into()));
+        assert!(!state.first_paint, "nothing to cut while loading");
+        let state = state.apply(ThreadAction::Loaded(page("t", vec![comment(1, None)], 0)));
+        assert!(state.first_paint);
+        let state = state.apply(ThreadAction::Painted);
+        assert!(!state.first_paint);
+        // "Show more comments" adds below what is on screen: drawn whole at once.
+        let state = state.apply(ThreadAction::MoreLoaded(page(
+            "t",
+            vec![comment(2, None)],
+            0,
+        )));
+        assert!(!state.first_paint);
+        // Another thread's page is ignored, and so cuts nothing.
+        let state = state.apply(ThreadAction::Loaded(page("u", vec![comment(3, None)], 0)));
+        assert!(!state.first_paint);
+        // A reload of the same thread (a retry) redraws at once; another thread's first
+        // answer is drawn in two frames again.
+        let state = state
+            .apply(ThreadAction::Load("t".into()))
+            .apply(ThreadAction::Loaded(page("t", vec![comment(1, None)], 0)));
+        assert!(!state.first_paint && state.answered);
+        let state = state.apply(ThreadAction::Load("u".into()));
+        assert!(
+            !state.answered,
+            "the form waits for the new thread's answer"
+        );
+        let state = state.apply(ThreadAction::Loaded(page("u", vec![comment(3, None)], 0)));
+        assert!(state.first_paint);
+        let failed = ThreadState::default()
+            .apply(ThreadAction::Load("t".into()))
+            .apply(ThreadAction::LoadFailed("t".into(), "no"));
+        assert!(failed.answered && !failed.first_paint);
     }
 
     #[test]

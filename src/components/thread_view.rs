@@ -14,7 +14,7 @@ use super::news_announcer::NewsAnnouncer;
 use crate::api::{Api, ApiError};
 use crate::context::ThreadContext;
 use crate::hooks::{use_held_comments, use_live_updates, use_now};
-use crate::state::{FocusTarget, Load, More, ThreadAction, ThreadState};
+use crate::state::{FocusTarget, Load, More, ThreadAction, ThreadState, FIRST_PAINT};
 use crate::words::{self, use_catalog};
 
 thread_local! {
@@ -327,6 +327,16 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     }
 
     {
+        // A page that just arrived is drawn in part (see `ThreadState::first_paint`); once
+        // the browser has painted that part, the rest.
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.first_paint, move |&first_paint| {
+            if first_paint {
+                after_next_paint(move || dispatcher.dispatch(ThreadAction::Painted));
+            }
+        });
+    }
+    {
         // The reducer asks; the focus moves once per asking, after the render that drew
         // the element it goes to.
         let (section, focus) = (section.clone(), state.focus);
@@ -434,6 +444,15 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         .filter(|(_, c)| !c.deleted)
         .map(|(index, c)| (c.id, index))
         .collect();
+    // The first frame after a page arrives draws its first comments only, unless a
+    // permalink is to be scrolled to (it may be further down).
+    let partial = state.first_paint
+        && entries.len() > FIRST_PAINT
+        && state.highlight.is_none()
+        && permalink_target().is_none();
+    if partial {
+        entries.truncate(FIRST_PAINT);
+    }
     let positions = positions_among_siblings(&entries);
     let mut comments: Vec<Html> = Vec::with_capacity(entries.len() + more_after.len());
     let mut more = more_after.into_iter().peekable();
@@ -502,11 +521,15 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     // Until the server has said how many there are, the heading says only "Comments":
     // never "No comments" while they are loading, or failed to.
     let heading = match &props.title {
-        _ if state.load != Load::Loaded => html! { {messages.widget.heading.as_str()} },
+        // Only part is drawn yet: the count comes with the rest (a moment later), so a
+        // count on screen always means every comment of the page is there.
+        _ if state.load != Load::Loaded || partial => {
+            html! { {messages.widget.heading.as_str()} }
+        }
         Some(title) => sentence_with(|title| messages.comment_count_on(state.total, title), title),
         None => html! { {messages.comment_count(state.total)} },
     };
-    let more_button = state.next.is_some().then(|| {
+    let more_button = (state.next.is_some() && !partial).then(|| {
         let (label, class) = match state.more {
             More::Idle => (messages.widget.show_more.as_str(), "show-more"),
             More::Loading => (messages.widget.loading_more.as_str(), "show-more loading"),
@@ -529,7 +552,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                 part="thread"
                 lang={messages.lang.clone()}
                 dir={messages.dir.as_str()}
-                aria-busy={catalog.is_none().then_some("true")}
+                aria-busy={(catalog.is_none() || partial).then_some("true")}
                 ref={section}
             >
                 <h2 class="count" part="count">{heading}</h2>
@@ -544,7 +567,9 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                 {more_button}
                 if state.locked {
                     <p class="status closed">{messages.widget.comments_closed.as_str()}</p>
-                } else if !state.rules_known {
+                } else if partial {
+                    // The form comes with the rest of the page, a frame later.
+                } else if !state.rules_known || !state.answered {
                     // Failed: the status above says why, and offers to try again.
                     if !matches!(state.load, Load::Failed(_)) {
                         <p class="status waiting" role="status">{messages.widget.waiting_for_server.as_str()}</p>
@@ -572,6 +597,31 @@ pub const REPLIES_SHOWN: usize = 10;
 fn permalink_target() -> Option<i64> {
     let hash = web_sys::window()?.location().hash().ok()?;
     hash.strip_prefix("#comment-")?.parse().ok()
+}
+
+/// Runs `then` once the browser has painted what the DOM holds now: in a task queued from
+/// the next animation frame (a frame's callbacks run before its paint). A page in a tab
+/// out of sight gets no frames, so a timer does it there (whichever comes first; `then`
+/// must bear being called twice).
+fn after_next_paint(then: impl Fn() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return then();
+    };
+    let then = std::rc::Rc::new(then);
+    let task = {
+        let then = then.clone();
+        wasm_bindgen::closure::Closure::once_into_js(move || then())
+    };
+    let frame = {
+        let window = window.clone();
+        wasm_bindgen::closure::Closure::once_into_js(move || {
+            let _ = window.set_timeout_with_callback(task.unchecked_ref());
+        })
+    };
+    let _ = window.request_animation_frame(frame.unchecked_ref());
+    let fallback = wasm_bindgen::closure::Closure::once_into_js(move || then());
+    let _ =
+        window.set_timeout_with_callback_and_timeout_and_arguments_0(fallback.unchecked_ref(), 250);
 }
 
 /// A Performance API mark, so anyone (and `cargo xtask bench`) can time the widget from the

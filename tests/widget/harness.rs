@@ -131,6 +131,23 @@ export function rect(element) {
 export function arabic_number(n) {
   return new Intl.NumberFormat("ar").format(n);
 }
+// What each DOM change left in `host`'s thread: [comments drawn, the heading, aria-busy],
+// one entry per batch of mutations that changed the number of comments.
+export function watch_drawing(host) {
+  const seen = (host.drawing = []);
+  new MutationObserver(() => {
+    const root = host.shadowRoot;
+    const drawn = root.querySelectorAll("li.comment").length;
+    const last = seen[seen.length - 1];
+    if (!last || last[0] !== drawn) {
+      const section = root.querySelector("section.colloquy");
+      seen.push([drawn, root.querySelector("h2.count")?.textContent ?? "", section?.getAttribute("aria-busy") ?? ""]);
+    }
+  }).observe(host.shadowRoot, { childList: true, subtree: true });
+}
+export function drawing(host) {
+  return JSON.stringify(host.drawing);
+}
 // Contrast as a reader sees it: the page's white, every background from the page down to
 // the element painted over it, then the text colour; a canvas does the compositing, and
 // reads any colour syntax the browser computes (rgb, color(srgb …), oklch …).
@@ -236,6 +253,11 @@ extern "C" {
     pub fn rect(element: &Element) -> Vec<f64>;
     /// `n` as `Intl.NumberFormat("ar")` writes it.
     pub fn arabic_number(n: u32) -> String;
+    /// Starts noting, at every DOM change in `host`'s shadow root that changes how many
+    /// comments are drawn, that number, the heading and `aria-busy` (see [`drawing`]).
+    pub fn watch_drawing(host: &Element);
+    /// What [`watch_drawing`] noted, as JSON: `[[drawn, heading, aria-busy], …]`.
+    pub fn drawing(host: &Element) -> String;
     /// The WCAG contrast ratio of `element`'s text on the backgrounds behind it (over a
     /// white page).
     pub fn contrast_of(element: &Element) -> f64;
@@ -430,9 +452,13 @@ pub async fn until(what: &str, condition: impl Fn() -> bool) {
     }
 }
 
+/// The thread has loaded and is drawn whole (not busy: the first frame of a long page
+/// draws only its first comments).
 pub async fn loaded(host: &Element) {
     until("the thread to load", || {
-        find(host, "form.comment-form").is_some() && find(host, "p.status[role=status]").is_none()
+        find(host, "form.comment-form").is_some()
+            && find(host, "p.status[role=status]").is_none()
+            && find(host, "section.colloquy[aria-busy]").is_none()
     })
     .await;
 }

@@ -15,8 +15,11 @@ fn start_in_arabic(thread: &str, comments: Vec<serde_json::Value>) -> Element {
 
 async fn in_arabic(host: &Element) {
     until("the Arabic words", || {
-        find(host, "section.colloquy:not(.awaiting-words)")
-            .is_some_and(|section| section.get_attribute("lang").as_deref() == Some("ar"))
+        find(
+            host,
+            "section.colloquy:not(.awaiting-words):not([aria-busy])",
+        )
+        .is_some_and(|section| section.get_attribute("lang").as_deref() == Some("ar"))
             && find(host, "form.comment-form").is_some()
             && find(host, "p.status[role=status]").is_none()
     })

@@ -1,5 +1,7 @@
 use wasm_bindgen_test::*;
 
+use colloquy::state::FIRST_PAINT;
+
 use crate::harness::*;
 
 #[wasm_bindgen_test]
@@ -230,4 +232,43 @@ async fn content_a_widget_does_not_know_shows_as_text_and_an_old_server_as_plain
     );
     assert!(find(&host, "li[data-comment-id='2'] .body b").is_none());
     finish(host);
+}
+
+/// A page that arrives is drawn in two frames: its first comments (`FIRST_PAINT`; the
+/// heading still says only "Comments", the thread busy), then, once the browser has
+/// painted them, the rest with the count. A page no longer than that is drawn at once.
+#[wasm_bindgen_test]
+async fn a_long_page_is_first_painted_in_part() {
+    let noted = drawn_on_arrival("first-paint", 30).await;
+    let drawn: Vec<usize> = noted.iter().map(|(n, _, _)| *n).collect();
+    assert_eq!(drawn, [0, FIRST_PAINT, 30], "{noted:?}");
+    assert_eq!(noted[1].1, "Comments");
+    assert_eq!(noted[1].2, "true", "busy while in part");
+    assert_eq!(noted[2].1, "30 comments");
+    assert_eq!(noted[2].2, "", "not busy once whole");
+
+    let noted = drawn_on_arrival("short", FIRST_PAINT).await;
+    assert!(
+        noted.iter().all(|(n, _, _)| *n == 0 || *n == FIRST_PAINT),
+        "{noted:?}"
+    );
+    assert_eq!(noted.last().unwrap().1, format!("{FIRST_PAINT} comments"));
+}
+
+/// Mounts a thread of `count` top-level comments and notes, until every one is drawn,
+/// each change in how many are: `[(drawn, heading, aria-busy), …]`.
+async fn drawn_on_arrival(thread: &str, count: usize) -> Vec<(usize, String, String)> {
+    let comments = (1..=count as i64)
+        .map(|id| comment_json(id, None, "Ann", &format!("Comment {id}"), id as u32))
+        .collect();
+    serve(thread, comments);
+    let host = mount_with(&[("thread", thread), ("api", API)]);
+    watch_drawing(&host);
+    until("every comment", || {
+        find_all(&host, "li.comment").len() == count
+    })
+    .await;
+    let noted = serde_json::from_str(&drawing(&host)).unwrap();
+    finish(host);
+    noted
 }
