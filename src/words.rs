@@ -183,6 +183,8 @@ fn number_format(lang: &str) -> Function {
 
 type MadeOnce<T> = std::thread::LocalKey<RefCell<Vec<(String, T)>>>;
 
+/// The value `cache` keeps for `lang`, made by `make` (given `[lang]` as the locales) the
+/// first time it is asked for.
 fn made_once<T: Clone>(
     cache: &'static MadeOnce<T>,
     lang: &str,
