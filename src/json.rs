@@ -232,6 +232,7 @@ impl FromJson for CommentEvent {
             "created" => EventKind::Created,
             "edited" => EventKind::Edited,
             "deleted" => EventKind::Deleted,
+            "liked" => EventKind::Liked,
             _ => return None,
         };
         Some(CommentEvent {

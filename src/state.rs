@@ -367,6 +367,12 @@ impl ThreadState {
                 self.last_event_id = id;
                 match kind {
                     EventKind::Deleted => self.delete(comment),
+                    // Only the count is news, and only for a comment shown here.
+                    EventKind::Liked => {
+                        if let Some(shown) = self.comments.iter_mut().find(|c| c.id == comment.id) {
+                            shown.likes = comment.likes;
+                        }
+                    }
                     // Nobody else ever sees a held comment, whatever a stream carries.
                     _ if comment.pending => {}
                     EventKind::Created | EventKind::Edited => self.publish(kind, comment),
@@ -666,6 +672,24 @@ mod tests {
 
     fn ids(state: &ThreadState) -> Vec<i64> {
         state.comments.iter().map(|c| c.id).collect()
+    }
+
+    #[test]
+    fn a_live_like_moves_the_count_of_a_shown_comment_and_shows_nothing_new() {
+        let liked = |id: i64, likes: u64| CommentEvent {
+            kind: EventKind::Liked,
+            comment: Comment {
+                likes,
+                ..by(id, "Ann")
+            },
+        };
+        let state = loaded(vec![comment(1, None)]).apply(ThreadAction::Live(1, liked(1, 3)));
+        assert_eq!(state.comments[0].likes, 3);
+        // A comment on a page not shown: no comment, no count, no news.
+        let state = state.apply(ThreadAction::Live(2, liked(7, 1)));
+        assert_eq!((ids(&state), state.total), (vec![1], 1));
+        assert!(state.news.is_empty());
+        assert_eq!(state.last_event_id, 2);
     }
 
     #[test]

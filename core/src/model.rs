@@ -199,6 +199,9 @@ pub enum EventKind {
     /// A comment was deleted: it comes as a tombstone (see [`Comment::deleted`]), to be
     /// shown only while it has replies.
     Deleted,
+    /// A reader liked or unliked a comment: its `likes` is the news. Nothing new is shown
+    /// for it; a widget that shows the comment shows its count.
+    Liked,
 }
 
 /// One event of `GET /api/v1/threads/{key}/events`: the `data` of a server-sent event

@@ -201,6 +201,13 @@ fn two_servers_on_one_database_keep_two_readers_up_to_date() {
         let path = format!("/api/v1/threads/{THREAD}/comments");
         assert_eq!(server.get_json(&path)["total"], bodies.len());
     }
+    // A reader on A likes the first comment; B's screen shows its count without a reload.
+    Reader(&browser_a).in_root(HOST, "root.querySelector('li.comment button.like').click()");
+    Reader(&browser_b).wait_in_root(
+        HOST,
+        "A's like counted on B's screen",
+        "root.querySelector('li.comment .like-count')?.textContent === '1'",
+    );
     println!(
         "live: B caught up {:.0} ms after its tab was shown again, and {:.0} ms after its server came back ({:.1} s after it was stopped); {} comments, each shown once in both browsers",
         caught_up.as_secs_f64() * 1000.0,

@@ -354,6 +354,7 @@ impl From<EventRow> for StoredEvent {
             _ if comment.deleted => EventKind::Deleted,
             "edited" => EventKind::Edited,
             "deleted" => EventKind::Deleted,
+            "liked" => EventKind::Liked,
             _ => EventKind::Created,
         };
         StoredEvent {
@@ -369,6 +370,7 @@ pub(crate) fn kind_text(kind: EventKind) -> &'static str {
         EventKind::Created => "created",
         EventKind::Edited => "edited",
         EventKind::Deleted => "deleted",
+        EventKind::Liked => "liked",
     }
 }
 

@@ -255,6 +255,11 @@ macro_rules! engine_queries {
                 (true, false) => -1,
             };
             let likes = count_likes(&mut transaction, id, by).await?;
+            // Readers following the thread see the count move (one event per change; a
+            // like sent twice changes nothing and tells nobody).
+            if changed.is_some() {
+                record_event(&mut transaction, &thread, EventKind::Liked, id, now_ms).await?;
+            }
             transaction.commit().await?;
             Ok(Liked::Now {
                 thread,

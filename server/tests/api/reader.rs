@@ -1,11 +1,15 @@
-//! What readers do beyond posting: threads in pages with cursors and permalinks, likes,
-//! deleting their own comment, avatar seeds, and the counts of a listing page.
+//! What readers do beyond posting: threads in pages with cursors and permalinks, likes
+//! (and their live events), deleting their own comment, avatar seeds, and the counts of a listing page.
 
-use colloquy_core::model::{Comment, LikeState, ThreadCounts, ThreadPage};
+use std::time::Duration;
+
+use colloquy_core::model::{Comment, CommentEvent, EventKind, LikeState, ThreadCounts, ThreadPage};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::harness::{comment, error_body, on_both_engines, Engine, Place, TestServer};
+use crate::harness::{
+    comment, error_body, on_both_engines, Engine, EventStream, Place, TestServer,
+};
 
 async fn page(server: &TestServer, query: &str) -> ThreadPage {
     let answer = server
@@ -169,6 +173,45 @@ async fn one_like_per_reader_and_none_for_the_author(engine: Engine) {
     server.stop().await;
 }
 
+/// Readers following a thread see a count move: one `liked` event per change, carrying the
+/// comment with its count; a like that changes nothing tells nobody.
+async fn likes_reach_the_threads_followers(engine: Engine) {
+    let place = Place::new(engine).await;
+    let server = TestServer::on(&place).await;
+    let id = server
+        .create("t", comment("Ada", "Like me", "k1"))
+        .await
+        .comment
+        .id;
+    let after = server.thread("t").await.last_event_id;
+    let mut stream = EventStream::open(
+        &server,
+        &format!("/api/v1/threads/t/events?after={after}"),
+        None,
+    )
+    .await;
+    let reader = "reader-voter-token-0001";
+    let mut told = Vec::new();
+    for method in [
+        reqwest::Method::POST,
+        reqwest::Method::POST,
+        reqwest::Method::DELETE,
+    ] {
+        let answer = like(&server, id, reader, method).await;
+        assert_eq!(answer.status(), StatusCode::OK);
+    }
+    while let Some(event) = stream.next_event(Duration::from_millis(700)).await {
+        let event: CommentEvent = serde_json::from_str(&event.data).unwrap();
+        told.push((event.kind, event.comment.id, event.comment.likes));
+    }
+    assert_eq!(
+        told,
+        [(EventKind::Liked, id, 1), (EventKind::Liked, id, 0)],
+        "the second like changed nothing"
+    );
+    server.stop().await;
+}
+
 async fn authors_delete_their_own_comment_within_the_window(engine: Engine) {
     let place = Place::new(engine).await;
     let server = TestServer::on(&place).await;
@@ -319,6 +362,7 @@ async fn counts_come_for_many_threads_in_one_answer(engine: Engine) {
 on_both_engines!(
     threads_come_in_pages_that_follow_their_cursors,
     one_like_per_reader_and_none_for_the_author,
+    likes_reach_the_threads_followers,
     authors_delete_their_own_comment_within_the_window,
     avatars_follow_the_person_not_the_thread,
     counts_come_for_many_threads_in_one_answer,
