@@ -121,13 +121,23 @@ fn finish_loader(dist: &Path) -> Result<(), String> {
         source.replace("__COLLOQUY_BUILD__", &format!("{hash:016x}")),
     )
     .map_err(|e| format!("writing {stamped:?}: {e}"))?;
-    let minified = minify(&stamped, &dist.join("embed.js"), "the loader");
+    let minified = minify(
+        &stamped,
+        &dist.join("embed.js"),
+        "the loader",
+        Script::Classic,
+    );
     let _ = std::fs::remove_file(&stamped);
     minified?;
     // The count script for listing pages: no build hash (it loads nothing of the widget's),
     // straight from loader/ (Trunk copies only embed.js), minified the same way.
     let count = workspace_root().join("loader").join("count.js");
-    minify(&count, &dist.join("count.js"), "the count script")
+    minify(
+        &count,
+        &dist.join("count.js"),
+        "the count script",
+        Script::Classic,
+    )
 }
 
 /// wasm-bindgen's JS glue (`colloquy.js`, an ES module) minified in place by terser, as
@@ -136,28 +146,26 @@ fn minify_glue(dist: &Path) -> Result<(), String> {
     let glue = dist.join("colloquy.js");
     let source = dist.join("colloquy.src.js");
     std::fs::rename(&glue, &source).map_err(|e| format!("renaming {glue:?}: {e}"))?;
-    let mut terser = command(&crate::tools::terser_path().to_string_lossy());
-    terser
-        .arg(&source)
-        .args([
-            "--module",
-            "--compress",
-            "--mangle",
-            "--ecma",
-            "2017",
-            "--output",
-        ])
-        .arg(&glue);
-    let minified = run(terser, "minifying the widget's JS glue (terser)");
+    let minified = minify(&source, &glue, "the widget's JS glue", Script::Module);
     let _ = std::fs::remove_file(&source);
     minified
 }
 
+/// How terser reads a file: a classic script, or an ES module (whose exports it keeps).
+#[derive(PartialEq)]
+enum Script {
+    Classic,
+    Module,
+}
+
 /// `terser --compress --mangle`: comments, spaces and long local names go.
-fn minify(source: &Path, target: &Path, what: &str) -> Result<(), String> {
+fn minify(source: &Path, target: &Path, what: &str, script: Script) -> Result<(), String> {
     let mut terser = command(&crate::tools::terser_path().to_string_lossy());
+    terser.arg(source);
+    if script == Script::Module {
+        terser.arg("--module");
+    }
     terser
-        .arg(source)
         .args(["--compress", "--mangle", "--ecma", "2017", "--output"])
         .arg(target);
     run(terser, &format!("minifying {what} (terser)"))
