@@ -84,17 +84,13 @@ impl Search {
     }
 }
 
-fn no_such_comment() -> ApiError {
-    ApiError::NotFound(words::current().api.no_such_comment.clone())
-}
-
 async fn done(
     state: &AppState,
     owner: &Owner,
     action: &str,
     moderated: Option<Moderated>,
 ) -> Result<Comment, ApiError> {
-    let Moderated { thread, comment } = moderated.ok_or_else(no_such_comment)?;
+    let Moderated { thread, comment } = moderated.ok_or_else(ApiError::no_such_comment)?;
     state.thread_changed(&thread).await;
     state.outbox_wakeup.notify_waiters();
     state
@@ -131,7 +127,7 @@ pub async fn comment(state: &AppState, owner: &Owner, id: i64) -> Result<AdminCo
         .store
         .admin_comment(owner.site, id)
         .await?
-        .ok_or_else(no_such_comment)
+        .ok_or_else(ApiError::no_such_comment)
 }
 
 pub async fn approve(state: &AppState, owner: &Owner, id: i64) -> Result<Comment, ApiError> {

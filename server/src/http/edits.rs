@@ -47,9 +47,12 @@ pub(super) async fn own_comment(
     CommentId(id): CommentId,
     EditToken(token): EditToken,
 ) -> Result<Json<Comment>, ApiError> {
-    let missing = || ApiError::NotFound(words::current().api.no_such_comment.clone());
     author_of(&state, id, &token).await?;
-    let comment = state.store.comment_by_id(id).await?.ok_or_else(missing)?;
+    let comment = state
+        .store
+        .comment_by_id(id)
+        .await?
+        .ok_or_else(ApiError::no_such_comment)?;
     // Its author may edit it, so the source comes too, beside the content.
     let body = comment.body.clone();
     Ok(Json(Comment {
@@ -82,7 +85,6 @@ pub(super) async fn edit_comment(
     EditToken(token): EditToken,
     ApiJson(edit): ApiJson<CommentEdit>,
 ) -> Result<Json<Comment>, ApiError> {
-    let missing = || ApiError::NotFound(words::current().api.no_such_comment.clone());
     let facts = authorised(&state, id, &token).await?;
     if let Some(code) = check_field(Field::Body, &edit.body, &state.rules) {
         return Err(ApiError::invalid(Field::Body, code, &state.rules));
@@ -92,7 +94,7 @@ pub(super) async fn edit_comment(
         .store
         .update_body(&facts.thread, id, edit.body.trim())
         .await?
-        .ok_or_else(missing)?;
+        .ok_or_else(ApiError::no_such_comment)?;
     state.thread_changed(&facts.thread).await;
     Ok(Json(state.for_readers(updated)))
 }
@@ -125,7 +127,7 @@ pub(super) async fn delete_comment(
         .store
         .delete_comment(facts.thread.site, id, &outgoing)
         .await?
-        .ok_or_else(|| ApiError::NotFound(words::current().api.no_such_comment.clone()))?;
+        .ok_or_else(ApiError::no_such_comment)?;
     tracing::info!(thread = %facts.thread.scoped(), id, "an author deleted their comment");
     state.outbox_wakeup.notify_waiters();
     state.thread_changed(&facts.thread).await;
@@ -136,10 +138,13 @@ pub(super) async fn delete_comment(
 /// deleted is `404` whatever the token (a deleted comment is gone for its author too),
 /// then a wrong token is `403`.
 async fn author_of(state: &AppState, id: i64, token: &str) -> Result<EditFacts, ApiError> {
-    let missing = || ApiError::NotFound(words::current().api.no_such_comment.clone());
-    let facts = state.store.edit_facts(id).await?.ok_or_else(missing)?;
+    let facts = state
+        .store
+        .edit_facts(id)
+        .await?
+        .ok_or_else(ApiError::no_such_comment)?;
     if facts.status == Status::Deleted {
-        return Err(missing());
+        return Err(ApiError::no_such_comment());
     }
     if !token_matches(token, &facts.edit_token_hash) {
         return Err(ApiError::Forbidden(

@@ -56,6 +56,11 @@ impl ApiError {
             message: words::current().field_error(field, code, rules),
         }])
     }
+
+    /// A `404` for a comment that does not exist (or is gone), in the catalog's words.
+    pub fn no_such_comment() -> ApiError {
+        ApiError::NotFound(words::current().api.no_such_comment.clone())
+    }
 }
 
 impl ApiError {

@@ -89,9 +89,7 @@ async fn set_like(
         .map_err(ApiError::TooManyLikes)?;
     let voter = token_hash(&request.voter);
     match state.store.set_like(id, &voter, like, now_ms()).await? {
-        Liked::NoComment => Err(ApiError::NotFound(
-            words::current().api.no_such_comment.clone(),
-        )),
+        Liked::NoComment => Err(ApiError::no_such_comment()),
         Liked::Own => Err(ApiError::Forbidden(words::current().api.own_like.clone())),
         Liked::Now {
             thread,
