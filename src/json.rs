@@ -31,10 +31,15 @@ impl Json {
 
     /// The member `key` of an object (`undefined` when absent, or not an object).
     pub fn get(&self, key: &str) -> Json {
+        self.member(&JsValue::from_str(key))
+    }
+
+    /// The member named by the JS string `key` (`undefined` when absent, or not an object).
+    fn member(&self, key: &JsValue) -> Json {
         if !self.0.is_object() {
             return Json(JsValue::UNDEFINED);
         }
-        Json(Reflect::get(&self.0, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED))
+        Json(Reflect::get(&self.0, key).unwrap_or(JsValue::UNDEFINED))
     }
 
     /// [`Json::get`] for a key written in the code, whose JS string is made once and kept:
@@ -43,9 +48,6 @@ impl Json {
         thread_local! {
             static KEYS: std::cell::RefCell<Vec<(&'static str, JsValue)>> =
                 const { std::cell::RefCell::new(Vec::new()) };
-        }
-        if !self.0.is_object() {
-            return Json(JsValue::UNDEFINED);
         }
         KEYS.with(|keys| {
             let mut keys = keys.borrow_mut();
@@ -56,7 +58,7 @@ impl Json {
                     keys.len() - 1
                 }
             };
-            Json(Reflect::get(&self.0, &keys[at].1).unwrap_or(JsValue::UNDEFINED))
+            self.member(&keys[at].1)
         })
     }
 
