@@ -37,18 +37,22 @@ struct Variant {
     compared_to: &'static str,
     profile: &'static str,
     wasm_opt: bool,
+    /// std compiled for size as the shipped widget's is
+    /// ([`widget::standard_library_for_size`]), or rustup's prebuilt one.
+    std_for_size: bool,
 }
 
 /// The variant that ships (its unoptimised build, which keeps names, is the size map's).
 const SHIPPED: &str = "z-wasm-opt";
 
-const VARIANTS: [Variant; 4] = [
+const VARIANTS: [Variant; 5] = [
     Variant {
         id: "o3",
-        description: "opt-level 3, LTO, one codegen unit, panic = abort; no wasm-opt",
+        description: "opt-level 3, LTO, one codegen unit, panic = abort, std built likewise; no wasm-opt",
         compared_to: "",
         profile: "widget-o3",
         wasm_opt: false,
+        std_for_size: true,
     },
     Variant {
         id: "z",
@@ -56,6 +60,7 @@ const VARIANTS: [Variant; 4] = [
         compared_to: "o3",
         profile: "widget-release",
         wasm_opt: false,
+        std_for_size: true,
     },
     Variant {
         id: "z-wasm-opt",
@@ -63,6 +68,7 @@ const VARIANTS: [Variant; 4] = [
         compared_to: "z",
         profile: "widget-release",
         wasm_opt: true,
+        std_for_size: true,
     },
     Variant {
         id: "s-wasm-opt",
@@ -70,6 +76,15 @@ const VARIANTS: [Variant; 4] = [
         compared_to: "z-wasm-opt",
         profile: "widget-s",
         wasm_opt: true,
+        std_for_size: true,
+    },
+    Variant {
+        id: "prebuilt-std",
+        description: "rustup's prebuilt std (opt-level 3, panic messages, Debug output) instead of std built for size",
+        compared_to: "z-wasm-opt",
+        profile: "widget-release",
+        wasm_opt: true,
+        std_for_size: false,
     },
 ];
 
@@ -82,20 +97,32 @@ fn build_variant(variant: &Variant, out: &Path) -> Result<(), String> {
         "xtask: size variant {}: {}",
         variant.id, variant.description
     );
+    // With rustup's std the build has a folder of its own: sharing one would make cargo
+    // rebuild every crate each time the flags change between builds.
+    let target_dir = if variant.std_for_size {
+        workspace_root().join("target")
+    } else {
+        bench_dir().join("prebuilt-std")
+    };
     let mut cargo = command("cargo");
-    cargo.args([
-        "build",
-        "-p",
-        "colloquy",
-        "--lib",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--profile",
-        variant.profile,
-    ]);
+    if variant.std_for_size {
+        widget::standard_library_for_size(&mut cargo);
+    }
+    cargo
+        .args([
+            "build",
+            "-p",
+            "colloquy",
+            "--lib",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            variant.profile,
+        ])
+        .arg("--target-dir")
+        .arg(&target_dir);
     run(cargo, &format!("building variant {}", variant.id))?;
-    let built = workspace_root()
-        .join("target")
+    let built = target_dir
         .join("wasm32-unknown-unknown")
         .join(variant.profile)
         .join("colloquy.wasm");

@@ -16,6 +16,7 @@ pub const TERSER_VERSION: &str = "5.51.2";
 /// Everything needed to build the widget.
 pub fn ensure_build_tools() -> Result<(), String> {
     ensure_wasm_target()?;
+    ensure_rust_src()?;
     ensure_trunk()?;
     ensure_wasm_bindgen()?;
     ensure_binaryen()?;
@@ -51,6 +52,22 @@ fn ensure_wasm_target() -> Result<(), String> {
     let mut add = command("rustup");
     add.args(["target", "add", "wasm32-unknown-unknown"]);
     run(add, "rustup target add wasm32-unknown-unknown")
+}
+
+/// std's source, which the widget's build compiles for size (see
+/// [`crate::widget::standard_library_for_size`]).
+fn ensure_rust_src() -> Result<(), String> {
+    let installed = output_of("rustup", &["component", "list", "--installed"]).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|line| line.trim().starts_with("rust-src"))
+    {
+        return Ok(());
+    }
+    say("installing the standard library's source (rustup component add rust-src)");
+    let mut add = command("rustup");
+    add.args(["component", "add", "rust-src"]);
+    run(add, "rustup component add rust-src")
 }
 
 fn ensure_trunk() -> Result<(), String> {

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::process::Command;
 
 use crate::process::{command, run};
 use crate::workspace_root;
@@ -14,6 +15,7 @@ pub const LOADER_GZIP_LIMIT: usize = crate::bench::budgets::LOADER_GZIP_BYTES;
 pub fn build() -> Result<(), String> {
     println!("xtask: building the widget (trunk build --release --offline)");
     let mut trunk = command("trunk");
+    standard_library_for_size(&mut trunk);
     trunk
         .args(["build", "--release", "--offline"])
         .env("TRUNK_OFFLINE", "true")
@@ -26,6 +28,33 @@ pub fn build() -> Result<(), String> {
     minify_glue(&dist)?;
     finish_loader(&dist)?;
     compress_files(&dist)
+}
+
+/// The standard library compiled into the widget as the widget is: for size, not as rustup
+/// ships it (opt-level 3, with every panic's message and location). Set on the command that
+/// runs cargo for the shipped wasm (Trunk, and the bench's builds of the same setting):
+/// - `-Zbuild-std=std,panic_abort` with std's `optimize_for_size` (smaller algorithms),
+///   under the profile's own opt-level "z";
+/// - `-Cpanic=immediate-abort`: a panic is the trap it already was under `panic = "abort"`,
+///   without formatting a message first (none reaches a reader; the console shows
+///   "unreachable" and the wasm's stack);
+/// - `-Zfmt-debug=none` and `-Zlocation-detail=none`: no `Debug` output and no source
+///   paths, which the widget never shows anyone.
+///
+/// These are unstable flags of the one stable toolchain: `RUSTC_BOOTSTRAP=1` lets this
+/// build, and no other, use them (rustup's `rust-src` component, which xtask installs,
+/// holds std's source). Only wasm32 gets the flags: build scripts and proc macros are
+/// built as usual. A `RUSTFLAGS` of the caller's own overrides the target flags (cargo's
+/// rule); the widget is then only larger. What this saves is a row of the bench's size steps.
+pub fn standard_library_for_size(cargo: &mut Command) -> &mut Command {
+    cargo
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+        .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            "-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none",
+        )
 }
 
 /// Beside every file a reader downloads, a `.br` (quality 11) and a `.gz` (level 9) copy,
