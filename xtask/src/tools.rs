@@ -40,34 +40,32 @@ fn say(message: &str) {
     println!("xtask: {message}");
 }
 
-fn ensure_wasm_target() -> Result<(), String> {
-    let installed = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
-    if installed
-        .lines()
-        .any(|line| line.trim() == "wasm32-unknown-unknown")
-    {
+/// A part of the toolchain that rustup adds when it is missing: a `target` or a
+/// `component`, by the name `rustup <kind> list --installed` prints.
+fn ensure_rustup(kind: &str, name: &str, what: &str) -> Result<(), String> {
+    let installed = output_of("rustup", &[kind, "list", "--installed"]).unwrap_or_default();
+    if installed.lines().any(|line| line.trim() == name) {
         return Ok(());
     }
-    say("installing the wasm32-unknown-unknown target (rustup target add)");
+    let command_line = format!("rustup {kind} add {name}");
+    say(&format!("installing {what} ({command_line})"));
     let mut add = command("rustup");
-    add.args(["target", "add", "wasm32-unknown-unknown"]);
-    run(add, "rustup target add wasm32-unknown-unknown")
+    add.args([kind, "add", name]);
+    run(add, &command_line)
+}
+
+fn ensure_wasm_target() -> Result<(), String> {
+    ensure_rustup(
+        "target",
+        "wasm32-unknown-unknown",
+        "the wasm32-unknown-unknown target",
+    )
 }
 
 /// std's source, which the widget's build compiles for size (see
 /// [`crate::widget::standard_library_for_size`]).
 fn ensure_rust_src() -> Result<(), String> {
-    let installed = output_of("rustup", &["component", "list", "--installed"]).unwrap_or_default();
-    if installed
-        .lines()
-        .any(|line| line.trim().starts_with("rust-src"))
-    {
-        return Ok(());
-    }
-    say("installing the standard library's source (rustup component add rust-src)");
-    let mut add = command("rustup");
-    add.args(["component", "add", "rust-src"]);
-    run(add, "rustup component add rust-src")
+    ensure_rustup("component", "rust-src", "the standard library's source")
 }
 
 fn ensure_trunk() -> Result<(), String> {
