@@ -13,6 +13,7 @@ pub const LOADER_GZIP_LIMIT: usize = crate::bench::budgets::LOADER_GZIP_BYTES;
 /// `trunk build --release --offline`: the optimised widget, the loader, the count script and
 /// the demo page.
 pub fn build() -> Result<(), String> {
+    fetch_crates()?;
     println!("xtask: building the widget (trunk build --release --offline)");
     let mut trunk = command("trunk");
     standard_library_for_size(&mut trunk);
@@ -55,6 +56,26 @@ pub fn standard_library_for_size(cargo: &mut Command) -> &mut Command {
             "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
             "-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none",
         )
+}
+
+/// Every crate the widget's build needs, downloaded before Trunk runs cargo offline: the
+/// workspace's (its build scripts' and macros' too), and those std itself depends on
+/// (`dlmalloc`, `hashbrown`…, from `rust-src`'s own lock file). A machine whose cargo has
+/// never built std from source has none of the latter, and an offline build could not
+/// resolve them. Quick when they are all there.
+fn fetch_crates() -> Result<(), String> {
+    println!("xtask: fetching the crates the widget and its std are built from (cargo fetch)");
+    for target in [None, Some("wasm32-unknown-unknown")] {
+        let mut cargo = command("cargo");
+        standard_library_for_size(&mut cargo)
+            .arg("fetch")
+            .arg("--quiet");
+        if let Some(target) = target {
+            cargo.args(["--target", target]);
+        }
+        run(cargo, "fetching the crates the widget is built from")?;
+    }
+    Ok(())
 }
 
 /// Beside every file a reader downloads, a `.br` (quality 11) and a `.gz` (level 9) copy,
