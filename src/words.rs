@@ -13,6 +13,8 @@ use wasm_bindgen::prelude::*;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::hooks::use_effect_when;
+
 use crate::api::Api;
 use crate::json::decode;
 
@@ -89,7 +91,7 @@ pub fn use_catalog(api: &Api, tag: &'static str) -> Option<&'static Messages> {
     {
         let arrived = arrived.clone();
         let url = api.locale_url(tag);
-        use_effect_with((tag, known.is_some()), move |(tag, known)| {
+        use_effect_when((tag, known.is_some()), move |(tag, known)| {
             if !*known {
                 let tag = *tag;
                 spawn_local(async move {

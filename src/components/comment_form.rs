@@ -9,7 +9,9 @@ use super::form_field::FormField;
 use crate::api::new_idempotency_key;
 use crate::context::use_thread_context;
 use crate::form_state::{Failure, FormAction, FormState, Submission, FORM_FIELDS};
-use crate::hooks::{draft_key, use_draft, use_post_comment, use_preview, PreviewView};
+use crate::hooks::{
+    draft_key, use_draft, use_effect_when, use_post_comment, use_preview, PreviewView,
+};
 use crate::markdown_view::render_content;
 
 #[derive(Properties, PartialEq)]
@@ -65,13 +67,13 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
     let preview = use_preview(&context.api, &messages.widget.preview_failed);
     {
         let dispatcher = form.dispatcher();
-        use_effect_with(context.rules, move |rules| {
+        use_effect_when(context.rules, move |rules| {
             dispatcher.dispatch(FormAction::Rules(*rules));
         });
     }
     {
         let (first, wanted) = (refs[0].clone(), props.focus_first_field);
-        use_effect_with((), move |()| {
+        use_effect_when((), move |()| {
             if let Some(input) = first.cast::<HtmlElement>().filter(|_| wanted) {
                 let _ = input.focus();
             }
@@ -80,7 +82,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
     {
         // The reducer asks; the focus moves once per asking (never on the first render).
         let (form, refs) = (form.clone(), refs.clone());
-        use_effect_with(form.focus_requests, move |&requests| {
+        use_effect_when(form.focus_requests, move |&requests| {
             if requests == 0 {
                 return;
             }

@@ -3,6 +3,8 @@ use wasm_bindgen::JsValue;
 use web_sys::Element;
 use yew::prelude::*;
 
+use crate::hooks::use_effect_when;
+
 use super::thread_view::ThreadView;
 use crate::shadow::isolated_root;
 
@@ -103,7 +105,7 @@ pub fn CommentThread(props: &CommentThreadProps) -> Html {
     let placement = use_state(|| Placement::Pending);
     {
         let placement = placement.clone();
-        use_effect_with(host.clone(), move |host| {
+        use_effect_when(host.clone(), move |host| {
             let root = host
                 .cast::<Element>()
                 .ok_or_else(|| JsValue::from_str("the host element was not rendered"))

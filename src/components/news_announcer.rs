@@ -1,6 +1,8 @@
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
+use crate::hooks::use_effect_when;
+
 use crate::context::use_thread_context;
 use crate::state::OwnPost;
 
@@ -34,7 +36,7 @@ pub fn NewsAnnouncer(props: &NewsAnnouncerProps) -> Html {
     {
         let on_announced = props.on_announced.clone();
         // Every change restarts the wait, so news that keep coming are counted together.
-        use_effect_with((props.news.clone(), props.posted), move |(news, posted)| {
+        use_effect_when((props.news.clone(), props.posted), move |(news, posted)| {
             let timer = (posted.is_some() || !news.is_empty())
                 .then(|| Timer::start(ANNOUNCED_AFTER_MS, on_announced));
             move || drop(timer)

@@ -13,7 +13,7 @@ use super::comment_view::{sentence_with, CommentView};
 use super::news_announcer::NewsAnnouncer;
 use crate::api::{Api, ApiError};
 use crate::context::ThreadContext;
-use crate::hooks::{use_held_comments, use_live_updates, use_now};
+use crate::hooks::{use_effect_when, use_held_comments, use_live_updates, use_now};
 use crate::state::{FocusTarget, Load, More, ThreadAction, ThreadState, FIRST_PAINT};
 use crate::words::{self, use_catalog};
 
@@ -150,7 +150,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     {
         // Asked again with every retry: the reason the thread failed may have gone.
         let dispatcher = state.dispatcher();
-        use_effect_with((context.api.clone(), *reloads), move |(api, _)| {
+        use_effect_when((context.api.clone(), *reloads), move |(api, _)| {
             let api = api.clone();
             spawn_local(async move {
                 match api.config().await {
@@ -173,7 +173,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     }
     {
         let dispatcher = state.dispatcher();
-        use_effect_with(
+        use_effect_when(
             (
                 props.thread.clone(),
                 context.api.clone(),
@@ -222,7 +222,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     let now_ms = use_now(20_000);
     {
         let dispatcher = state.dispatcher();
-        use_effect_with(context.api.clone(), move |api| {
+        use_effect_when(context.api.clone(), move |api| {
             dispatcher.dispatch(ThreadAction::LikedBefore(crate::reader::liked(api.base())));
         });
     }
@@ -270,7 +270,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         // first when they are not shown.
         let dispatcher = state.dispatcher();
         let shown: Vec<i64> = state.comments.iter().map(|c| c.id).collect();
-        use_effect_with((state.load.clone(), shown.len()), move |(load, _)| {
+        use_effect_when((state.load.clone(), shown.len()), move |(load, _)| {
             if *load == Load::Loaded {
                 if let Some(id) = permalink_target() {
                     if shown.contains(&id) {
@@ -283,7 +283,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     {
         let (dispatcher, reloads) = (state.dispatcher(), reloads.clone());
         let ids: Vec<i64> = state.comments.iter().map(|c| c.id).collect();
-        use_effect_with(ids, move |ids| {
+        use_effect_when(ids, move |ids| {
             let ids = ids.clone();
             let listener = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
                 if let Some(id) = permalink_target() {
@@ -313,7 +313,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     }
     {
         let (section, highlight) = (section.clone(), state.highlight);
-        use_effect_with(highlight, move |highlight| {
+        use_effect_when(highlight, move |highlight| {
             if let (Some(id), Some(section)) = (highlight, section.cast::<Element>()) {
                 let selector = format!("li[data-comment-id='{id}'] > article");
                 if let Ok(Some(element)) = section.query_selector(&selector) {
@@ -330,7 +330,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         // A page that just arrived is drawn in part (see `ThreadState::first_paint`); once
         // the browser has painted that part, the rest.
         let dispatcher = state.dispatcher();
-        use_effect_with(state.first_paint, move |&first_paint| {
+        use_effect_when(state.first_paint, move |&first_paint| {
             if first_paint {
                 after_next_paint(move || dispatcher.dispatch(ThreadAction::Painted));
             }
@@ -340,7 +340,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         // The reducer asks; the focus moves once per asking, after the render that drew
         // the element it goes to.
         let (section, focus) = (section.clone(), state.focus);
-        use_effect_with(state.focus_requests, move |_| {
+        use_effect_when(state.focus_requests, move |_| {
             if let (Some(target), Some(section)) = (focus, section.cast::<Element>()) {
                 move_focus(&section, target);
             }
@@ -354,7 +354,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         (Load::Failed(_), Some(url)) => Some(messages.no_server_at(url)),
         _ => None,
     };
-    use_effect_with(no_server.clone(), |no_server| {
+    use_effect_when(no_server.clone(), |no_server| {
         if let Some(message) = no_server {
             web_sys::console::error_1(&format!("Colloquy: {message}").into());
         }

@@ -8,6 +8,8 @@
 
 use yew::prelude::*;
 
+use super::use_effect_when;
+
 use crate::json::{decode, encode, FromJson, ToJson};
 
 /// A reducer state with a part worth keeping across reloads. The state decides what that
@@ -65,7 +67,7 @@ where
     });
     // The draft is compared by value, so a render that changed nothing a reader typed does
     // not write to storage.
-    use_effect_with((key, state.draft()), |(key, draft)| match draft {
+    use_effect_when((key, state.draft()), |(key, draft)| match draft {
         Some(draft) => save(key, draft),
         None => forget(key),
     });

@@ -5,6 +5,8 @@
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::use_effect_when;
+
 use super::use_draft::{forget, load, save};
 use crate::api::Api;
 use crate::held::{self, held_key, HeldComment, Verdict};
@@ -33,7 +35,7 @@ use crate::state::{Load, ThreadAction, ThreadState};
 pub fn use_held_comments(api: &Api, state: &UseReducerHandle<ThreadState>) {
     let loaded = state.load == Load::Loaded;
     let state = state.clone();
-    use_effect_with(
+    use_effect_when(
         (api.clone(), state.thread.clone(), loaded),
         move |(api, thread, loaded)| {
             if !*loaded {

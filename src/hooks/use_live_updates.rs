@@ -14,6 +14,8 @@ use web_sys::{
 };
 use yew::prelude::*;
 
+use super::use_effect_when;
+
 use crate::api::Api;
 use crate::json::decode;
 use crate::state::{Load, ThreadAction, ThreadState};
@@ -52,7 +54,7 @@ pub fn use_live_updates(root: &NodeRef, api: &Api, state: &UseReducerHandle<Thre
     let root = root.clone();
     let dispatcher = state.dispatcher();
     let loaded = state.load == Load::Loaded;
-    use_effect_with(
+    use_effect_when(
         (api.clone(), state.thread.clone(), loaded),
         move |(api, thread, loaded)| {
             let subscription = match (loaded, root.cast::<Element>()) {

@@ -6,6 +6,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::use_effect_when;
+
 use crate::clock::offset_ms;
 
 /// Now (Unix milliseconds, the server's clock), redrawn every `every_ms`. The reader's
@@ -16,7 +18,7 @@ pub fn use_now(every_ms: i32) -> f64 {
     let now = use_state(js_sys::Date::now);
     {
         let now = now.clone();
-        use_effect_with(every_ms, move |every_ms| {
+        use_effect_when(every_ms, move |every_ms| {
             let tick = Closure::<dyn FnMut()>::new(move || now.set(js_sys::Date::now()));
             let window = web_sys::window();
             let id = window.as_ref().and_then(|window| {

@@ -5,6 +5,8 @@ use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::use_effect_when;
+
 use super::use_held_comments::remember_held;
 use crate::api::new_idempotency_key;
 use crate::context::use_thread_context;
@@ -52,7 +54,7 @@ pub fn use_post_comment(
     let form = form.clone();
     let honeypot = honeypot.clone();
     let on_posted = on_posted.clone();
-    use_effect_with(form.sends, move |_| {
+    use_effect_when(form.sends, move |_| {
         if form.submission != Submission::Sending {
             return;
         }
