@@ -5,7 +5,7 @@ use colloquy_core::validation::Field;
 use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
-use super::form_field::FormField;
+use super::form_field::{form_field, FormFieldProps};
 use crate::api::new_idempotency_key;
 use crate::context::use_thread_context;
 use crate::form_state::{Failure, FormAction, FormState, Submission, FORM_FIELDS};
@@ -146,23 +146,21 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         let error = form
             .error_for(field)
             .map(|code| AttrValue::from(messages.field_error(field, code, &rules)));
-        html! {
-            <FormField
-                id={format!("{}-{}", form_id, field.as_str())}
-                {field}
-                label={label}
-                {required}
-                kind={kind}
-                autocomplete={autocomplete}
-                value={form.values.get(field).to_owned()}
-                note={note.map(AttrValue::from)}
-                {error}
-                node_ref={refs[index].clone()}
-                {hidden}
-                on_input={on_input.clone()}
-                on_blur={on_blur.clone()}
-            />
-        }
+        form_field(FormFieldProps {
+            id: format!("{}-{}", form_id, field.as_str()).into(),
+            field,
+            label,
+            required,
+            kind,
+            autocomplete,
+            value: form.values.get(field).to_owned().into(),
+            note,
+            error,
+            node_ref: refs[index].clone(),
+            hidden,
+            on_input: on_input.clone(),
+            on_blur: on_blur.clone(),
+        })
     };
 
     let feedback = match &form.submission {
@@ -189,7 +187,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                 </div>
             }
         }
-        // Not a live region: the thread's announcer says it (see `NewsAnnouncer`), once,
+        // Not a live region: the thread's announcer says it (see `news_announcer`), once,
         // whether this form stays or closes.
         Submission::Sent { held } => {
             let words = if *held {

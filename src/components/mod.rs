@@ -1,4 +1,5 @@
-//! One component per file, its props beside it.
+//! One component per file, its props beside it, or one part of a view that keeps no state
+//! of its own, as a function (`avatar`, `form_field`, `news_announcer`).
 
 pub mod avatar;
 pub mod comment_form;

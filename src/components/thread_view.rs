@@ -10,7 +10,7 @@ use yew::prelude::*;
 use super::comment_form::CommentForm;
 use super::comment_thread::CommentThreadProps;
 use super::comment_view::{sentence_with, CommentView};
-use super::news_announcer::NewsAnnouncer;
+use super::news_announcer::{news_announcer, use_news_timer};
 use crate::api::{Api, ApiError};
 use crate::context::ThreadContext;
 use crate::hooks::{use_effect_when, use_held_comments, use_live_updates, use_now};
@@ -220,6 +220,14 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     use_live_updates(&section, &context.api, &state);
     use_held_comments(&context.api, &state);
     let now_ms = use_now(20_000);
+    use_news_timer(
+        &state.news,
+        state.posted_news,
+        state
+            .dispatcher()
+            .to_callback()
+            .reform(|()| ThreadAction::NewsAnnounced),
+    );
     {
         let dispatcher = state.dispatcher();
         use_effect_when(context.api.clone(), move |api| {
@@ -367,7 +375,6 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     let actions = state.dispatcher().to_callback();
     let on_posted = actions.reform(ThreadAction::Posted);
     let on_cancel_reply = actions.reform(|()| ThreadAction::CloseReply);
-    let on_announced = actions.reform(|()| ThreadAction::NewsAnnounced);
 
     let show_more = {
         let (dispatcher, api, thread, sort) = (
@@ -556,7 +563,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                 ref={section}
             >
                 <h2 class="count" part="count">{heading}</h2>
-                <NewsAnnouncer news={state.news.clone()} posted={state.posted_news} {on_announced} />
+                {news_announcer(messages, &state.news, state.posted_news)}
                 {status}
                 if state.permalink_missing {
                     <p class="status permalink-missing" role="status">{messages.widget.permalink_missing.as_str()}</p>
