@@ -178,12 +178,13 @@ fn authors_edit_and_delete_their_comments_and_the_window_closes() {
 
     // Edit: the source comes back into a box, and the comment says "edited".
     click_in(&stage, "Frist post", "button.edit");
-    let area = stage.in_widget(HOST, "textarea.edit-body");
+    // The box comes once the server has sent the source back: wait for it, then take it.
     stage.wait_in_root(
         HOST,
         "the source to edit",
         "root.querySelector('textarea.edit-body')?.value === 'Frist post'",
     );
+    let area = stage.in_widget(HOST, "textarea.edit-body");
     stage.in_root(HOST, "root.querySelector('textarea.edit-body').value = ''");
     stage.browser.type_text(&area, "First post, **fixed**");
     stage.in_root(HOST, "root.querySelector('.edit-form button.save').click()");
