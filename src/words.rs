@@ -13,9 +13,8 @@ use wasm_bindgen::prelude::*;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::hooks::use_effect_when;
-
 use crate::api::Api;
+use crate::hooks::use_effect_when;
 use crate::json::decode;
 
 thread_local! {

@@ -3,9 +3,8 @@ use wasm_bindgen::JsValue;
 use web_sys::Element;
 use yew::prelude::*;
 
-use crate::hooks::use_effect_when;
-
 use super::thread_view::ThreadView;
+use crate::hooks::use_effect_when;
 use crate::shadow::isolated_root;
 
 #[derive(Properties, PartialEq, Clone)]

@@ -1,10 +1,9 @@
+use colloquy_core::messages::Messages;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 use crate::hooks::use_effect_when;
-
 use crate::state::OwnPost;
-use colloquy_core::messages::Messages;
 
 /// How long the news stay in the live region before it is emptied for the next ones: long
 /// enough for a screen reader that is busy reading to come to them.

@@ -9,7 +9,6 @@
 use yew::prelude::*;
 
 use super::use_effect_when;
-
 use crate::json::{decode, encode, FromJson, ToJson};
 
 /// A reducer state with a part worth keeping across reloads. The state decides what that

@@ -5,9 +5,8 @@
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::use_effect_when;
-
 use super::use_draft::{forget, load, save};
+use super::use_effect_when;
 use crate::api::Api;
 use crate::held::{self, held_key, HeldComment, Verdict};
 use crate::state::{Load, ThreadAction, ThreadState};

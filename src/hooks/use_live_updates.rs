@@ -15,7 +15,6 @@ use web_sys::{
 use yew::prelude::*;
 
 use super::use_effect_when;
-
 use crate::api::Api;
 use crate::json::decode;
 use crate::state::{Load, ThreadAction, ThreadState};

@@ -7,7 +7,6 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::use_effect_when;
-
 use crate::clock::offset_ms;
 
 /// Now (Unix milliseconds, the server's clock), redrawn every `every_ms`. The reader's

@@ -6,7 +6,6 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::use_effect_when;
-
 use super::use_held_comments::remember_held;
 use crate::api::new_idempotency_key;
 use crate::context::use_thread_context;
