@@ -76,6 +76,49 @@ pub struct Browser {
 /// running.
 struct Driver(Child);
 
+/// ChromeDriver on a port of its choosing, and that port. On `--port=0` it binds IPv4 and
+/// IPv6 to one number it picks; when another program (a parallel journey's server, say)
+/// takes that number on one of them in between, it exits at once ("IPv4 port not
+/// available"), as seen in a full run. A start that ends that way, before the deadline,
+/// is tried again; one that says nothing until the deadline is a failure.
+fn start_chromedriver() -> (Driver, u16) {
+    const ATTEMPTS: usize = 5;
+    const DEADLINE: Duration = Duration::from_secs(30);
+    let mut last = String::new();
+    for _ in 0..ATTEMPTS {
+        let mut driver = Driver(
+            Command::new(chromedriver_path())
+                .arg("--port=0")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start chromedriver (install chromium-driver, or run `cargo xtask test`)"),
+        );
+        let greeting = driver.0.stdout.take().expect("chromedriver's stdout");
+        let started = Instant::now();
+        let port = first_line_containing(
+            greeting,
+            "started successfully on port",
+            "chromedriver",
+            DEADLINE,
+        )
+        .and_then(|line| {
+            line.trim_end()
+                .trim_end_matches('.')
+                .rsplit(' ')
+                .next()
+                .and_then(|port| port.parse::<u16>().ok())
+                .ok_or_else(|| format!("no port in chromedriver's greeting {line:?}"))
+        });
+        match port {
+            Ok(port) => return (driver, port),
+            Err(message) if started.elapsed() < DEADLINE => last = message,
+            Err(message) => panic!("{message}"),
+        }
+    }
+    panic!("chromedriver exited at its start {ATTEMPTS} times; the last: {last}")
+}
+
 impl Drop for Driver {
     fn drop(&mut self) {
         self.0.kill().ok();
@@ -142,30 +185,7 @@ impl Browser {
     /// of its keys is added to the session's capabilities, and the keys of its
     /// `goog:chromeOptions` to those Chromium gets.
     pub fn start_with_capabilities(extra_args: &[&str], prefs: Value, extra: Value) -> Browser {
-        let mut driver = Driver(
-            Command::new(chromedriver_path())
-                .arg("--port=0")
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start chromedriver (install chromium-driver, or run `cargo xtask test`)"),
-        );
-        let greeting = driver.0.stdout.take().expect("chromedriver's stdout");
-        let port = first_line_containing(
-            greeting,
-            "started successfully on port",
-            "chromedriver",
-            Duration::from_secs(30),
-        )
-        .and_then(|line| {
-            line.trim_end()
-                .trim_end_matches('.')
-                .rsplit(' ')
-                .next()
-                .and_then(|port| port.parse::<u16>().ok())
-                .ok_or_else(|| format!("no port in chromedriver's greeting {line:?}"))
-        });
-        let port = port.unwrap_or_else(|message| panic!("{message}"));
+        let (driver, port) = start_chromedriver();
 
         let profile = tempfile::tempdir().expect("a profile folder");
         let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| a.to_string()).collect();
