@@ -58,3 +58,24 @@ where
     });
     use_effect_with(deps, effect)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deps<T: PartialEq + 'static>(value: T) -> Deps {
+        Deps {
+            value: Box::new(value),
+            same: same_as::<T>,
+        }
+    }
+
+    #[test]
+    fn dependencies_compare_as_their_own_type() {
+        assert!(deps((3u32, "a")) == deps((3u32, "a")));
+        assert!(deps((3u32, "a")) != deps((4u32, "a")));
+        assert!(deps(Some(7i64)) != deps(None::<i64>));
+        // Another type never counts as the same dependencies, whatever its value.
+        assert!(deps(1u32) != deps(1u64));
+    }
+}
