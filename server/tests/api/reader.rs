@@ -192,6 +192,8 @@ async fn likes_reach_the_threads_followers(engine: Engine) {
     .await;
     let reader = "reader-voter-token-0001";
     let mut told = Vec::new();
+    // The event carries the comment as it is when the event is sent, so each change waits
+    // for what it told before the next: an unlike sent at once could be read with the like.
     for method in [
         reqwest::Method::POST,
         reqwest::Method::POST,
@@ -199,10 +201,10 @@ async fn likes_reach_the_threads_followers(engine: Engine) {
     ] {
         let answer = like(&server, id, reader, method).await;
         assert_eq!(answer.status(), StatusCode::OK);
-    }
-    while let Some(event) = stream.next_event(Duration::from_millis(700)).await {
-        let event: CommentEvent = serde_json::from_str(&event.data).unwrap();
-        told.push((event.kind, event.comment.id, event.comment.likes));
+        while let Some(event) = stream.next_event(Duration::from_millis(700)).await {
+            let event: CommentEvent = serde_json::from_str(&event.data).unwrap();
+            told.push((event.kind, event.comment.id, event.comment.likes));
+        }
     }
     assert_eq!(
         told,
