@@ -35,7 +35,7 @@ pub fn use_news_timer(news: &[(i64, String)], posted: Option<OwnPost>, on_announ
 /// closes as its comment appears and would take its words with it.
 ///
 /// A function, not a component: the thread draws it with the rest (a component type of
-/// its own cost about 500 bytes of the gzipped widget).
+/// its own cost about 700 bytes of the gzipped widget).
 pub fn news_announcer(
     messages: &Messages,
     news: &[(i64, String)],

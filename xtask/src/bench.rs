@@ -18,25 +18,30 @@ use crate::{tools, widget, workspace_root};
 #[allow(dead_code)]
 pub mod budgets;
 
-/// wasm-opt's flags: the features rustc 1.95 emits, and its passes in order: -Oz; the
-/// control flow flattened and rebuilt (`--flatten --rereloop`), -Oz again; functions that
-/// differ only in constants merged, -Oz once more. Together 2.8 KB of wasm, about 1 KB
-/// brotli, more than -Oz alone. Trunk gets the same list from index.html (its own -Oz
-/// first, then these).
-const WASM_OPT_ARGS: [&str; 12] = [
-    "-Oz",
-    "--enable-bulk-memory",
-    "--enable-nontrapping-float-to-int",
-    "--enable-sign-ext",
-    "--enable-mutable-globals",
-    "--enable-reference-types",
-    "--enable-multivalue",
-    "--flatten",
-    "--rereloop",
-    "-Oz",
-    "--merge-similar-functions",
-    "-Oz",
-];
+/// wasm-opt's arguments for what ships, as Trunk builds it from `index.html`: `-O` with
+/// its `data-wasm-opt` level, then its `data-wasm-opt-params` (the features rustc emits,
+/// then further passes, in order). Read from the page, so the bench's variants and the
+/// shipped widget cannot drift apart.
+fn wasm_opt_args() -> Result<Vec<String>, String> {
+    let path = workspace_root().join("index.html");
+    let page = std::fs::read_to_string(&path).map_err(|e| format!("reading {path:?}: {e}"))?;
+    let attribute = |name: &str| -> Result<&str, String> {
+        let opening = [name, "=\""].concat();
+        let start = page
+            .find(&opening)
+            .ok_or_else(|| format!("{path:?} has no {name}"))?
+            + opening.len();
+        let length = page[start..]
+            .find('"')
+            .ok_or_else(|| format!("{path:?}: {name} is not closed"))?;
+        Ok(&page[start..start + length])
+    };
+    let level = attribute("data-wasm-opt")?;
+    let params = attribute("data-wasm-opt-params")?;
+    Ok(std::iter::once(["-O", level].concat())
+        .chain(params.split_whitespace().map(str::to_owned))
+        .collect())
+}
 
 struct Variant {
     id: &'static str,
@@ -155,7 +160,7 @@ fn build_variant(variant: &Variant, out: &Path) -> Result<(), String> {
     if variant.wasm_opt {
         let wasm = folder.join("colloquy_bg.wasm");
         let mut opt = command("wasm-opt");
-        opt.args(WASM_OPT_ARGS).arg(&wasm).arg("-o").arg(&wasm);
+        opt.args(wasm_opt_args()?).arg(&wasm).arg("-o").arg(&wasm);
         run(opt, "wasm-opt")?;
     }
     Ok(())
@@ -268,4 +273,32 @@ pub fn run_bench() -> Result<ExitCode, String> {
     };
     run(bench, "the bench")?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wasm_opt_gets_the_level_then_the_pages_parameters_in_order() {
+        let args = wasm_opt_args().expect("index.html names wasm-opt's level and parameters");
+        assert_eq!(args[0], "-Oz");
+        assert!(args.iter().any(|arg| arg == "--enable-reference-types"));
+        let passes: Vec<&str> = args
+            .iter()
+            .map(String::as_str)
+            .filter(|arg| !arg.starts_with("--enable-"))
+            .collect();
+        assert_eq!(
+            passes,
+            [
+                "-Oz",
+                "--flatten",
+                "--rereloop",
+                "-Oz",
+                "--merge-similar-functions",
+                "-Oz"
+            ]
+        );
+    }
 }
