@@ -1,8 +1,9 @@
 //! Carries the built widget inside the server binary when `COLLOQUY_EMBED_DIST` names its
-//! folder (`cargo xtask dist` and `cargo xtask test` set it): every file is compressed
-//! here, once, with brotli and gzip at their best levels, so the server sends bytes it
-//! never has to compress. Without the variable the binary embeds nothing and serves the
-//! `--assets` folder.
+//! folder (`cargo xtask dist` and `cargo xtask test` set it), each file with a brotli and
+//! a gzip copy, so the server sends bytes it never has to compress. The copies are the
+//! `.br` and `.gz` files xtask wrote beside it (brotli 11, gzip by zopfli) when they are
+//! newer than the file; otherwise they are made here (brotli 11, zlib's gzip level 9).
+//! Without the variable the binary embeds nothing and serves the `--assets` folder.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -30,8 +31,8 @@ fn main() {
                 target
             };
             let raw_file = stored("raw", &raw);
-            let gzip_file = stored("gz", &gzip(&raw));
-            let brotli_file = stored("br", &brotli(&raw));
+            let gzip_file = made_copy(file, "gz").unwrap_or_else(|| stored("gz", &gzip(&raw)));
+            let brotli_file = made_copy(file, "br").unwrap_or_else(|| stored("br", &brotli(&raw)));
             table.push_str(&format!(
                 "    EmbeddedFile {{ path: {path:?}, raw: include_bytes!({raw_file:?}), gzip: include_bytes!({gzip_file:?}), brotli: include_bytes!({brotli_file:?}) }},\n"
             ));
@@ -84,7 +85,7 @@ fn collect(root: &Path, folder: &Path, files: &mut Vec<(String, PathBuf)>) {
         if path.is_dir() {
             collect(root, &path, files);
         } else if compressed_copy {
-            // xtask's compressed copies for folder serving: compressed again here.
+            // xtask's compressed copies: taken with the file they belong to.
         } else if let Ok(relative) = path.strip_prefix(root) {
             let url = relative
                 .components()
@@ -93,6 +94,19 @@ fn collect(root: &Path, folder: &Path, files: &mut Vec<(String, PathBuf)>) {
                 .join("/");
             files.push((format!("/{url}"), path));
         }
+    }
+}
+
+/// xtask's compressed copy of `file` (`embed.js.gz`), when there is one made after it.
+fn made_copy(file: &Path, suffix: &str) -> Option<PathBuf> {
+    let mut name = file.as_os_str().to_owned();
+    name.push(format!(".{suffix}"));
+    let copy = PathBuf::from(name);
+    println!("cargo:rerun-if-changed={}", copy.display());
+    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    match (modified(file), modified(&copy)) {
+        (Some(original), Some(made)) if made >= original => copy.canonicalize().ok(),
+        _ => None,
     }
 }
 

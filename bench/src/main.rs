@@ -225,7 +225,7 @@ fn wasm_dependencies(inputs: &Inputs) -> WasmDependencies {
 fn sizes(inputs: &Inputs) -> PayloadSizes {
     step(
         1,
-        "payload: the loader and the widget, raw, gzip -9 and brotli",
+        "payload: the loader and the widget, raw, gzipped (zopfli) and brotli",
     );
     PayloadSizes::measure(&inputs.dist, &inputs.styles)
 }

@@ -461,7 +461,7 @@ impl Report {
         let p = &self.payload;
         let _ = writeln!(
             md,
-            "\n## Payload (bytes)\n\n| file | raw | gzip -9 | brotli |\n|---|---:|---:|---:|"
+            "\n## Payload (bytes)\n\nCompressed as `cargo xtask dist` compresses them for the server to send: gzip by zopfli (the gzip format at its smallest), brotli at quality 11.\n\n| file | raw | gzip | brotli |\n|---|---:|---:|---:|"
         );
         size_row(md, "loader `embed.js`", &p.loader);
         size_row(md, "wasm `colloquy_bg.wasm`", &p.wasm);
@@ -485,7 +485,7 @@ impl Report {
     }
 
     fn write_size_steps(&self, md: &mut String) {
-        let _ = writeln!(md, "\n## What each size step saves (wasm + JS glue, bytes)\n\nEach row is built separately by the bench; \"saved\" compares its gzipped size with the row it names (negative: the step costs bytes).\n\n| step | raw | gzip -9 | brotli | gzip saved |\n|---|---:|---:|---:|---:|");
+        let _ = writeln!(md, "\n## What each size step saves (wasm + JS glue, bytes)\n\nEach row is built separately by the bench; \"saved\" compares its gzipped size with the row it names (negative: the step costs bytes).\n\n| step | raw | gzip | brotli | gzip saved |\n|---|---:|---:|---:|---:|");
         for step in &self.size_steps {
             let saved = match (&step.compared_to, step.gzip_saved) {
                 (Some(base), Some(saved)) => format!("{saved} vs `{base}`"),
@@ -602,7 +602,7 @@ impl Report {
                 )
             },
         );
-        let _ = writeln!(md, "\n## The thread on the wire: bytes per comment ({} comments)\n\n\"after\" is the server's actual answers to `GET /api/v1/threads/{}/comments`: it sends a thread a page at a time (20 conversations), so this is all {} pages, asked for as the widget asks (the first, then `after=` each page's `next`, as \"Show more comments\" does), each compressed on its own as it travels, summed. \"before\" is the same comments in the previous format, one answer (each comment with its markdown `body` and no `content` tree), written by the bench from the seeded data with serde_json; so the difference is what the tree (and the paging) costs on the wire. Whole thread divided by the count; gzip -9 and brotli 11 as the bench compresses them. Asked for gzip, the server itself sent, over all the pages, {served}.\n\n| format | raw | gzip -9 | brotli | whole thread raw | whole thread gzip -9 |\n|---|---:|---:|---:|---:|---:|\n| after (the server's answer) | {:.1} | {:.1} | {:.1} | {} | {} |\n| before (body only) | {:.1} | {:.1} | {:.1} | {} | {} |",
+        let _ = writeln!(md, "\n## The thread on the wire: bytes per comment ({} comments)\n\n\"after\" is the server's actual answers to `GET /api/v1/threads/{}/comments`: it sends a thread a page at a time (20 conversations), so this is all {} pages, asked for as the widget asks (the first, then `after=` each page's `next`, as \"Show more comments\" does), each compressed on its own as it travels, summed. \"before\" is the same comments in the previous format, one answer (each comment with its markdown `body` and no `content` tree), written by the bench from the seeded data with serde_json; so the difference is what the tree (and the paging) costs on the wire. Whole thread divided by the count; gzip (zopfli) and brotli 11 as the bench compresses them. Asked for gzip, the server itself sent, over all the pages, {served}.\n\n| format | raw | gzip | brotli | whole thread raw | whole thread gzip |\n|---|---:|---:|---:|---:|---:|\n| after (the server's answer) | {:.1} | {:.1} | {:.1} | {} | {} |\n| before (body only) | {:.1} | {:.1} | {:.1} | {} | {} |",
             w.comments, w.thread, w.pages,
             after[0], after[1], after[2], w.after.raw, w.after.gzip,
             before[0], before[1], before[2], w.before.raw, w.before.gzip,

@@ -1,7 +1,7 @@
 //! What a thread costs on the wire, per comment: the server's actual answers to
 //! `GET /api/v1/threads/{key}/comments` ("after"), against the same comments in the
 //! previous format ("before": each comment with its markdown `body` and no `content` tree,
-//! written here from the seeded data with serde_json), raw, gzip -9 and brotli, and the
+//! written here from the seeded data with serde_json), raw, gzipped (zopfli) and brotli, and the
 //! answers as the server itself compressed them when asked for gzip. The server sends a
 //! thread a page at a time, so "after" is every page of it, asked for as the widget asks
 //! ("Show more comments": `after=` the previous page's `next`), each page compressed on

@@ -53,12 +53,15 @@ struct Variant {
     /// std compiled for size as the shipped widget's is
     /// ([`widget::standard_library_for_size`]), or rustup's prebuilt one.
     std_for_size: bool,
+    /// The imports named shortly after wasm-opt, as `cargo xtask dist` does
+    /// ([`crate::short_imports`]).
+    short_imports: bool,
 }
 
 /// The variant that ships (its unoptimised build, which keeps names, is the size map's).
 const SHIPPED: &str = "z-wasm-opt";
 
-const VARIANTS: [Variant; 5] = [
+const VARIANTS: [Variant; 6] = [
     Variant {
         id: "o3",
         description: "opt-level 3, LTO, one codegen unit, panic = abort, std built likewise; no wasm-opt",
@@ -66,6 +69,7 @@ const VARIANTS: [Variant; 5] = [
         profile: "widget-o3",
         wasm_opt: false,
         std_for_size: true,
+        short_imports: false,
     },
     Variant {
         id: "z",
@@ -74,14 +78,25 @@ const VARIANTS: [Variant; 5] = [
         profile: "widget-release",
         wasm_opt: false,
         std_for_size: true,
+        short_imports: false,
     },
     Variant {
         id: "z-wasm-opt",
-        description: "+ wasm-opt (binaryen 132: -Oz, --flatten --rereloop -Oz, --merge-similar-functions -Oz): what ships",
+        description: "+ wasm-opt (binaryen 132: -Oz, --flatten --rereloop -Oz, --merge-similar-functions -Oz)",
         compared_to: "z",
         profile: "widget-release",
         wasm_opt: true,
         std_for_size: true,
+        short_imports: false,
+    },
+    Variant {
+        id: "short-imports",
+        description: "+ the wasm's imports named `a`, `b`… in the wasm and the glue: what ships (the glue also minified)",
+        compared_to: "z-wasm-opt",
+        profile: "widget-release",
+        wasm_opt: true,
+        std_for_size: true,
+        short_imports: true,
     },
     Variant {
         id: "s-wasm-opt",
@@ -90,6 +105,7 @@ const VARIANTS: [Variant; 5] = [
         profile: "widget-s",
         wasm_opt: true,
         std_for_size: true,
+        short_imports: false,
     },
     Variant {
         id: "prebuilt-std",
@@ -98,6 +114,7 @@ const VARIANTS: [Variant; 5] = [
         profile: "widget-release",
         wasm_opt: true,
         std_for_size: false,
+        short_imports: false,
     },
 ];
 
@@ -162,6 +179,9 @@ fn build_variant(variant: &Variant, out: &Path) -> Result<(), String> {
         let mut opt = command("wasm-opt");
         opt.args(wasm_opt_args()?).arg(&wasm).arg("-o").arg(&wasm);
         run(opt, "wasm-opt")?;
+    }
+    if variant.short_imports {
+        crate::short_imports::shorten(&folder)?;
     }
     Ok(())
 }

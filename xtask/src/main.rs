@@ -7,6 +7,7 @@ mod dist;
 mod journeys;
 mod process;
 mod server;
+mod short_imports;
 mod soak;
 mod test;
 mod tools;
