@@ -30,6 +30,14 @@ thread_local! {
     static FORMATTERS: RefCell<Vec<Formatter>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Unix milliseconds of `rfc3339` as the browser reads it (`Date.parse`); `None` when it
+/// cannot. The browser's reading rather than core's `parse_rfc3339`: the widget carries
+/// no date arithmetic of its own.
+pub fn unix_ms(rfc3339: &str) -> Option<f64> {
+    let ms = js_sys::Date::parse(rfc3339);
+    ms.is_finite().then_some(ms)
+}
+
 /// `rfc3339` as the reader's local date and time, in `lang` when the browser knows it and
 /// in the browser's default language when `lang` is empty or not a valid tag. A date the
 /// browser cannot read is shown as it came.

@@ -1,5 +1,4 @@
 use colloquy_core::model::Comment;
-use colloquy_core::time::parse_rfc3339;
 use colloquy_core::validation::is_web_url;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -10,7 +9,7 @@ use super::avatar::avatar;
 use crate::api::ApiError;
 use crate::context::use_thread_context;
 use crate::hooks::use_now;
-use crate::local_time::{local_time, relative_time};
+use crate::local_time::{local_time, relative_time, unix_ms};
 use crate::markdown_view::{render_comment_body, READER_LINK_REL};
 use crate::text::{decimal, flag};
 
@@ -155,7 +154,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
                     class={classes!("reply-to", (!shown).then_some("visually-hidden"))}
                     id={reply_to_id.clone()}
                 >
-                    {sentence_with(|author| messages.reply_to(author), parent)}
+                    {sentence_with(messages.reply_to(PLACE), parent)}
                 </span>
             };
             (reply_to, [author_id.as_str(), " ", &reply_to_id].concat())
@@ -169,7 +168,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
     // shows is how long ago, by the server's clock; the date and time are its title.
     let time = local_time(&comment.created_at, &context.lang);
     let time_lang = (!time.lang.is_empty()).then_some(time.lang);
-    let posted_ms = parse_rfc3339(&comment.created_at).map(|ms| ms as f64);
+    let posted_ms = unix_ms(&comment.created_at);
     let ago = posted_ms
         .filter(|_| props.now_ms > 0.0)
         .and_then(|posted| relative_time(posted, props.now_ms, &context.lang));
@@ -536,18 +535,22 @@ fn own_id(props: &CommentViewProps, suffix: &str) -> String {
     .concat()
 }
 
-/// A catalog sentence with a reader's or a page's words in it (a name, a title): `fill`
-/// puts its argument where the words go. The words come out in a `<span dir="auto">`, so
-/// an Arabic name in an English sentence (or a Latin one in Arabic) keeps its own order
-/// and does not pull the punctuation around it along; the sentence's text is unchanged.
-pub fn sentence_with(fill: impl Fn(&str) -> String, words: &str) -> Html {
-    // A private-use character: no catalog holds one, and it is put in, not the words, so
-    // whatever the words contain cannot split the sentence in the wrong place.
-    const PLACE: &str = "\u{E000}";
-    match fill(PLACE).split_once(PLACE) {
+/// Where a reader's or a page's words go in a catalog sentence given to [`sentence_with`]:
+/// a private-use character, which no catalog holds. It is put in, not the words, so
+/// whatever the words contain cannot split the sentence in the wrong place.
+pub const PLACE: &str = "\u{E000}";
+
+/// A catalog sentence with a reader's or a page's words in it (a name, a title):
+/// `sentence` is the catalog's sentence filled in with [`PLACE`] where the words go. The
+/// words come out in a `<span dir="auto">`, so an Arabic name in an English sentence (or a
+/// Latin one in Arabic) keeps its own order and does not pull the punctuation around it
+/// along; the sentence's text is unchanged. (A sentence without the place is the same
+/// whatever its words, and shows as it is.)
+pub fn sentence_with(sentence: String, words: &str) -> Html {
+    match sentence.split_once(PLACE) {
         Some((before, after)) => html! {
             <>{before.to_owned()}<span dir="auto">{words.to_owned()}</span>{after.to_owned()}</>
         },
-        None => html! { {fill(words)} },
+        None => html! { {sentence} },
     }
 }

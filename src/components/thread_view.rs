@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use super::comment_form::CommentForm;
 use super::comment_thread::CommentThreadProps;
-use super::comment_view::{sentence_with, CommentView};
+use super::comment_view::{sentence_with, CommentView, CommentViewProps, PLACE};
 use super::news_announcer::{news_announcer, use_news_timer};
 use crate::api::{Api, ApiError};
 use crate::context::ThreadContext;
@@ -474,41 +474,46 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             .iter()
             .find(|own| own.id == comment.id)
             .map(|own| AttrValue::from(own.edit_token.clone()));
-        comments.push(html! {
-            <CommentView
-                key={comment.id}
-                comment={comment.clone()}
-                depth={entry.depth}
-                {position}
-                {set_size}
-                id_prefix={(*ids).clone()}
-                {parent_author}
-                {replying}
-                can_reply={!state.locked}
-                focusable={state.last_posted == Some(comment.id)}
-                on_reply={on_reply.clone()}
-                {now_ms}
-                liked={state.liked.contains(&comment.id)}
-                {edit_token}
-                edit_window_secs={state.edit_window_secs}
-                highlighted={state.highlight == Some(comment.id)}
-                replies={(entry.depth == 0).then(|| replies_of.get(&comment.id).copied()).flatten()}
-                on_toggle={on_toggle.clone()}
-                on_liked={on_liked.clone()}
-                on_edited={on_edited.clone()}
-                on_deleted={on_deleted.clone()}
-            >
-                if replying {
+        // The props as a struct, not through `html!`'s builder: a builder for twenty
+        // fields is a lot of code for one call.
+        let props = CommentViewProps {
+            comment: comment.clone(),
+            depth: entry.depth,
+            position,
+            set_size,
+            id_prefix: (*ids).clone(),
+            parent_author,
+            replying,
+            can_reply: !state.locked,
+            focusable: state.last_posted == Some(comment.id),
+            on_reply: on_reply.clone(),
+            children: if replying {
+                html! {
                     <CommentForm
                         parent_id={Some(comment.id)}
-                        heading={sentence_with(|author| messages.reply_heading(author), &comment.author)}
+                        heading={sentence_with(messages.reply_heading(PLACE), &comment.author)}
                         on_posted={on_posted.clone()}
                         on_cancel={Some(on_cancel_reply.clone())}
                         focus_first_field=true
                     />
                 }
-            </CommentView>
-        });
+            } else {
+                Html::default()
+            },
+            now_ms,
+            liked: state.liked.contains(&comment.id),
+            edit_token,
+            edit_window_secs: state.edit_window_secs,
+            highlighted: state.highlight == Some(comment.id),
+            replies: (entry.depth == 0)
+                .then(|| replies_of.get(&comment.id).copied())
+                .flatten(),
+            on_toggle: on_toggle.clone(),
+            on_liked: on_liked.clone(),
+            on_edited: on_edited.clone(),
+            on_deleted: on_deleted.clone(),
+        };
+        comments.push(html! { <CommentView key={comment.id} ..props /> });
         while let Some(&(after, root, hidden)) = more.peek() {
             if after != number + 1 {
                 break;
@@ -533,7 +538,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         _ if state.load != Load::Loaded || partial => {
             html! { {messages.widget.heading.as_str()} }
         }
-        Some(title) => sentence_with(|title| messages.comment_count_on(state.total, title), title),
+        Some(title) => sentence_with(messages.comment_count_on(state.total, PLACE), title),
         None => html! { {messages.comment_count(state.total)} },
     };
     let more_button = (state.next.is_some() && !partial).then(|| {

@@ -82,7 +82,7 @@ const VARIANTS: [Variant; 6] = [
     },
     Variant {
         id: "z-wasm-opt",
-        description: "+ wasm-opt (binaryen 132: -Oz, --flatten --rereloop -Oz, --merge-similar-functions -Oz)",
+        description: "+ wasm-opt (binaryen 132: -Oz, --flatten --rereloop -Oz, --merge-similar-functions -Oz, the producers and target features sections stripped)",
         compared_to: "z",
         profile: "widget-release",
         wasm_opt: true,
