@@ -102,12 +102,11 @@ fn made_copy(file: &Path, suffix: &str) -> Option<PathBuf> {
     let mut name = file.as_os_str().to_owned();
     name.push(format!(".{suffix}"));
     let copy = PathBuf::from(name);
-    println!("cargo:rerun-if-changed={}", copy.display());
     let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    match (modified(file), modified(&copy)) {
-        (Some(original), Some(made)) if made >= original => copy.canonicalize().ok(),
-        _ => None,
-    }
+    let made = modified(&copy)?;
+    // Watched only when it exists: cargo reruns a build script for a missing path every time.
+    println!("cargo:rerun-if-changed={}", copy.display());
+    (made >= modified(file)?).then(|| copy.canonicalize().ok())?
 }
 
 fn gzip(raw: &[u8]) -> Vec<u8> {

@@ -32,8 +32,14 @@ fn listing(folder: &Path) -> Vec<String> {
 /// GETs `url` asking for brotli; returns the content type, the content encoding and the
 /// body as sent (this client decompresses nothing).
 fn fetch_brotli(url: &str) -> (String, String, Vec<u8>) {
+    fetch_encoded(url, "br")
+}
+
+/// GETs `url` with `Accept-Encoding: encoding`; returns the content type, the content
+/// encoding and the body as sent.
+fn fetch_encoded(url: &str, encoding: &str) -> (String, String, Vec<u8>) {
     let response = ureq::get(url)
-        .set("Accept-Encoding", "br")
+        .set("Accept-Encoding", encoding)
         .call()
         .unwrap_or_else(|e| panic!("GET {url}: {e}"));
     let content_type = response.header("content-type").unwrap_or("").to_owned();
@@ -87,6 +93,23 @@ fn one_file_in_an_empty_folder_serves_the_widget_and_takes_comments() {
         wasm.len(),
         raw.len()
     );
+    // Both compressed copies (made once by `cargo xtask dist`, gzip by zopfli) read back
+    // to the very file.
+    let mut from_brotli = Vec::new();
+    brotli::BrotliDecompress(&mut &wasm[..], &mut from_brotli).expect("the brotli copy reads");
+    assert!(from_brotli == raw, "the brotli copy is the wasm");
+    let (_, gzip_encoding, gzipped) = fetch_encoded(&server.url("/colloquy_bg.wasm"), "gzip");
+    assert_eq!(
+        gzip_encoding, "gzip",
+        "sent gzipped to a client without brotli"
+    );
+    let mut from_gzip = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&gzipped[..]),
+        &mut from_gzip,
+    )
+    .expect("the gzip copy reads");
+    assert!(from_gzip == raw, "the gzip copy is the wasm");
 
     // A reader on the demo page it serves.
     let browser = Browser::start();
@@ -110,9 +133,10 @@ fn one_file_in_an_empty_folder_serves_the_widget_and_takes_comments() {
         "the install folder also holds {beside:?}"
     );
     println!(
-        "one binary: loader {} bytes and wasm {} bytes brotli (wasm {} raw), demo thread loaded and took a comment",
+        "one binary: loader {} bytes and wasm {} bytes brotli ({} gzip, {} raw), demo thread loaded and took a comment",
         loader.len(),
         wasm.len(),
+        gzipped.len(),
         raw.len()
     );
 }
