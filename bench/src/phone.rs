@@ -32,6 +32,10 @@ pub struct PhoneRow {
     pub product: String,
     pub comments: usize,
     pub first_comment_ms: Summary,
+    /// When the last of the responses finished before the first comment finished, from
+    /// navigation start: what came after it was the page's own work (on the throttled
+    /// processor), what came before, the network's.
+    pub last_response_ms: Summary,
     /// Encoded bytes received before the first comment was in the DOM.
     pub bytes_before_first_comment: Summary,
     /// Responses finished by then.
@@ -42,6 +46,8 @@ pub struct PhoneRow {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PhoneSample {
     pub first_ms: f64,
+    /// From navigation start, as `first_ms`.
+    pub last_response_ms: f64,
     pub received: Received,
 }
 
@@ -54,6 +60,7 @@ impl PhoneRow {
             product: product.to_owned(),
             comments,
             first_comment_ms: summary(|s| s.first_ms),
+            last_response_ms: summary(|s| s.last_response_ms),
             bytes_before_first_comment: summary(|s| s.received.bytes as f64),
             responses_before_first_comment: summary(|s| s.received.responses as f64),
         }
@@ -107,6 +114,8 @@ pub fn network_events(log: &[Value]) -> Vec<NetworkEvent> {
 pub struct Received {
     pub bytes: u64,
     pub responses: usize,
+    /// When the last of them finished, in epoch milliseconds (0 with none).
+    pub last_finished_epoch_ms: f64,
 }
 
 /// The encoded bytes of every response of a request sent in `events` that finished at or
@@ -143,6 +152,8 @@ pub fn received_before(events: &[NetworkEvent], cutoff_epoch_ms: f64) -> Option<
             if sent.contains(request.as_str()) && finished_epoch_ms <= cutoff_epoch_ms {
                 received.bytes += *encoded_bytes as u64;
                 received.responses += 1;
+                received.last_finished_epoch_ms =
+                    received.last_finished_epoch_ms.max(finished_epoch_ms);
             }
         }
     }
@@ -232,7 +243,11 @@ pub fn measure(
             continue;
         };
         match received_before(&network_events(&log), origin_ms + first_ms) {
-            Some(received) => samples.push(PhoneSample { first_ms, received }),
+            Some(received) => samples.push(PhoneSample {
+                first_ms,
+                last_response_ms: received.last_finished_epoch_ms - origin_ms,
+                received,
+            }),
             None => eprintln!("bench:   the performance log had no requests; run left out"),
         }
     }
@@ -277,14 +292,16 @@ mod tests {
             received_before(&events, first_comment),
             Some(Received {
                 bytes: 26_000,
-                responses: 3
+                responses: 3,
+                last_finished_epoch_ms: 1_800_000_001_500.0
             })
         );
         assert_eq!(
             received_before(&events, 1_800_000_000_300.0),
             Some(Received {
                 bytes: 1_000,
-                responses: 1
+                responses: 1,
+                last_finished_epoch_ms: 1_800_000_000_300.0
             }),
             "a response finishing at the very moment counts"
         );
@@ -298,9 +315,11 @@ mod tests {
     fn a_row_summarises_time_bytes_and_responses() {
         let sample = |ms: f64, bytes: u64| PhoneSample {
             first_ms: ms,
+            last_response_ms: ms - 300.0,
             received: Received {
                 bytes,
                 responses: 4,
+                last_finished_epoch_ms: 0.0,
             },
         };
         let row = PhoneRow::from_samples(
@@ -310,6 +329,7 @@ mod tests {
         );
         assert_eq!(row.product, "Isso");
         assert_eq!(row.first_comment_ms.median, 1000.0);
+        assert_eq!(row.last_response_ms.median, 700.0);
         assert_eq!(row.bytes_before_first_comment.median, 20.0);
         assert_eq!(row.responses_before_first_comment.max, 4.0);
     }

@@ -569,7 +569,7 @@ impl Report {
     }
 
     fn write_phone(&self, md: &mut String) {
-        let _ = writeln!(md, "\n## The phone profile: a first visit on a slow phone\n\nThe same pages in another headless Chromium, put through ChromeDriver's DevTools endpoint on {latency} ms latency, {down} Mbit/s down, {up} kbit/s up (`Network.emulateNetworkConditions`), a processor {cpu} times slower (`Emulation.setCPUThrottlingRate`) and no cache (`Network.setCacheDisabled`, and the cache cleared before each run), so every run is a first visit; taken off again afterwards. The window stays 1024 pixels wide. \"first comment visible\" is from navigation start to the first animation frame with a comment in the DOM; the bytes are the encoded length (compressed body plus headers) of every response that had finished loading by then, the host page included, from Chromium's performance log (`Network.loadingFinished.encodedDataLength`, its monotonic times mapped to the page's clock through each request's `wallTime`): Resource Timing's `transferSize` is 0 across origins. Median (min–max) of {runs} runs.\n\n| product | comments | first comment visible (ms) | bytes before it | responses before it |\n|---|---:|---:|---:|---:|",
+        let _ = writeln!(md, "\n## The phone profile: a first visit on a slow phone\n\nThe same pages in another headless Chromium, put through ChromeDriver's DevTools endpoint on {latency} ms latency, {down} Mbit/s down, {up} kbit/s up (`Network.emulateNetworkConditions`), a processor {cpu} times slower (`Emulation.setCPUThrottlingRate`) and no cache (`Network.setCacheDisabled`, and the cache cleared before each run), so every run is a first visit; taken off again afterwards. The window stays 1024 pixels wide. \"first comment visible\" is from navigation start to the first animation frame with a comment in the DOM; \"last response\" is when the last of the responses that finished before it did (the time between the two is the page's own work on the slowed processor, the wasm's compiling included); the bytes are the encoded length (compressed body plus headers) of every response that had finished loading by then, the host page included, from Chromium's performance log (`Network.loadingFinished.encodedDataLength`, its monotonic times mapped to the page's clock through each request's `wallTime`): Resource Timing's `transferSize` is 0 across origins. Median (min–max) of {runs} runs.\n\n| product | comments | first comment visible (ms) | last response (ms) | bytes before it | responses before it |\n|---|---:|---:|---:|---:|---:|",
             latency = phone::LATENCY_MS,
             down = phone::DOWNLOAD_BYTES_PER_SECOND * 8.0 / 1_000_000.0,
             up = phone::UPLOAD_BYTES_PER_SECOND * 8.0 / 1_000.0,
@@ -577,15 +577,16 @@ impl Report {
             runs = self.settings.runs,
         );
         if self.phone.is_empty() {
-            let _ = writeln!(md, "| — | — | not measured | — | — |");
+            let _ = writeln!(md, "| — | — | not measured | — | — | — |");
         }
         for row in &self.phone {
             let _ = writeln!(
                 md,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} |",
                 row.product,
                 row.comments,
                 row.first_comment_ms.text(),
+                row.last_response_ms.text(),
                 count_text(&row.bytes_before_first_comment),
                 count_text(&row.responses_before_first_comment)
             );
@@ -795,6 +796,7 @@ mod tests {
             product: product.into(),
             comments,
             first_comment_ms: summary(first_ms),
+            last_response_ms: summary(first_ms - 200.0),
             bytes_before_first_comment: summary(250_000.0),
             responses_before_first_comment: summary(5.0),
         }
@@ -1032,7 +1034,7 @@ mod tests {
         assert!(md.contains("## Rendering in headless Chromium, beside isso 0.14.0"));
         assert!(md.contains("| 14 | 90.0 (89.0–91.0) | responseEnd (3) | 84.0 (83.0–85.0) |"));
         assert!(md.contains(
-            "| Colloquy | 100 | 1400.0 (1399.0–1401.0) | 250000 (249999–250001) | 5 (4–6) |"
+            "| Colloquy | 100 | 1400.0 (1399.0–1401.0) | 1200.0 (1199.0–1201.0) | 250000 (249999–250001) | 5 (4–6) |"
         ));
         assert!(md.contains("| Isso | 100 | 2000.0 (1999.0–2001.0) |"));
         assert!(md.contains("on 150 ms latency, 1.6 Mbit/s down, 750 kbit/s up"));
