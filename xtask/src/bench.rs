@@ -317,7 +317,9 @@ mod tests {
                 "--rereloop",
                 "-Oz",
                 "--merge-similar-functions",
-                "-Oz"
+                "-Oz",
+                "--strip-producers",
+                "--strip-target-features"
             ]
         );
     }
