@@ -91,7 +91,7 @@ const VARIANTS: [Variant; 6] = [
     },
     Variant {
         id: "short-imports",
-        description: "+ the wasm's imports named `a`, `b`… in the wasm and the glue: what ships (the glue also minified)",
+        description: "+ the wasm's imports named `a`, `b`… in the wasm and the glue: what ships, whose glue terser then minifies",
         compared_to: "z-wasm-opt",
         profile: "widget-release",
         wasm_opt: true,
