@@ -82,16 +82,18 @@ pub struct PayloadSizes {
 impl PayloadSizes {
     /// The loader, the wasm and its JS glue from `dist`, and the stylesheet at `css`.
     pub fn measure(dist: &Path, css: &Path) -> PayloadSizes {
-        let wasm = Sizes::of(&read(&dist.join("colloquy_bg.wasm")));
-        let js_glue = Sizes::of(&read(&dist.join("colloquy.js")));
+        let (wasm_bytes, glue_bytes) = (
+            read(&dist.join("colloquy_bg.wasm")),
+            read(&dist.join("colloquy.js")),
+        );
+        let (wasm, js_glue) = (Sizes::of(&wasm_bytes), Sizes::of(&glue_bytes));
         PayloadSizes {
             loader: Sizes::of(&read(&dist.join("embed.js"))),
             wasm,
             js_glue,
             css_inside_wasm: Sizes::of(&read(css)),
             widget_total: wasm.add(js_glue),
-            widget_zlib9: zlib9(&read(&dist.join("colloquy_bg.wasm")))
-                + zlib9(&read(&dist.join("colloquy.js"))),
+            widget_zlib9: zlib9(&wasm_bytes) + zlib9(&glue_bytes),
             largest_language: largest_language(&dist.join("locales")),
         }
     }
