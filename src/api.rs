@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
-use crate::json::{decode, encode, FromJson};
+use crate::json::{decode, encode, FromJson, Json};
 
 #[wasm_bindgen]
 extern "C" {
@@ -255,6 +255,8 @@ impl Api {
         global_fetch(&request).map_err(|_| ApiError::Network)
     }
 
+    /// Sends the request and reads its answer as a `T`: the one part that depends on `T`,
+    /// kept apart from [`Api::exchange`] so that the wasm holds one copy of the rest.
     async fn send<T: FromJson>(
         &self,
         method: &str,
@@ -262,6 +264,19 @@ impl Api {
         body: Option<String>,
         authorization: Option<&str>,
     ) -> Result<T, ApiError> {
+        let (status, answer) = self.exchange(method, url, body, authorization).await?;
+        T::from_json(&answer).ok_or(ApiError::Foreign(status))
+    }
+
+    /// Sends the request; a 2xx answer comes back parsed, with its status (`null` for
+    /// `204 No Content`), anything else as the error it means.
+    async fn exchange(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<String>,
+        authorization: Option<&str>,
+    ) -> Result<(u16, Json), ApiError> {
         let early = if method == "GET" {
             take_early(url)
         } else {
@@ -287,7 +302,9 @@ impl Api {
             crate::clock::heard_server_date(&date);
         }
         if status == 204 {
-            return decode("null").ok_or(ApiError::Foreign(status));
+            return Json::parse("null")
+                .map(|null| (status, null))
+                .ok_or(ApiError::Foreign(status));
         }
         if status == 429 {
             let wait = response
@@ -301,7 +318,9 @@ impl Api {
         }
         match status {
             // 200, 201, and 202 for a comment held for approval.
-            200..=299 => decode(&text).ok_or(ApiError::Foreign(status)),
+            200..=299 => Json::parse(&text)
+                .map(|answer| (status, answer))
+                .ok_or(ApiError::Foreign(status)),
             400..=499 => {
                 let body: ErrorBody = decode(&text).ok_or(ApiError::Foreign(status))?;
                 if status == 422 && !body.errors.is_empty() {

@@ -35,6 +35,8 @@ mod shadow;
 pub mod state;
 /// Numbers and ARIA flags as text, without `core::fmt`.
 pub mod text;
+/// Markup every view repeats, built in one place.
+mod view;
 /// The widget's words in the reader's language: English built in, others fetched.
 pub mod words;
 

@@ -13,6 +13,8 @@ use crate::hooks::{
     draft_key, use_draft, use_effect_when, use_post_comment, use_preview, PreviewView,
 };
 use crate::markdown_view::render_content;
+use crate::text::{class_list, when};
+use crate::view::{button, button_with, paragraph};
 
 #[derive(Properties, PartialEq)]
 pub struct CommentFormProps {
@@ -195,30 +197,34 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
             } else {
                 &messages.widget.posted
             };
-            html! { <p class="feedback sent">{words.as_str()}</p> }
+            paragraph("feedback sent", None, words.as_str())
         }
-        Submission::Editing if !form.errors.is_empty() || form.notice.is_some() => html! {
-            <p class="feedback invalid" role="alert">
-                {form.notice.clone().unwrap_or_else(|| messages.widget.fix_fields.clone())}
-            </p>
-        },
+        Submission::Editing if !form.errors.is_empty() || form.notice.is_some() => paragraph(
+            "feedback invalid",
+            Some("alert"),
+            form.notice
+                .clone()
+                .unwrap_or_else(|| messages.widget.fix_fields.clone()),
+        ),
         _ => html! {},
     };
     let heading_id = format!("{form_id}-heading");
     let preview_panel = match &preview.view {
         PreviewView::Off => html! {},
-        PreviewView::Loading => html! {
-            <p class="preview-panel status" role="status">{messages.widget.preview_loading.as_str()}</p>
-        },
-        PreviewView::Shown(nodes) if nodes.is_empty() => html! {
-            <p class="preview-panel status" role="status">{messages.widget.preview_empty.as_str()}</p>
-        },
+        PreviewView::Loading => paragraph(
+            "preview-panel status",
+            Some("status"),
+            messages.widget.preview_loading.as_str(),
+        ),
+        PreviewView::Shown(nodes) if nodes.is_empty() => paragraph(
+            "preview-panel status",
+            Some("status"),
+            messages.widget.preview_empty.as_str(),
+        ),
         PreviewView::Shown(nodes) => html! {
             <div class="preview-panel body" dir="auto" aria-live="polite">{render_content(nodes)}</div>
         },
-        PreviewView::Failed(text) => html! {
-            <p class="preview-panel failed" role="alert">{text.clone()}</p>
-        },
+        PreviewView::Failed(text) => paragraph("preview-panel failed", Some("alert"), text.clone()),
     };
     // Only while there is an address to send replies to (the reducer unticks it when the
     // address goes). After the comment box, before the buttons: it appears without
@@ -245,7 +251,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
 
     html! {
         <form
-            class={classes!("comment-form", props.parent_id.map(|_| "reply-form"))}
+            Class={class_list(&["comment-form", when(props.parent_id.is_some(), "reply-form")])}
             part="form"
             novalidate=true
             aria-labelledby={heading_id.clone()}
@@ -260,12 +266,8 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                 {field(2, messages.widget.website_label.as_str(), "url", "url", rules.website.required, None)}
             </div>
             <div class="write-preview" role="group" aria-label={messages.widget.body_label.clone()}>
-                <button part="button" type="button" class="write" aria-pressed={(!previewing).to_string()} onclick={on_write}>
-                    {messages.widget.write.as_str()}
-                </button>
-                <button part="button" type="button" class="preview" aria-pressed={previewing.to_string()} onclick={on_preview}>
-                    {messages.widget.preview.as_str()}
-                </button>
+                {button_with("write", messages.widget.write.as_str().into(), on_write, false, Some(!previewing), None)}
+                {button_with("preview", messages.widget.preview.as_str().into(), on_preview, false, Some(previewing), None)}
             </div>
             {field(3, messages.widget.body_label.as_str(), "textarea", "off", rules.body.required, Some(messages.widget.body_hint.as_str()))}
             // Always there, like the slot below: only what is inside comes and goes.
@@ -288,9 +290,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                     {if sending { messages.widget.submitting.as_str() } else { messages.widget.submit.as_str() }}
                 </button>
                 if let Some(on_cancel) = &props.on_cancel {
-                    <button part="button" type="button" class="cancel" onclick={on_cancel.reform(|_: MouseEvent| ())}>
-                        {messages.widget.cancel.as_str()}
-                    </button>
+                    {button("cancel", messages.widget.cancel.as_str(), on_cancel.reform(|_: MouseEvent| ()))}
                 }
             </div>
         </form>

@@ -11,7 +11,8 @@ use crate::context::use_thread_context;
 use crate::hooks::use_now;
 use crate::local_time::{local_time, relative_time, unix_ms};
 use crate::markdown_view::{render_comment_body, READER_LINK_REL};
-use crate::text::{decimal, flag};
+use crate::text::{class_list, decimal, when};
+use crate::view::{button, button_with, paragraph, span};
 
 /// Replies are indented up to this depth; deeper replies line up with it and name the
 /// comment they answer, so a long back-and-forth stays readable on a phone.
@@ -118,17 +119,18 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
     let messages = context.messages;
     let comment = &props.comment;
     const DEPTHS: [&str; MAX_INDENT + 1] = ["depth-0", "depth-1", "depth-2", "depth-3", "depth-4"];
-    let item_class = classes!(
+    let item_class = [
         "comment",
         DEPTHS[props.depth.min(MAX_INDENT)],
-        comment.deleted.then_some("tombstone"),
-        comment.pending.then_some("pending"),
-    );
+        when(comment.deleted, "tombstone"),
+        when(comment.pending, "pending"),
+        when(props.highlighted, "highlighted"),
+    ];
     if comment.deleted {
         let deleted_id = own_id(props, "-deleted");
         return list_item(
             props,
-            item_class,
+            &item_class[..4],
             html! {
                 <article part="comment" aria-labelledby={deleted_id.clone()}>
                     <p class="deleted" id={deleted_id}>{messages.widget.deleted.as_str()}</p>
@@ -151,7 +153,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
             let shown = props.depth > MAX_INDENT;
             let reply_to = html! {
                 <span
-                    class={classes!("reply-to", (!shown).then_some("visually-hidden"))}
+                    Class={class_list(&["reply-to", when(!shown, "visually-hidden")])}
                     id={reply_to_id.clone()}
                 >
                     {sentence_with(messages.reply_to(PLACE), parent)}
@@ -176,18 +178,18 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
         Some(ago) => (ago, Some(time.text)),
         None => (time.text, None),
     };
-    let owner = comment.by_owner.then(|| {
-        html! { <span class="badge owner">{messages.widget.owner_badge.as_str()}</span> }
-    });
+    let owner = comment
+        .by_owner
+        .then(|| span("badge owner", messages.widget.owner_badge.as_str()));
     let pinned = comment
         .pinned
-        .then(|| html! { <span class="badge pinned">{messages.widget.pinned.as_str()}</span> });
-    let pending = comment.pending.then(|| {
-        html! { <span class="badge pending">{messages.widget.awaiting_approval.as_str()}</span> }
-    });
+        .then(|| span("badge pinned", messages.widget.pinned.as_str()));
+    let pending = comment
+        .pending
+        .then(|| span("badge pending", messages.widget.awaiting_approval.as_str()));
     let edited = comment
         .edited
-        .then(|| html! { <span class="edited">{messages.widget.edited.as_str()}</span> });
+        .then(|| span("edited", messages.widget.edited.as_str()));
     let can_reply = props.can_reply && !props.replying && !comment.pending;
 
     let api = context.api.clone();
@@ -326,8 +328,8 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
                     <textarea part="input" class="edit-body" aria-label={messages.widget.body_label.clone()}
                         value={text.clone()} oninput={on_input} disabled={saving} dir="auto" />
                     <div class="edit-actions">
-                        <button part="button" type="button" class="save" onclick={on_save} disabled={saving}>{messages.widget.save.as_str()}</button>
-                        <button part="button" type="button" class="cancel" onclick={on_cancel}>{messages.widget.cancel.as_str()}</button>
+                        {button_with("save", messages.widget.save.as_str().into(), on_save, saving, None, None)}
+                        {button("cancel", messages.widget.cancel.as_str(), on_cancel)}
                     </div>
                 </div>
             }
@@ -337,10 +339,20 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
     let confirm = (*editing == Editing::Confirming).then(|| {
         let token = props.edit_token.clone().unwrap_or_default();
         let on_yes = {
-            let (api, editing, status, on_deleted) = (api.clone(), editing.clone(), status.clone(), props.on_deleted.clone());
+            let (api, editing, status, on_deleted) = (
+                api.clone(),
+                editing.clone(),
+                status.clone(),
+                props.on_deleted.clone(),
+            );
             let thread = context.thread.clone();
             Callback::from(move |_: MouseEvent| {
-                let (api, editing, status, on_deleted) = (api.clone(), editing.clone(), status.clone(), on_deleted.clone());
+                let (api, editing, status, on_deleted) = (
+                    api.clone(),
+                    editing.clone(),
+                    status.clone(),
+                    on_deleted.clone(),
+                );
                 let (token, thread) = (token.clone(), thread.clone());
                 spawn_local(async move {
                     match api.delete(id, &token).await {
@@ -364,8 +376,8 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
         html! {
             <p class="confirm" role="group">
                 {messages.widget.confirm_delete.as_str()}{" "}
-                <button part="button" type="button" class="delete-yes" onclick={on_yes}>{messages.widget.delete.as_str()}</button>
-                <button part="button" type="button" class="delete-no" onclick={on_no}>{messages.widget.cancel.as_str()}</button>
+                {button("delete-yes", messages.widget.delete.as_str(), on_yes)}
+                {button("delete-no", messages.widget.cancel.as_str(), on_no)}
             </p>
         }
     });
@@ -376,15 +388,19 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
         } else {
             messages.collapse(count as u64)
         };
-        html! {
-            <button part="button" type="button" class="toggle" aria-expanded={flag(!collapsed)} onclick={on_toggle}>{label}</button>
-        }
+        button_with(
+            "toggle",
+            label.into(),
+            on_toggle,
+            false,
+            None,
+            Some(!collapsed),
+        )
     });
     let likes_label = messages.likes(comment.likes);
-    let item_class = classes!(item_class, props.highlighted.then_some("highlighted"));
     list_item(
         props,
-        item_class,
+        &item_class,
         html! {
             <article
                 part="comment"
@@ -407,23 +423,25 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
                 if !comment.pending {
                     <footer class="actions">
                         if can_reply {
-                            <button part="button" type="button" class="reply" onclick={on_reply}>{messages.widget.reply.as_str()}</button>
+                            {button("reply", messages.widget.reply.as_str(), on_reply)}
                         }
                         // Its name is what it shows, then the count in words ("Like, 3 likes"),
                         // so speech input finds it by its visible text.
-                        <button part="button" type="button" class="like" aria-pressed={flag(props.liked)} onclick={like}>
-                            {messages.widget.like.as_str()}
-                            <span class="like-count" aria-hidden="true">{decimal(comment.likes.min(i64::MAX as u64) as i64)}</span>
-                            <span class="visually-hidden">{[", ", &likes_label].concat()}</span>
-                        </button>
-                        <button part="button" type="button" class="copy-link" onclick={copy_link}>{messages.widget.copy_link.as_str()}</button>
+                        {button_with("like", html! {
+                            <>
+                                {messages.widget.like.as_str()}
+                                <span class="like-count" aria-hidden="true">{decimal(comment.likes.min(i64::MAX as u64) as i64)}</span>
+                                <span class="visually-hidden">{[", ", &likes_label].concat()}</span>
+                            </>
+                        }, like, false, Some(props.liked), None)}
+                        {button("copy-link", messages.widget.copy_link.as_str(), copy_link)}
                         {own_controls}
                         {toggle}
                     </footer>
                 }
                 {confirm}
                 if let Some(status) = &*status {
-                    <p class="action-status" role="status">{status.clone()}</p>
+                    {paragraph("action-status", Some("status"), status.clone())}
                 }
                 {props.children.clone()}
             </article>
@@ -455,8 +473,8 @@ fn OwnControls(props: &OwnControlsProps) -> Html {
     let time = format!("{}:{:02}", left / 60, left % 60);
     html! {
         <>
-            <button part="button" type="button" class="edit" onclick={props.on_edit.clone()}>{messages.widget.edit.as_str()}</button>
-            <button part="button" type="button" class="delete" onclick={props.on_delete.clone()}>{messages.widget.delete.as_str()}</button>
+            {button("edit", messages.widget.edit.as_str(), props.on_edit.clone())}
+            {button("delete", messages.widget.delete.as_str(), props.on_delete.clone())}
             <span class="time-left">{messages.time_left(&time)}</span>
         </>
     }
@@ -504,12 +522,12 @@ async fn copy_to_clipboard(text: &str) -> bool {
 
 /// The `<li>` of a comment (or of its tombstone): its place in the conversation, as
 /// assistive technology reads it, around `content`.
-fn list_item(props: &CommentViewProps, class: Classes, content: Html) -> Html {
+fn list_item(props: &CommentViewProps, class: &[&str], content: Html) -> Html {
     let comment = &props.comment;
     let id = decimal(comment.id);
     html! {
         <li
-            {class}
+            Class={class_list(class)}
             id={["comment-", &id].concat()}
             data-comment-id={id}
             data-parent-id={comment.parent_id.map(decimal)}

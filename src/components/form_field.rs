@@ -1,6 +1,8 @@
 use colloquy_core::validation::Field;
 use yew::prelude::*;
 
+use crate::text::{class_list, when};
+
 /// What [`form_field`] draws.
 pub struct FormFieldProps {
     /// The input's id; the label, the note and the error hang off it.
@@ -96,7 +98,7 @@ pub fn form_field(props: FormFieldProps) -> Html {
     };
 
     html! {
-        <div class={classes!("field", props.error.is_some().then_some("invalid"))} hidden={props.hidden}>
+        <div Class={class_list(&["field", when(props.error.is_some(), "invalid")])} hidden={props.hidden}>
             <label for={props.id.clone()}>
                 {props.label}
                 if props.required {

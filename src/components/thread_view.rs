@@ -15,6 +15,8 @@ use crate::api::{Api, ApiError};
 use crate::context::ThreadContext;
 use crate::hooks::{use_effect_when, use_held_comments, use_live_updates, use_now};
 use crate::state::{FocusTarget, Load, More, ThreadAction, ThreadState, FIRST_PAINT};
+use crate::text::{class_list, when};
+use crate::view::{button, button_with, paragraph};
 use crate::words::{self, use_catalog};
 
 thread_local! {
@@ -236,35 +238,19 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     }
     // The comments' callbacks stay the same from one render to the next, so a comment
     // whose props did not change is not drawn again when the thread is.
-    let dispatcher = state.dispatcher();
-    let on_reply = {
-        let dispatcher = dispatcher.clone();
-        use_callback((), move |id, _| {
-            dispatcher.dispatch(ThreadAction::OpenReply(id))
-        })
-    };
-    let on_toggle = {
-        let dispatcher = dispatcher.clone();
-        use_callback((), move |id, _| {
-            dispatcher.dispatch(ThreadAction::ToggleCollapsed(id))
-        })
-    };
-    let on_liked = {
-        let dispatcher = dispatcher.clone();
-        use_callback((), move |(id, likes, like): (i64, u64, bool), _| {
-            dispatcher.dispatch(ThreadAction::Liked(id, likes, like))
-        })
-    };
-    let on_edited = {
-        let dispatcher = dispatcher.clone();
-        use_callback((), move |comment, _| {
-            dispatcher.dispatch(ThreadAction::Edited(comment))
-        })
-    };
-    let on_deleted = {
-        let dispatcher = dispatcher.clone();
-        use_callback((), move |id, _| {
-            dispatcher.dispatch(ThreadAction::Deleted(id))
+    let handlers = {
+        let dispatcher = state.dispatcher();
+        use_memo((), move |()| {
+            let actions = dispatcher.to_callback();
+            CommentHandlers {
+                on_reply: actions.reform(ThreadAction::OpenReply),
+                on_toggle: actions.reform(ThreadAction::ToggleCollapsed),
+                on_liked: actions.reform(|(id, likes, like): (i64, u64, bool)| {
+                    ThreadAction::Liked(id, likes, like)
+                }),
+                on_edited: actions.reform(ThreadAction::Edited),
+                on_deleted: actions.reform(ThreadAction::Deleted),
+            }
         })
     };
     // The reader's own comments, read again only when they post one.
@@ -399,18 +385,16 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         })
     };
     let status = match &state.load {
-        Load::Loading => {
-            html! { <p class="status" role="status">{messages.widget.loading.as_str()}</p> }
-        }
+        Load::Loading => paragraph("status", Some("status"), messages.widget.loading.as_str()),
         Load::Failed(message) => html! {
             <div class="status failed" role="alert">
                 <p>{no_server.unwrap_or_else(|| (*message).to_owned())}</p>
-                <button part="button" type="button" class="retry" onclick={retry}>{messages.widget.retry.as_str()}</button>
+                {button("retry", messages.widget.retry.as_str(), retry)}
             </div>
         },
         // A closed thread asks nobody to be the first: the notice below says it is closed.
         Load::Loaded if state.comments.is_empty() && !state.locked => {
-            html! { <p class="status empty">{messages.widget.empty.as_str()}</p> }
+            paragraph("status empty", None, messages.widget.empty.as_str())
         }
         Load::Loaded => html! {},
     };
@@ -419,14 +403,15 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     // collapsed one shows its first comment, a long one its first replies and a button.
     let mut entries: Vec<ThreadEntry> = Vec::new();
     let mut more_after: Vec<(usize, i64, usize)> = Vec::new();
-    let mut replies_of: HashMap<i64, (usize, bool)> = HashMap::new();
+    // (The same map type as `authors` below and core's reply tree: the wasm carries one.)
+    let mut replies_of: HashMap<i64, usize> = HashMap::new();
     for conversation in conversations(&state.comments, props.sort) {
         let first = &conversation.entries[0];
         let root = state.comments[first.index].id;
         let replies = conversation.entries.len() - 1;
         let collapsed = state.collapsed.contains(&root);
         if replies > 0 {
-            replies_of.insert(root, (replies, collapsed));
+            replies_of.insert(root, replies);
         }
         let shown = if collapsed {
             1
@@ -486,7 +471,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             replying,
             can_reply: !state.locked,
             focusable: state.last_posted == Some(comment.id),
-            on_reply: on_reply.clone(),
+            on_reply: handlers.on_reply.clone(),
             children: if replying {
                 html! {
                     <CommentForm
@@ -506,12 +491,13 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             edit_window_secs: state.edit_window_secs,
             highlighted: state.highlight == Some(comment.id),
             replies: (entry.depth == 0)
-                .then(|| replies_of.get(&comment.id).copied())
-                .flatten(),
-            on_toggle: on_toggle.clone(),
-            on_liked: on_liked.clone(),
-            on_edited: on_edited.clone(),
-            on_deleted: on_deleted.clone(),
+                .then(|| replies_of.get(&comment.id))
+                .flatten()
+                .map(|&count| (count, state.collapsed.contains(&comment.id))),
+            on_toggle: handlers.on_toggle.clone(),
+            on_liked: handlers.on_liked.clone(),
+            on_edited: handlers.on_edited.clone(),
+            on_deleted: handlers.on_deleted.clone(),
         };
         comments.push(html! { <CommentView key={comment.id} ..props /> });
         while let Some(&(after, root, hidden)) = more.peek() {
@@ -522,7 +508,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             let onclick = actions.reform(move |_: MouseEvent| ThreadAction::AllReplies(root));
             comments.push(html! {
                 <li class="more-replies" key={["more-", &crate::text::decimal(root)].concat()}>
-                    <button part="button" type="button" class="more-replies" {onclick}>{messages.more_replies(hidden as u64)}</button>
+                    {button("more-replies", messages.more_replies(hidden as u64), onclick)}
                 </li>
             });
         }
@@ -550,17 +536,16 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         html! {
             <div class="more">
                 if state.more == More::Failed {
-                    <p class="status failed" role="alert">{messages.widget.load_more_failed.as_str()}</p>
+                    {paragraph("status failed", Some("alert"), messages.widget.load_more_failed.as_str())}
                 }
-                <button part="button" type="button" class={class} onclick={show_more}
-                    disabled={state.more == More::Loading}>{label}</button>
+                {button_with(class, label.into(), show_more, state.more == More::Loading, None, None)}
             </div>
         }
     });
     html! {
         <ContextProvider<ThreadContext> {context}>
             <section
-                class={classes!("colloquy", props.theme.class(), catalog.is_none().then_some("awaiting-words"))}
+                Class={class_list(&["colloquy", props.theme.class(), when(catalog.is_none(), "awaiting-words")])}
                 part="thread"
                 lang={messages.lang.clone()}
                 dir={messages.dir.as_str()}
@@ -571,20 +556,20 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                 {news_announcer(messages, &state.news, state.posted_news)}
                 {status}
                 if state.permalink_missing {
-                    <p class="status permalink-missing" role="status">{messages.widget.permalink_missing.as_str()}</p>
+                    {paragraph("status permalink-missing", Some("status"), messages.widget.permalink_missing.as_str())}
                 }
                 if !state.comments.is_empty() {
                     <ol class="comments">{for comments}</ol>
                 }
                 {more_button}
                 if state.locked {
-                    <p class="status closed">{messages.widget.comments_closed.as_str()}</p>
+                    {paragraph("status closed", None, messages.widget.comments_closed.as_str())}
                 } else if partial {
                     // The form comes with the rest of the page, a frame later.
                 } else if !state.rules_known || !state.answered {
                     // Failed: the status above says why, and offers to try again.
                     if !matches!(state.load, Load::Failed(_)) {
-                        <p class="status waiting" role="status">{messages.widget.waiting_for_server.as_str()}</p>
+                        {paragraph("status waiting", Some("status"), messages.widget.waiting_for_server.as_str())}
                     }
                 } else {
                     // Keyed by thread: after a route change the form starts over with that
@@ -599,6 +584,17 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             </section>
         </ContextProvider<ThreadContext>>
     }
+}
+
+/// What every comment's buttons tell the thread, made once per thread (in one memo rather
+/// than a `use_callback` each), so they stay the same from one render to the next and a
+/// comment whose props did not change is not drawn again when the thread is.
+struct CommentHandlers {
+    on_reply: Callback<i64>,
+    on_toggle: Callback<i64>,
+    on_liked: Callback<(i64, u64, bool)>,
+    on_edited: Callback<colloquy_core::model::Comment>,
+    on_deleted: Callback<i64>,
 }
 
 /// Replies shown under each conversation before "Show N more replies".
