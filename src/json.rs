@@ -114,7 +114,12 @@ pub fn decode<T: FromJson>(text: &str) -> Option<T> {
 }
 
 pub fn encode<T: ToJson + ?Sized>(value: &T) -> Option<String> {
-    js_sys::JSON::stringify(&value.to_json()).ok()?.as_string()
+    stringify(&value.to_json())
+}
+
+/// `JSON.stringify`: the part of [`encode`] that is the same for every type.
+pub fn stringify(value: &JsValue) -> Option<String> {
+    js_sys::JSON::stringify(value).ok()?.as_string()
 }
 
 /// An object written member by member.

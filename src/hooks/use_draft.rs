@@ -9,7 +9,9 @@
 use yew::prelude::*;
 
 use super::use_effect_when;
-use crate::json::{decode, encode, FromJson, ToJson};
+use wasm_bindgen::JsValue;
+
+use crate::json::{stringify, FromJson, Json, ToJson};
 
 /// A reducer state with a part worth keeping across reloads. The state decides what that
 /// part is and when it is no longer wanted, so the decision is tested on the host.
@@ -80,11 +82,20 @@ fn storage() -> Option<web_sys::Storage> {
 /// What is kept under `key`; `None` when nothing is, or storage is unavailable or holds
 /// something unreadable. (The held comments' list is kept the same way.)
 pub(crate) fn load<D: FromJson>(key: &str) -> Option<D> {
-    decode(&storage()?.get_item(key).ok()??)
+    D::from_json(&stored(key)?)
+}
+
+/// What is kept under `key`, parsed (the part of [`load`] that is the same for every type).
+fn stored(key: &str) -> Option<Json> {
+    Json::parse(&storage()?.get_item(key).ok()??)
 }
 
 pub(crate) fn save<D: ToJson + ?Sized>(key: &str, draft: &D) {
-    if let (Some(storage), Some(text)) = (storage(), encode(draft)) {
+    store(key, &draft.to_json());
+}
+
+fn store(key: &str, value: &JsValue) {
+    if let (Some(storage), Some(text)) = (storage(), stringify(value)) {
         // Full or forbidden storage: the reader keeps typing, only without a safety net.
         let _ = storage.set_item(key, &text);
     }
