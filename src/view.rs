@@ -1,6 +1,8 @@
 //! Markup that every view repeats, built by one function in the wasm instead of by
-//! `html!` at each place it appears: each `html!` element is its own few hundred bytes of
-//! code where it is written, a call to these a few dozen.
+//! `html!` at each place it appears. What this saves grows with what an element is given
+//! at run time: a button (class, listener, state) is a few hundred bytes of code where
+//! `html!` writes it, a call here a few dozen; an element with literal attributes costs
+//! little either way (README, "Measuring").
 
 use yew::prelude::*;
 
