@@ -124,13 +124,14 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
         DEPTHS[props.depth.min(MAX_INDENT)],
         when(comment.deleted, "tombstone"),
         when(comment.pending, "pending"),
-        when(props.highlighted, "highlighted"),
+        // A tombstone is not marked: there is nothing of the comment left to point at.
+        when(props.highlighted && !comment.deleted, "highlighted"),
     ];
     if comment.deleted {
         let deleted_id = own_id(props, "-deleted");
         return list_item(
             props,
-            &item_class[..4],
+            &item_class,
             html! {
                 <article part="comment" aria-labelledby={deleted_id.clone()}>
                     <p class="deleted" id={deleted_id}>{messages.widget.deleted.as_str()}</p>
