@@ -56,12 +56,15 @@ struct Variant {
     /// The imports named shortly after wasm-opt, as `cargo xtask dist` does
     /// ([`crate::short_imports`]).
     short_imports: bool,
+    /// The functions then put in the compressor's order, as `cargo xtask dist` does
+    /// ([`crate::order_functions`]).
+    ordered_functions: bool,
 }
 
 /// The variant that ships (its unoptimised build, which keeps names, is the size map's).
 const SHIPPED: &str = "z-wasm-opt";
 
-const VARIANTS: [Variant; 6] = [
+const VARIANTS: [Variant; 7] = [
     Variant {
         id: "o3",
         description: "opt-level 3, LTO, one codegen unit, panic = abort, std built likewise; no wasm-opt",
@@ -70,6 +73,7 @@ const VARIANTS: [Variant; 6] = [
         wasm_opt: false,
         std_for_size: true,
         short_imports: false,
+        ordered_functions: false,
     },
     Variant {
         id: "z",
@@ -79,6 +83,7 @@ const VARIANTS: [Variant; 6] = [
         wasm_opt: false,
         std_for_size: true,
         short_imports: false,
+        ordered_functions: false,
     },
     Variant {
         id: "z-wasm-opt",
@@ -88,15 +93,27 @@ const VARIANTS: [Variant; 6] = [
         wasm_opt: true,
         std_for_size: true,
         short_imports: false,
+        ordered_functions: false,
     },
     Variant {
         id: "short-imports",
-        description: "+ the wasm's imports named `a`, `b`… in the wasm and the glue: what ships, whose glue terser then minifies",
+        description: "+ the wasm's imports named `a`, `b`… in the wasm and the glue (whose glue terser then minifies)",
         compared_to: "z-wasm-opt",
         profile: "widget-release",
         wasm_opt: true,
         std_for_size: true,
         short_imports: true,
+        ordered_functions: false,
+    },
+    Variant {
+        id: "ordered-functions",
+        description: "+ the wasm's functions ordered so that similar ones sit within gzip's reach of each other: what ships",
+        compared_to: "short-imports",
+        profile: "widget-release",
+        wasm_opt: true,
+        std_for_size: true,
+        short_imports: true,
+        ordered_functions: true,
     },
     Variant {
         id: "s-wasm-opt",
@@ -106,6 +123,7 @@ const VARIANTS: [Variant; 6] = [
         wasm_opt: true,
         std_for_size: true,
         short_imports: false,
+        ordered_functions: false,
     },
     Variant {
         id: "prebuilt-std",
@@ -115,6 +133,7 @@ const VARIANTS: [Variant; 6] = [
         wasm_opt: true,
         std_for_size: false,
         short_imports: false,
+        ordered_functions: false,
     },
 ];
 
@@ -182,6 +201,9 @@ fn build_variant(variant: &Variant, out: &Path) -> Result<(), String> {
     }
     if variant.short_imports {
         crate::short_imports::shorten(&folder)?;
+    }
+    if variant.ordered_functions {
+        crate::order_functions::order(&folder)?;
     }
     Ok(())
 }

@@ -5,6 +5,7 @@ mod bench;
 mod demo;
 mod dist;
 mod journeys;
+mod order_functions;
 mod process;
 mod server;
 mod short_imports;

@@ -27,6 +27,7 @@ pub fn build() -> Result<(), String> {
     strip_build_instructions(&dist.join("index.html"))?;
     copy_catalogs(&dist)?;
     crate::short_imports::shorten(&dist)?;
+    crate::order_functions::order(&dist)?;
     minify_glue(&dist)?;
     finish_loader(&dist)?;
     compress_files(&dist)
