@@ -1,12 +1,13 @@
 //! What every part of one thread shares: the message catalog, the API client and the
-//! thread's settings. [`ThreadView`](crate::components::thread_view::ThreadView) provides it
-//! once; a component that needs any of it asks with
-//! [`use_thread_context`](crate::context::use_thread_context) instead of
-//! having it passed down through every level.
+//! thread's settings. [`ThreadView`](crate::components::thread_view::ThreadView) makes it
+//! once per render and gives it to the components that need it as their `context` prop.
+//! Not through Yew's `ContextProvider`: the thread is only two levels deep, and the
+//! provider and its hook were a component and a subscription of their own in every
+//! reader's download (see README, "Measuring").
 
 use colloquy_core::messages::Messages;
 use colloquy_core::rules::FormRules;
-use yew::prelude::*;
+use yew::AttrValue;
 
 use crate::api::Api;
 
@@ -64,27 +65,4 @@ impl PartialEq for ThreadContext {
             && self.rules == other.rules
             && self.title == other.title
     }
-}
-
-/// The context of the thread the calling component is drawn in.
-///
-/// ```
-/// use colloquy::context::use_thread_context;
-/// use yew::prelude::*;
-///
-/// #[component]
-/// fn ReplyButton() -> Html {
-///     let context = use_thread_context();
-///     html! { <button type="button">{context.messages.widget.reply.as_str()}</button> }
-/// }
-/// # let _ = html! { <ReplyButton /> };
-/// ```
-///
-/// # Panics
-///
-/// When called outside a thread: the widget's components are only drawn inside one.
-#[hook]
-pub fn use_thread_context() -> ThreadContext {
-    use_context::<ThreadContext>()
-        .expect("a Colloquy component was drawn outside a ThreadView, which provides its context")
 }

@@ -5,8 +5,6 @@
 //! in the widget recurses, so a reply chain ten thousand deep costs a loop, not the stack,
 //! and the widget caps the indentation without capping what is shown.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::model::Comment;
@@ -43,11 +41,13 @@ impl Sort {
 }
 
 /// One comment's place in the conversation: `index` into the input slice, `depth` 0 for
-/// top-level comments.
+/// top-level comments, and `parent`, the index of the comment it is shown under (`None`
+/// at the top level).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ThreadEntry {
     pub index: usize,
     pub depth: usize,
+    pub parent: Option<usize>,
 }
 
 /// Puts replies under their parents, siblings oldest first.
@@ -127,24 +127,34 @@ pub fn conversations(comments: &[Comment], sort: Sort) -> Vec<Conversation> {
         (&a.created_at, a.id).cmp(&(&b.created_at, b.id))
     });
 
-    let mut position_of_id: HashMap<i64, usize> = HashMap::with_capacity(comments.len());
-    let mut unique = Vec::with_capacity(comments.len());
-    for &index in &order {
-        if let std::collections::hash_map::Entry::Vacant(slot) =
-            position_of_id.entry(comments[index].id)
-        {
-            slot.insert(index);
-            unique.push(index);
-        }
-    }
+    // Each id once, with the index of its first comment in time: a sorted list searched by
+    // halves rather than a hash map (the widget then carries no map's code for it).
+    let mut first_of_id: Vec<(i64, usize)> = order
+        .iter()
+        .map(|&index| (comments[index].id, index))
+        .collect();
+    // Stable: among equal ids the first in time stays first, and is the one kept.
+    first_of_id.sort_by_key(|&(id, _)| id);
+    first_of_id.dedup_by_key(|&mut (id, _)| id);
+    let position_of_id = |id: i64| {
+        first_of_id
+            .binary_search_by_key(&id, |&(id, _)| id)
+            .ok()
+            .map(|at| first_of_id[at].1)
+    };
+    let unique: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&index| position_of_id(comments[index].id) == Some(index))
+        .collect();
 
     // By index into `comments`: a list per comment, no second map.
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); comments.len()];
     let mut roots = Vec::new();
     for &index in &unique {
         let comment = &comments[index];
-        match comment.parent_id.and_then(|p| position_of_id.get(&p)) {
-            Some(&parent) if parent != index => children[parent].push(index),
+        match comment.parent_id.and_then(position_of_id) {
+            Some(parent) if parent != index => children[parent].push(index),
             _ => roots.push(index),
         }
     }
@@ -159,13 +169,22 @@ pub fn conversations(comments: &[Comment], sort: Sort) -> Vec<Conversation> {
     let mut placed = vec![false; comments.len()];
     let mut place_subtree = |root: usize| {
         let mut entries = Vec::new();
-        let mut stack = vec![(root, 0usize)];
-        while let Some((index, depth)) = stack.pop() {
+        let mut stack = vec![(root, 0usize, None)];
+        while let Some((index, depth, parent)) = stack.pop() {
             if std::mem::replace(&mut placed[index], true) {
                 continue;
             }
-            entries.push(ThreadEntry { index, depth });
-            stack.extend(children[index].iter().rev().map(|&kid| (kid, depth + 1)));
+            entries.push(ThreadEntry {
+                index,
+                depth,
+                parent,
+            });
+            stack.extend(
+                children[index]
+                    .iter()
+                    .rev()
+                    .map(|&kid| (kid, depth + 1, Some(index))),
+            );
         }
         entries
     };
@@ -277,6 +296,28 @@ mod tests {
         assert_eq!(
             shape(&comments),
             vec![(1, 0), (3, 1), (4, 2), (5, 1), (2, 0), (6, 1)]
+        );
+    }
+
+    #[test]
+    fn each_entry_names_the_comment_it_is_shown_under() {
+        // 4 answers 3, which answers 1; 5 answers a comment not in the list.
+        let comments = vec![
+            comment(4, Some(3), 3),
+            comment(1, None, 0),
+            comment(3, Some(1), 2),
+            comment(5, Some(99), 4),
+        ];
+        let parents: Vec<(i64, Option<i64>)> = build_reply_tree(&comments)
+            .into_iter()
+            .map(|e| {
+                let parent = e.parent.map(|p| comments[p].id);
+                (comments[e.index].id, parent)
+            })
+            .collect();
+        assert_eq!(
+            parents,
+            vec![(1, None), (3, Some(1)), (4, Some(3)), (5, None)]
         );
     }
 

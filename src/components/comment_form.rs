@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::form_field::{form_field, FormFieldProps};
 use crate::api::new_idempotency_key;
-use crate::context::use_thread_context;
+use crate::context::ThreadContext;
 use crate::form_state::{Failure, FormAction, FormState, Submission, FORM_FIELDS};
 use crate::hooks::{
     draft_key, use_draft, use_effect_when, use_post_comment, use_preview, PreviewView,
@@ -18,6 +18,7 @@ use crate::view::{button, button_with, paragraph};
 
 #[derive(Properties, PartialEq)]
 pub struct CommentFormProps {
+    pub context: ThreadContext,
     /// `Some` for a reply form.
     pub parent_id: Option<i64>,
     pub heading: Html,
@@ -51,7 +52,7 @@ fn next_form_id() -> String {
 /// ([`use_draft()`]) and carry out the sends ([`use_post_comment()`]).
 #[component]
 pub fn CommentForm(props: &CommentFormProps) -> Html {
-    let context = use_thread_context();
+    let context = &props.context;
     let messages = context.messages;
     let form = use_draft(
         draft_key(context.api.base(), &context.thread, props.parent_id),
@@ -65,7 +66,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         use_node_ref(),
     ];
     let honeypot = use_node_ref();
-    use_post_comment(&form, props.parent_id, &honeypot, &props.on_posted);
+    use_post_comment(context, &form, props.parent_id, &honeypot, &props.on_posted);
     let preview = use_preview(&context.api, &messages.widget.preview_failed);
     {
         let dispatcher = form.dispatcher();

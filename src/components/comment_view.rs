@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::avatar::avatar;
 use crate::api::ApiError;
-use crate::context::use_thread_context;
+use crate::context::ThreadContext;
 use crate::hooks::use_now;
 use crate::local_time::{local_time, relative_time, unix_ms};
 use crate::markdown_view::{render_comment_body, READER_LINK_REL};
@@ -69,6 +69,7 @@ pub struct CommentViewProps {
     pub on_edited: Callback<Comment>,
     #[prop_or_default]
     pub on_deleted: Callback<i64>,
+    pub context: ThreadContext,
 }
 
 /// What the reader is doing to their own comment.
@@ -111,7 +112,7 @@ enum Editing {
 /// isolates each from the interface's direction.
 #[component]
 pub fn CommentView(props: &CommentViewProps) -> Html {
-    let context = use_thread_context();
+    let context = &props.context;
     // Hooks come first, before any early return (a comment may become a tombstone).
     // What the reader's last action on this comment came to, in words (a failure, a copy).
     let status = use_state(|| None::<String>);
@@ -266,6 +267,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
             };
             html! {
                 <OwnControls
+                    context={context.clone()}
                     posted_ms={posted_ms.unwrap_or(0.0)}
                     window_secs={props.edit_window_secs}
                     busy={*editing != Editing::None}
@@ -452,6 +454,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct OwnControlsProps {
+    context: ThreadContext,
     posted_ms: f64,
     window_secs: u64,
     /// Editing or confirming already: the buttons wait.
@@ -464,7 +467,7 @@ struct OwnControlsProps {
 /// the site's window closes (the server would refuse them from then on).
 #[component]
 fn OwnControls(props: &OwnControlsProps) -> Html {
-    let messages = use_thread_context().messages;
+    let messages = props.context.messages;
     let now = use_now(1000);
     let left = (props.posted_ms + props.window_secs as f64 * 1000.0 - now) / 1000.0;
     if left < 1.0 || props.busy {

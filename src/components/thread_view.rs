@@ -1,5 +1,4 @@
 use std::cell::Cell;
-use std::collections::HashMap;
 
 use colloquy_core::tree::{conversations, ThreadEntry};
 use wasm_bindgen::JsCast;
@@ -112,7 +111,7 @@ fn move_focus(section: &Element, target: FocusTarget) {
 
 /// The thread itself, drawn wherever its parent puts it: the count, the comments with their
 /// replies, and the form. It takes the same props as [`CommentThread`](crate::CommentThread)
-/// and provides the [`ThreadContext`] its components read.
+/// and gives its components the [`ThreadContext`] they read.
 ///
 /// It brings no isolation of its own: [`mount`](crate::mount::mount) renders it as an app
 /// inside the shadow root it made, and the public `CommentThread` portals it into one.
@@ -403,16 +402,14 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     // collapsed one shows its first comment, a long one its first replies and a button.
     let mut entries: Vec<ThreadEntry> = Vec::new();
     let mut more_after: Vec<(usize, i64, usize)> = Vec::new();
-    // (The same map type as `authors` below and core's reply tree: the wasm carries one.)
-    let mut replies_of: HashMap<i64, usize> = HashMap::new();
+    // How many replies each shown entry's conversation has, for its first comment's
+    // toggle (0 for the replies themselves).
+    let mut replies_of: Vec<usize> = Vec::new();
     for conversation in conversations(&state.comments, props.sort) {
         let first = &conversation.entries[0];
         let root = state.comments[first.index].id;
         let replies = conversation.entries.len() - 1;
         let collapsed = state.collapsed.contains(&root);
-        if replies > 0 {
-            replies_of.insert(root, replies);
-        }
         let shown = if collapsed {
             1
         } else if state.all_replies.contains(&root) {
@@ -421,21 +418,12 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             conversation.entries.len().min(1 + REPLIES_SHOWN)
         };
         entries.extend_from_slice(&conversation.entries[..shown]);
+        replies_of.push(replies);
+        replies_of.resize(entries.len(), 0);
         if !collapsed && shown < conversation.entries.len() {
             more_after.push((entries.len(), root, conversation.entries.len() - shown));
         }
     }
-    // Who wrote each comment, for "Reply to …" beyond the indentation cap: one map instead
-    // of a search per comment, which would make a long thread quadratic.
-    // A tombstone has no author to name.
-    // (Keyed like core's reply tree, so the wasm carries one kind of map.)
-    let authors: HashMap<i64, usize> = state
-        .comments
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !c.deleted)
-        .map(|(index, c)| (c.id, index))
-        .collect();
     // The first frame after a page arrives draws its first comments only, unless a
     // permalink is to be scrolled to (it may be further down).
     let partial = state.first_paint
@@ -450,10 +438,12 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     let mut more = more_after.into_iter().peekable();
     for (number, (entry, (position, set_size))) in entries.iter().zip(positions).enumerate() {
         let comment = &state.comments[entry.index];
-        let parent_author = comment
-            .parent_id
-            .and_then(|parent| authors.get(&parent))
-            .map(|&index| AttrValue::from(state.comments[index].author.clone()));
+        // Who the comment answers, for "Reply to …" (a tombstone has no author to name).
+        let parent_author = entry
+            .parent
+            .map(|index| &state.comments[index])
+            .filter(|parent| !parent.deleted)
+            .map(|parent| AttrValue::from(parent.author.clone()));
         let replying = !state.locked && state.replying_to == Some(comment.id);
         let edit_token = own
             .iter()
@@ -475,6 +465,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             children: if replying {
                 html! {
                     <CommentForm
+                        context={context.clone()}
                         parent_id={Some(comment.id)}
                         heading={sentence_with(messages.reply_heading(PLACE), &comment.author)}
                         on_posted={on_posted.clone()}
@@ -490,14 +481,13 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             edit_token,
             edit_window_secs: state.edit_window_secs,
             highlighted: state.highlight == Some(comment.id),
-            replies: (entry.depth == 0)
-                .then(|| replies_of.get(&comment.id))
-                .flatten()
-                .map(|&count| (count, state.collapsed.contains(&comment.id))),
+            replies: (entry.depth == 0 && replies_of[number] > 0)
+                .then(|| (replies_of[number], state.collapsed.contains(&comment.id))),
             on_toggle: handlers.on_toggle.clone(),
             on_liked: handlers.on_liked.clone(),
             on_edited: handlers.on_edited.clone(),
             on_deleted: handlers.on_deleted.clone(),
+            context: context.clone(),
         };
         comments.push(html! { <CommentView key={comment.id} ..props /> });
         while let Some(&(after, root, hidden)) = more.peek() {
@@ -543,7 +533,6 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         }
     });
     html! {
-        <ContextProvider<ThreadContext> {context}>
             <section
                 Class={class_list(&["colloquy", props.theme.class(), when(catalog.is_none(), "awaiting-words")])}
                 part="thread"
@@ -576,13 +565,13 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                     // thread's own draft instead of carrying the last one's.
                     <CommentForm
                         key={props.thread.to_string()}
+                        {context}
                         parent_id={None}
                         heading={html! { {messages.widget.leave_comment.as_str()} }}
                         {on_posted}
                     />
                 }
             </section>
-        </ContextProvider<ThreadContext>>
     }
 }
 
@@ -648,7 +637,11 @@ mod tests {
         depths
             .iter()
             .enumerate()
-            .map(|(index, &depth)| ThreadEntry { index, depth })
+            .map(|(index, &depth)| ThreadEntry {
+                index,
+                depth,
+                parent: None,
+            })
             .collect()
     }
 

@@ -8,12 +8,12 @@ use yew::prelude::*;
 use super::use_effect_when;
 use super::use_held_comments::remember_held;
 use crate::api::new_idempotency_key;
-use crate::context::use_thread_context;
+use crate::context::ThreadContext;
 use crate::form_state::{page_title, FormAction, FormState, Submission};
 use crate::held::HeldComment;
 
 /// Posts the comment each time `form` has decided on a send (see
-/// [`FormAction::Submit`]), to the thread and server of the surrounding context, and tells
+/// [`FormAction::Submit`]), to the thread and server of `context`, and tells
 /// the reducer how it went: `Sent` with a fresh idempotency key, or `Failed` with the
 /// server's answer. `on_posted` hears of every stored comment. A comment held for the site
 /// owner's approval is remembered with its edit token (see [`remember_held`]), so its
@@ -27,29 +27,35 @@ use crate::held::HeldComment;
 /// so however many times the component renders, each decision is sent once.
 ///
 /// ```
+/// use colloquy::context::ThreadContext;
 /// use colloquy::form_state::{FormAction, FormState};
 /// use colloquy::hooks::use_post_comment;
 /// use colloquy_core::rules::FormRules;
 /// use yew::prelude::*;
 ///
+/// #[derive(Properties, PartialEq)]
+/// struct Props {
+///     context: ThreadContext,
+/// }
+///
 /// #[component]
-/// fn OneButtonForm() -> Html {
+/// fn OneButtonForm(props: &Props) -> Html {
 ///     let form = use_reducer(|| FormState::new(FormRules::default(), "key-1".into()));
 ///     let trap = use_node_ref();
-///     use_post_comment(&form, None, &trap, &Callback::noop());
+///     use_post_comment(&props.context, &form, None, &trap, &Callback::noop());
 ///     let onclick = form.dispatcher().to_callback().reform(|_: MouseEvent| FormAction::Submit);
 ///     html! { <button {onclick}>{"Post"}</button> }
 /// }
-/// # let _ = html! { <OneButtonForm /> };
 /// ```
 #[hook]
 pub fn use_post_comment(
+    context: &ThreadContext,
     form: &UseReducerHandle<FormState>,
     parent_id: Option<i64>,
     honeypot: &NodeRef,
     on_posted: &Callback<Comment>,
 ) {
-    let context = use_thread_context();
+    let context = context.clone();
     let form = form.clone();
     let honeypot = honeypot.clone();
     let on_posted = on_posted.clone();
