@@ -562,6 +562,11 @@ fn own_id(props: &CommentViewProps, suffix: &str) -> String {
 /// whatever the words contain cannot split the sentence in the wrong place.
 pub const PLACE: &str = "\u{E000}";
 
+/// [`PLACE`] as the `char` [`sentence_with`] splits at: a text pattern would bring a
+/// substring search into the widget for this one call.
+const PLACE_CHAR: char = '\u{E000}';
+const _: () = assert!(PLACE.len() == PLACE_CHAR.len_utf8());
+
 /// A catalog sentence with a reader's or a page's words in it (a name, a title):
 /// `sentence` is the catalog's sentence filled in with [`PLACE`] where the words go. The
 /// words come out in a `<span dir="auto">`, so an Arabic name in an English sentence (or a
@@ -569,7 +574,7 @@ pub const PLACE: &str = "\u{E000}";
 /// along; the sentence's text is unchanged. (A sentence without the place is the same
 /// whatever its words, and shows as it is.)
 pub fn sentence_with(sentence: String, words: &str) -> Html {
-    match sentence.split_once(PLACE) {
+    match sentence.split_once(PLACE_CHAR) {
         Some((before, after)) => html! {
             <>{before.to_owned()}<span dir="auto">{words.to_owned()}</span>{after.to_owned()}</>
         },
