@@ -1,3 +1,4 @@
+use colloquy_core::messages::Messages;
 use colloquy_core::model::Comment;
 use colloquy_core::validation::is_web_url;
 use wasm_bindgen::{JsCast, JsValue};
@@ -83,6 +84,96 @@ enum Editing {
     Saving(String),
     /// Asked whether to delete it for good.
     Confirming,
+}
+
+/// What the reader asked of a comment, carried out by [`act`].
+enum Request {
+    Like,
+    CopyLink,
+    /// Open their own comment for editing (its source comes from the server).
+    Open,
+    Save(String),
+    Delete,
+}
+
+/// Everything a request needs, taken from the comment's view when it is drawn.
+#[derive(Clone)]
+struct Acting {
+    id: i64,
+    liked: bool,
+    /// The reader's edit token for their own comment (empty for another's).
+    token: AttrValue,
+    thread: AttrValue,
+    api: crate::api::Api,
+    messages: &'static Messages,
+    status: UseStateHandle<Option<String>>,
+    editing: UseStateHandle<Editing>,
+    on_liked: Callback<(i64, u64, bool)>,
+    on_edited: Callback<Comment>,
+    on_deleted: Callback<i64>,
+}
+
+/// Carries out one request and shows how it went: one future for every button, rather
+/// than one per button (250 bytes less of the gzipped widget). Whatever fails leaves
+/// the reader's text where it was and says why in the comment's status line.
+async fn act(request: Request, acting: Acting) {
+    let Acting {
+        id,
+        api,
+        status,
+        editing,
+        ..
+    } = &acting;
+    let (id, words) = (*id, &acting.messages.widget);
+    match request {
+        Request::Like => match api.like(id, &crate::reader::voter(), !acting.liked).await {
+            Ok(now) => {
+                crate::reader::set_liked(api.base(), id, now.liked);
+                status.set(None);
+                acting.on_liked.emit((id, now.likes, now.liked));
+            }
+            Err(error) => status.set(Some(in_words(error, &words.like_failed))),
+        },
+        Request::CopyLink => {
+            let permalink = permalink_of(id);
+            let done = copy_to_clipboard(&permalink).await;
+            status.set(Some(if done {
+                words.link_copied.clone()
+            } else {
+                acting.messages.link_not_copied(&permalink)
+            }));
+        }
+        Request::Open => match api.own_comment(id, &acting.token).await {
+            Ok(own) => editing.set(Editing::Text(own.body)),
+            Err(error) => {
+                editing.set(Editing::None);
+                status.set(Some(in_words(error, &words.edit_failed)));
+            }
+        },
+        Request::Save(text) => match api.edit(id, &acting.token, &text).await {
+            Ok(changed) => {
+                editing.set(Editing::None);
+                status.set(None);
+                acting.on_edited.emit(changed);
+            }
+            // The text stays in the box, whatever went wrong.
+            Err(error) => {
+                editing.set(Editing::Text(text));
+                status.set(Some(in_words(error, &words.edit_failed)));
+            }
+        },
+        Request::Delete => match api.delete(id, &acting.token).await {
+            Ok(()) => {
+                crate::reader::forget_own(api.base(), &acting.thread, id);
+                editing.set(Editing::None);
+                acting.on_deleted.emit(id);
+            }
+            Err(error) => {
+                editing.set(Editing::None);
+                status.set(Some(in_words(error, &words.delete_failed)));
+            }
+        },
+    }
 }
 
 /// One comment: author, time, body, and its Reply button.
@@ -194,73 +285,41 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
         .then(|| span("edited", messages.widget.edited.as_str()));
     let can_reply = props.can_reply && !props.replying && !comment.pending;
 
-    let api = context.api.clone();
-
-    // What the buttons do is put together when they are pressed: drawing a long thread
-    // builds no strings for them.
-    let like = {
-        let (api, status, on_liked, liked) = (
-            api.clone(),
-            status.clone(),
-            props.on_liked.clone(),
-            props.liked,
-        );
-        Callback::from(move |_: MouseEvent| {
-            let (api, status, on_liked) = (api.clone(), status.clone(), on_liked.clone());
-            spawn_local(async move {
-                let voter = crate::reader::voter();
-                match api.like(id, &voter, !liked).await {
-                    Ok(now) => {
-                        crate::reader::set_liked(api.base(), id, now.liked);
-                        status.set(None);
-                        on_liked.emit((id, now.likes, now.liked));
-                    }
-                    Err(error) => {
-                        status.set(Some(in_words(error, &messages.widget.like_failed)));
-                    }
-                }
-            });
+    // Every button that asks the server (or the clipboard) sends its request here, and one
+    // future carries each out ([`act`]); the callbacks only name the request, so drawing a
+    // long thread builds no strings for them.
+    let request = {
+        let acting = Acting {
+            id,
+            liked: props.liked,
+            token: props.edit_token.clone().unwrap_or_default(),
+            thread: context.thread.clone(),
+            api: context.api.clone(),
+            messages,
+            status: status.clone(),
+            editing: editing.clone(),
+            on_liked: props.on_liked.clone(),
+            on_edited: props.on_edited.clone(),
+            on_deleted: props.on_deleted.clone(),
+        };
+        Callback::from(move |request: Request| {
+            // What the reader sees at once, before the answer.
+            match &request {
+                Request::Open => acting.editing.set(Editing::Opening),
+                Request::Save(text) => acting.editing.set(Editing::Saving(text.clone())),
+                _ => {}
+            }
+            spawn_local(act(request, acting.clone()));
         })
     };
-    let copy_link = {
-        let status = status.clone();
-        Callback::from(move |_: MouseEvent| {
-            let status = status.clone();
-            spawn_local(async move {
-                let permalink = permalink_of(id);
-                let done = copy_to_clipboard(&permalink).await;
-                status.set(Some(if done {
-                    messages.widget.link_copied.clone()
-                } else {
-                    messages.link_not_copied(&permalink)
-                }));
-            });
-        })
-    };
+    let like = request.reform(|_: MouseEvent| Request::Like);
+    let copy_link = request.reform(|_: MouseEvent| Request::CopyLink);
 
     let own_controls = props
         .edit_token
         .as_ref()
         .filter(|_| !comment.pending)
-        .map(|token| {
-            let on_edit = {
-                let (api, editing, status, token) =
-                    (api.clone(), editing.clone(), status.clone(), token.clone());
-                Callback::from(move |_: MouseEvent| {
-                    let (api, editing, status, token) =
-                        (api.clone(), editing.clone(), status.clone(), token.clone());
-                    editing.set(Editing::Opening);
-                    spawn_local(async move {
-                        match api.own_comment(id, &token).await {
-                            Ok(own) => editing.set(Editing::Text(own.body)),
-                            Err(error) => {
-                                editing.set(Editing::None);
-                                status.set(Some(in_words(error, &messages.widget.edit_failed)));
-                            }
-                        }
-                    });
-                })
-            };
+        .map(|_| {
             let on_delete = {
                 let editing = editing.clone();
                 Callback::from(move |_: MouseEvent| editing.set(Editing::Confirming))
@@ -271,7 +330,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
                     posted_ms={posted_ms.unwrap_or(0.0)}
                     window_secs={props.edit_window_secs}
                     busy={*editing != Editing::None}
-                    {on_edit}
+                    on_edit={request.reform(|_: MouseEvent| Request::Open)}
                     {on_delete}
                 />
             }
@@ -280,7 +339,6 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
     let body = match &*editing {
         Editing::Text(text) | Editing::Saving(text) => {
             let saving = matches!(&*editing, Editing::Saving(_));
-            let token = props.edit_token.clone().unwrap_or_default();
             let on_input = {
                 let editing = editing.clone();
                 Callback::from(move |event: InputEvent| {
@@ -290,37 +348,8 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
                 })
             };
             let on_save = {
-                let (api, editing, status, on_edited) = (
-                    api.clone(),
-                    editing.clone(),
-                    status.clone(),
-                    props.on_edited.clone(),
-                );
                 let text = text.clone();
-                Callback::from(move |_: MouseEvent| {
-                    let (api, editing, status, on_edited) = (
-                        api.clone(),
-                        editing.clone(),
-                        status.clone(),
-                        on_edited.clone(),
-                    );
-                    let (text, token) = (text.clone(), token.clone());
-                    editing.set(Editing::Saving(text.clone()));
-                    spawn_local(async move {
-                        match api.edit(id, &token, &text).await {
-                            Ok(changed) => {
-                                editing.set(Editing::None);
-                                status.set(None);
-                                on_edited.emit(changed);
-                            }
-                            // The text stays in the box, whatever went wrong.
-                            Err(error) => {
-                                editing.set(Editing::Text(text));
-                                status.set(Some(in_words(error, &messages.widget.edit_failed)));
-                            }
-                        }
-                    });
-                })
+                request.reform(move |_: MouseEvent| Request::Save(text.clone()))
             };
             let on_cancel = {
                 let editing = editing.clone();
@@ -340,38 +369,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
         _ => html! { <div class="body" dir="auto">{render_comment_body(comment)}</div> },
     };
     let confirm = (*editing == Editing::Confirming).then(|| {
-        let token = props.edit_token.clone().unwrap_or_default();
-        let on_yes = {
-            let (api, editing, status, on_deleted) = (
-                api.clone(),
-                editing.clone(),
-                status.clone(),
-                props.on_deleted.clone(),
-            );
-            let thread = context.thread.clone();
-            Callback::from(move |_: MouseEvent| {
-                let (api, editing, status, on_deleted) = (
-                    api.clone(),
-                    editing.clone(),
-                    status.clone(),
-                    on_deleted.clone(),
-                );
-                let (token, thread) = (token.clone(), thread.clone());
-                spawn_local(async move {
-                    match api.delete(id, &token).await {
-                        Ok(()) => {
-                            crate::reader::forget_own(api.base(), &thread, id);
-                            editing.set(Editing::None);
-                            on_deleted.emit(id);
-                        }
-                        Err(error) => {
-                            editing.set(Editing::None);
-                            status.set(Some(in_words(error, &messages.widget.delete_failed)));
-                        }
-                    }
-                });
-            })
-        };
+        let on_yes = request.reform(|_: MouseEvent| Request::Delete);
         let on_no = {
             let editing = editing.clone();
             Callback::from(move |_: MouseEvent| editing.set(Editing::None))
