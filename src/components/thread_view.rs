@@ -533,45 +533,45 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         }
     });
     html! {
-            <section
-                Class={class_list(&["colloquy", props.theme.class(), when(catalog.is_none(), "awaiting-words")])}
-                part="thread"
-                lang={messages.lang.clone()}
-                dir={messages.dir.as_str()}
-                aria-busy={(catalog.is_none() || partial).then_some("true")}
-                ref={section}
-            >
-                <h2 class="count" part="count">{heading}</h2>
-                {news_announcer(messages, &state.news, state.posted_news)}
-                {status}
-                if state.permalink_missing {
-                    {paragraph("status permalink-missing", Some("status"), messages.widget.permalink_missing.as_str())}
+        <section
+            Class={class_list(&["colloquy", props.theme.class(), when(catalog.is_none(), "awaiting-words")])}
+            part="thread"
+            lang={messages.lang.clone()}
+            dir={messages.dir.as_str()}
+            aria-busy={(catalog.is_none() || partial).then_some("true")}
+            ref={section}
+        >
+            <h2 class="count" part="count">{heading}</h2>
+            {news_announcer(messages, &state.news, state.posted_news)}
+            {status}
+            if state.permalink_missing {
+                {paragraph("status permalink-missing", Some("status"), messages.widget.permalink_missing.as_str())}
+            }
+            if !state.comments.is_empty() {
+                <ol class="comments">{for comments}</ol>
+            }
+            {more_button}
+            if state.locked {
+                {paragraph("status closed", None, messages.widget.comments_closed.as_str())}
+            } else if partial {
+                // The form comes with the rest of the page, a frame later.
+            } else if !state.rules_known || !state.answered {
+                // Failed: the status above says why, and offers to try again.
+                if !matches!(state.load, Load::Failed(_)) {
+                    {paragraph("status waiting", Some("status"), messages.widget.waiting_for_server.as_str())}
                 }
-                if !state.comments.is_empty() {
-                    <ol class="comments">{for comments}</ol>
-                }
-                {more_button}
-                if state.locked {
-                    {paragraph("status closed", None, messages.widget.comments_closed.as_str())}
-                } else if partial {
-                    // The form comes with the rest of the page, a frame later.
-                } else if !state.rules_known || !state.answered {
-                    // Failed: the status above says why, and offers to try again.
-                    if !matches!(state.load, Load::Failed(_)) {
-                        {paragraph("status waiting", Some("status"), messages.widget.waiting_for_server.as_str())}
-                    }
-                } else {
-                    // Keyed by thread: after a route change the form starts over with that
-                    // thread's own draft instead of carrying the last one's.
-                    <CommentForm
-                        key={props.thread.to_string()}
-                        {context}
-                        parent_id={None}
-                        heading={html! { {messages.widget.leave_comment.as_str()} }}
-                        {on_posted}
-                    />
-                }
-            </section>
+            } else {
+                // Keyed by thread: after a route change the form starts over with that
+                // thread's own draft instead of carrying the last one's.
+                <CommentForm
+                    key={props.thread.to_string()}
+                    {context}
+                    parent_id={None}
+                    heading={html! { {messages.widget.leave_comment.as_str()} }}
+                    {on_posted}
+                />
+            }
+        </section>
     }
 }
 
