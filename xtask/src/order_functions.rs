@@ -193,8 +193,7 @@ impl Reencode for Reorderer {
         section: wasmparser::FunctionSectionReader<'_>,
     ) -> Result<(), Error<String>> {
         for ty in section {
-            let ty = ty?;
-            self.types.push(ty);
+            self.types.push(ty?);
         }
         for &old in &self.order {
             functions.function(self.types[old]);
