@@ -210,6 +210,19 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
     let editing = use_state(|| Editing::None);
     let messages = context.messages;
     let comment = &props.comment;
+    // Edit and Delete show on the reader's own comment with the time left to use them,
+    // and go when the site's window closes (the server would refuse them from then on).
+    // Only then does the comment redraw every second, while the thread's own clock (every
+    // 20 seconds) says its window is open; every other comment keeps no timer.
+    let posted_ms = unix_ms(&comment.created_at);
+    let window_ends = posted_ms.unwrap_or(0.0) + props.edit_window_secs as f64 * 1000.0;
+    let own = props.edit_token.is_some() && !comment.pending;
+    let now = use_now(if own && window_ends > props.now_ms {
+        1000
+    } else {
+        0
+    })
+    .max(props.now_ms);
     const DEPTHS: [&str; MAX_INDENT + 1] = ["depth-0", "depth-1", "depth-2", "depth-3", "depth-4"];
     let item_class = [
         "comment",
@@ -263,7 +276,6 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
     // shows is how long ago, by the server's clock; the date and time are its title.
     let time = local_time(&comment.created_at, &context.lang);
     let time_lang = (!time.lang.is_empty()).then_some(time.lang);
-    let posted_ms = unix_ms(&comment.created_at);
     let ago = posted_ms
         .filter(|_| props.now_ms > 0.0)
         .and_then(|posted| relative_time(posted, props.now_ms, &context.lang));
@@ -315,26 +327,21 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
     let like = request.reform(|_: MouseEvent| Request::Like);
     let copy_link = request.reform(|_: MouseEvent| Request::CopyLink);
 
-    let own_controls = props
-        .edit_token
-        .as_ref()
-        .filter(|_| !comment.pending)
-        .map(|_| {
-            let on_delete = {
-                let editing = editing.clone();
-                Callback::from(move |_: MouseEvent| editing.set(Editing::Confirming))
-            };
-            html! {
-                <OwnControls
-                    context={context.clone()}
-                    posted_ms={posted_ms.unwrap_or(0.0)}
-                    window_secs={props.edit_window_secs}
-                    busy={*editing != Editing::None}
-                    on_edit={request.reform(|_: MouseEvent| Request::Open)}
-                    {on_delete}
-                />
-            }
-        });
+    let own_controls = (own && window_ends - now >= 1000.0 && *editing == Editing::None).then(|| {
+        let on_delete = {
+            let editing = editing.clone();
+            Callback::from(move |_: MouseEvent| editing.set(Editing::Confirming))
+        };
+        let left = ((window_ends - now) / 1000.0) as u64;
+        let time = format!("{}:{:02}", left / 60, left % 60);
+        html! {
+            <>
+                {button("edit", messages.widget.edit.as_str(), request.reform(|_: MouseEvent| Request::Open))}
+                {button("delete", messages.widget.delete.as_str(), on_delete)}
+                <span class="time-left">{messages.time_left(&time)}</span>
+            </>
+        }
+    });
 
     let body = match &*editing {
         Editing::Text(text) | Editing::Saving(text) => {
@@ -448,38 +455,6 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
             </article>
         },
     )
-}
-
-#[derive(Properties, PartialEq)]
-struct OwnControlsProps {
-    context: ThreadContext,
-    posted_ms: f64,
-    window_secs: u64,
-    /// Editing or confirming already: the buttons wait.
-    busy: bool,
-    on_edit: Callback<MouseEvent>,
-    on_delete: Callback<MouseEvent>,
-}
-
-/// Edit and Delete on the reader's own comment, with the time left to use them; gone when
-/// the site's window closes (the server would refuse them from then on).
-#[component]
-fn OwnControls(props: &OwnControlsProps) -> Html {
-    let messages = props.context.messages;
-    let now = use_now(1000);
-    let left = (props.posted_ms + props.window_secs as f64 * 1000.0 - now) / 1000.0;
-    if left < 1.0 || props.busy {
-        return html! {};
-    }
-    let left = left as u64;
-    let time = format!("{}:{:02}", left / 60, left % 60);
-    html! {
-        <>
-            {button("edit", messages.widget.edit.as_str(), props.on_edit.clone())}
-            {button("delete", messages.widget.delete.as_str(), props.on_delete.clone())}
-            <span class="time-left">{messages.time_left(&time)}</span>
-        </>
-    }
 }
 
 /// What a failed request tells the reader: the server's own sentence when it gave one
