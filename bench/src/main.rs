@@ -7,6 +7,7 @@
 
 mod budgets;
 mod cluster;
+mod gzip;
 mod isso;
 mod live;
 mod load;

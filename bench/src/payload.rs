@@ -10,8 +10,8 @@ use wasmparser::{KnownCustom, Name, Parser, Payload, TypeRef};
 
 /// One file (or several added up): raw, gzipped and brotli (quality 11), in bytes, each
 /// compressed as `cargo xtask dist` does for the server to send: gzip by zopfli (the gzip
-/// format at its smallest; zlib's level 9 makes about 5 % more; the smaller of zopfli's
-/// default 15 blocks at most and no limit), brotli at quality 11.
+/// format at its smallest, [`crate::gzip::gzip_best`]; zlib's level 9 makes about 5 %
+/// more), brotli at quality 11.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Sizes {
     pub raw: usize,
@@ -21,22 +21,7 @@ pub struct Sizes {
 
 impl Sizes {
     pub fn of(bytes: &[u8]) -> Sizes {
-        // As xtask does: zopfli with its default limit of 15 blocks and without a limit,
-        // whichever comes out smaller.
-        let gzip = [15, 0]
-            .into_iter()
-            .map(|maximum_block_splits| {
-                let mut gz = Vec::new();
-                let options = zopfli::Options {
-                    maximum_block_splits,
-                    ..zopfli::Options::default()
-                };
-                zopfli::compress(options, zopfli::Format::Gzip, bytes, &mut gz)
-                    .expect("gzip in memory");
-                gz.len()
-            })
-            .min()
-            .unwrap_or_default();
+        let gzip = crate::gzip::gzip_best(bytes).expect("gzip in memory").len();
         let mut br = Vec::new();
         {
             let mut writer = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);

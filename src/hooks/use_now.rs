@@ -11,8 +11,8 @@ use crate::clock::offset_ms;
 
 /// Now (Unix milliseconds, the server's clock), redrawn every `every_ms`; for 0 it is not
 /// redrawn (and no timer is made), so it keeps its last value. The reader's clock is read
-/// at each tick and the server's offset at each render, so the first answer
-/// from the server corrects the times at once rather than at the next tick.
+/// at each tick and the server's offset at each render, so the first answer from the
+/// server corrects the times at once rather than at the next tick.
 #[hook]
 pub fn use_now(every_ms: i32) -> f64 {
     let now = use_state(js_sys::Date::now);

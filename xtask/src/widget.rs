@@ -7,6 +7,11 @@ use std::process::Command;
 use crate::process::{command, run};
 use crate::workspace_root;
 
+/// The server's gzip, shared with the bench (see the file's comment).
+#[path = "../../bench/src/gzip.rs"]
+mod gzip;
+use gzip::gzip_best;
+
 /// The most the loader may weigh, gzipped: it is on every page that has a thread, read or not.
 pub const LOADER_GZIP_LIMIT: usize = crate::bench::budgets::LOADER_GZIP_BYTES;
 
@@ -100,7 +105,7 @@ fn compress_files(dist: &Path) -> Result<(), String> {
     }
     for path in files {
         let raw = std::fs::read(&path).map_err(|e| format!("reading {path:?}: {e}"))?;
-        let gzip = gzip_best(&raw)?;
+        let gzip = gzip_best(&raw).map_err(|e| format!("gzip (zopfli): {e}"))?;
         let mut brotli = Vec::new();
         {
             let mut writer = brotli::CompressorWriter::new(&mut brotli, 4096, 11, 22);
@@ -115,30 +120,6 @@ fn compress_files(dist: &Path) -> Result<(), String> {
         std::fs::write(with_suffix(".br"), brotli).map_err(|e| e.to_string())?;
     }
     Ok(())
-}
-
-/// gzip at its best: zopfli searches much longer than zlib's level 9 for the same format
-/// (any browser reads it), about 5 % smaller on the wasm, in a few seconds per build.
-/// zopfli cuts its output into at most 15 blocks unless told otherwise; without the limit
-/// the widget's wasm comes out about 250 bytes smaller, but zopfli's authors warn that
-/// some files come out larger that way, so both are made and the smaller is kept.
-fn gzip_best(raw: &[u8]) -> Result<Vec<u8>, String> {
-    let with_splits = |maximum_block_splits| {
-        let mut gzip = Vec::new();
-        let options = zopfli::Options {
-            maximum_block_splits,
-            ..zopfli::Options::default()
-        };
-        zopfli::compress(options, zopfli::Format::Gzip, raw, &mut gzip)
-            .map_err(|e| format!("gzip (zopfli): {e}"))?;
-        Ok::<_, String>(gzip)
-    };
-    let (limited, unlimited) = (with_splits(15)?, with_splits(0)?);
-    Ok(if unlimited.len() < limited.len() {
-        unlimited
-    } else {
-        limited
-    })
 }
 
 /// Every language's catalog beside the widget (`dist/locales/<tag>.json`): the widget
