@@ -8,17 +8,14 @@
 
 use std::rc::Rc;
 
-use colloquy_core::model::{
-    Comment, CommentEdit, CreatedComment, ErrorBody, LikeRequest, LikeState, NewComment, Preview,
-    PreviewRequest, PublicConfig, ThreadPage,
-};
+use colloquy_core::model::{CommentEdit, ErrorBody, LikeRequest, NewComment, PreviewRequest};
 use colloquy_core::tree::Sort;
 use colloquy_core::validation::FieldError;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
-use crate::json::{decode, encode, FromJson, Json};
+use crate::json::{decode, stringify, FromJson, Json, ToJson};
 
 #[wasm_bindgen]
 extern "C" {
@@ -132,159 +129,118 @@ impl Api {
         format!("{}{API_PATH}/comments/{id}", self.base)
     }
 
-    pub async fn config(&self) -> Result<PublicConfig, ApiError> {
-        self.send("GET", &self.config_url(), None, None).await
+    /// The site's public settings: the form's rules and the edit window.
+    pub fn config(&self) -> Call {
+        Call::new("GET", self.config_url())
     }
 
     /// The first page of the thread (the URL the loader asks for ahead, see
     /// [`take_early`]), the page after `after`, or every page through the one holding
     /// comment `around` (a permalink).
-    pub async fn thread(
+    pub fn thread(
         &self,
         thread: &str,
         sort: Sort,
         after: Option<&str>,
         around: Option<i64>,
-    ) -> Result<ThreadPage, ApiError> {
-        let mut url = format!("{}?sort={}", self.thread_url(thread), sort.as_str());
+    ) -> Call {
+        let mut url = [&self.thread_url(thread), "?sort=", sort.as_str()].concat();
         if let Some(after) = after {
             url.push_str("&after=");
             url.push_str(&String::from(js_sys::encode_uri_component(after)));
         }
         if let Some(id) = around {
-            url.push_str(&format!("&around={id}"));
+            url.push_str("&around=");
+            url.push_str(&crate::text::decimal(id));
         }
-        self.send("GET", &url, None, None).await
+        Call::new("GET", url)
     }
 
     /// Likes (or, with `like` false, unlikes) comment `id` as the reader whose voter token
     /// is `voter`.
-    pub async fn like(&self, id: i64, voter: &str, like: bool) -> Result<LikeState, ApiError> {
+    pub fn like(&self, id: i64, voter: &str, like: bool) -> Call {
         let request = LikeRequest {
             voter: voter.into(),
         };
-        let body = encode(&request).ok_or(ApiError::Server)?;
-        let url = format!("{}/like", self.comment_url(id));
         let method = if like { "POST" } else { "DELETE" };
-        self.send(method, &url, Some(body), None).await
+        Call::new(method, [&self.comment_url(id), "/like"].concat()).with_body(&request)
     }
 
     /// The reader's change to their own comment, with its edit token.
-    pub async fn edit(&self, id: i64, edit_token: &str, body: &str) -> Result<Comment, ApiError> {
-        let authorization = format!("Bearer {edit_token}");
-        let body = encode(&CommentEdit { body: body.into() }).ok_or(ApiError::Server)?;
-        self.send(
-            "PATCH",
-            &self.comment_url(id),
-            Some(body),
-            Some(&authorization),
-        )
-        .await
+    pub fn edit(&self, id: i64, edit_token: &str, body: &str) -> Call {
+        Call::new("PATCH", self.comment_url(id))
+            .with_body(&CommentEdit { body: body.into() })
+            .with_token(edit_token)
     }
 
     /// Deletes the reader's own comment, with its edit token.
-    pub async fn delete(&self, id: i64, edit_token: &str) -> Result<(), ApiError> {
-        let authorization = format!("Bearer {edit_token}");
-        self.send::<Nothing>("DELETE", &self.comment_url(id), None, Some(&authorization))
-            .await
-            .map(|_| ())
+    pub fn delete(&self, id: i64, edit_token: &str) -> Call {
+        Call::new("DELETE", self.comment_url(id)).with_token(edit_token)
     }
 
     /// Posts a comment. Stored, it comes back with its edit token: `201`, `200` for a
     /// retry, or `202` when it is held for the site owner's approval (then
-    /// [`Comment::pending`] is set). Every 2xx is success.
-    pub async fn post_comment(
-        &self,
-        thread: &str,
-        comment: &NewComment,
-    ) -> Result<CreatedComment, ApiError> {
-        let body = encode(comment).ok_or(ApiError::Server)?;
-        self.send("POST", &self.thread_url(thread), Some(body), None)
-            .await
+    /// [`Comment::pending`](colloquy_core::model::Comment::pending) is set). Every 2xx is success.
+    pub fn post_comment(&self, thread: &str, comment: &NewComment) -> Call {
+        Call::new("POST", self.thread_url(thread)).with_body(comment)
     }
 
     /// The body as readers would see it, parsed by the server (nothing is stored).
-    pub async fn preview(&self, body: &str) -> Result<Preview, ApiError> {
+    pub fn preview(&self, body: &str) -> Call {
         let request = PreviewRequest { body: body.into() };
-        let body = encode(&request).ok_or(ApiError::Server)?;
-        let url = format!("{}{API_PATH}/preview", self.base);
-        self.send("POST", &url, Some(body), None).await
+        Call::new("POST", [&self.base, API_PATH, "/preview"].concat()).with_body(&request)
     }
 
     /// One of the reader's own comments as it is now, asked for with its edit token: how
     /// the reader finds out whether a comment held for approval still is (`pending`), was
     /// approved, or is gone (`404`; `403` when the token no longer opens it).
-    pub async fn own_comment(&self, id: i64, edit_token: &str) -> Result<Comment, ApiError> {
-        let authorization = format!("Bearer {edit_token}");
-        self.send("GET", &self.comment_url(id), None, Some(&authorization))
-            .await
+    pub fn own_comment(&self, id: i64, edit_token: &str) -> Call {
+        Call::new("GET", self.comment_url(id)).with_token(edit_token)
     }
 
     /// Starts the request with the page's `fetch`.
-    fn fetch(
-        &self,
-        method: &str,
-        url: &str,
-        body: Option<String>,
-        authorization: Option<&str>,
-    ) -> Result<js_sys::Promise, ApiError> {
+    fn fetch(&self, call: &Call) -> Result<js_sys::Promise, ApiError> {
         let init = RequestInit::new();
-        init.set_method(method);
-        if let Some(body) = &body {
-            init.set_body(&JsValue::from_str(body));
+        init.set_method(call.method);
+        if let Some(body) = &call.body {
+            let text = stringify(body).ok_or(ApiError::Server)?;
+            init.set_body(&JsValue::from_str(&text));
         }
-        let request = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::Network)?;
+        let request =
+            Request::new_with_str_and_init(&call.url, &init).map_err(|_| ApiError::Network)?;
         if !self.lang.is_empty() {
             request
                 .headers()
                 .set("accept-language", &self.lang)
                 .map_err(|_| ApiError::Network)?;
         }
-        if body.is_some() {
+        if call.body.is_some() {
             request
                 .headers()
                 .set("content-type", "application/json")
                 .map_err(|_| ApiError::Network)?;
         }
-        if let Some(authorization) = authorization {
+        if let Some(token) = &call.token {
             request
                 .headers()
-                .set("authorization", authorization)
+                .set("authorization", &["Bearer ", token].concat())
                 .map_err(|_| ApiError::Network)?;
         }
         global_fetch(&request).map_err(|_| ApiError::Network)
     }
 
-    /// Sends the request and reads its answer as a `T`: the one part that depends on `T`,
-    /// kept apart from [`Api::exchange`] so that the wasm holds one copy of the rest.
-    async fn send<T: FromJson>(
-        &self,
-        method: &str,
-        url: &str,
-        body: Option<String>,
-        authorization: Option<&str>,
-    ) -> Result<T, ApiError> {
-        let (status, answer) = self.exchange(method, url, body, authorization).await?;
-        T::from_json(&answer).ok_or(ApiError::Foreign(status))
-    }
-
     /// Sends the request; a 2xx answer comes back parsed, with its status (`null` for
-    /// `204 No Content`), anything else as the error it means.
-    async fn exchange(
-        &self,
-        method: &str,
-        url: &str,
-        body: Option<String>,
-        authorization: Option<&str>,
-    ) -> Result<(u16, Json), ApiError> {
-        let early = if method == "GET" {
-            take_early(url)
+    /// `204 No Content`), anything else as the error it means. [`read`] reads the answer
+    /// as the type the request asked for.
+    pub async fn send(&self, call: Call) -> Result<(u16, Json), ApiError> {
+        let early = if call.method == "GET" {
+            take_early(&call.url)
         } else {
             None
         };
         let promise = match early {
             Some(promise) => promise,
-            None => self.fetch(method, url, body, authorization)?,
+            None => self.fetch(&call)?,
         };
         let response: Response = JsFuture::from(promise)
             .await
@@ -334,13 +290,43 @@ impl Api {
     }
 }
 
-/// An answer without a body (`204 No Content`).
-struct Nothing;
+/// One request to the server, made by the methods of [`Api`] and sent by [`Api::send`].
+/// Requests are values and one future sends them all: with an `async fn` per request,
+/// each had been a future of its own, written out again inside every caller's.
+pub struct Call {
+    method: &'static str,
+    url: String,
+    /// The JSON body, written out when sent.
+    body: Option<JsValue>,
+    /// The edit token of the reader's own comment, sent as `Bearer`.
+    token: Option<String>,
+}
 
-impl FromJson for Nothing {
-    fn from_json(_: &crate::json::Json) -> Option<Self> {
-        Some(Nothing)
+impl Call {
+    fn new(method: &'static str, url: String) -> Call {
+        Call {
+            method,
+            url,
+            body: None,
+            token: None,
+        }
     }
+
+    fn with_body<T: ToJson + ?Sized>(mut self, body: &T) -> Call {
+        self.body = Some(body.to_json());
+        self
+    }
+
+    fn with_token(mut self, token: &str) -> Call {
+        self.token = Some(token.to_owned());
+        self
+    }
+}
+
+/// A 2xx answer read as the `T` its request asks for (`Api::send(…).await.and_then(read)`);
+/// an answer that is not one is no Colloquy server's ([`ApiError::Foreign`]).
+pub fn read<T: FromJson>((status, answer): (u16, Json)) -> Result<T, ApiError> {
+    T::from_json(&answer).ok_or(ApiError::Foreign(status))
 }
 
 /// The answer the loader already asked for at `url` while the wasm loaded

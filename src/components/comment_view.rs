@@ -1,5 +1,5 @@
 use colloquy_core::messages::Messages;
-use colloquy_core::model::Comment;
+use colloquy_core::model::{Comment, LikeState};
 use colloquy_core::validation::is_web_url;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -7,7 +7,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::avatar::avatar;
-use crate::api::ApiError;
+use crate::api::{read, ApiError};
 use crate::context::ThreadContext;
 use crate::hooks::use_now;
 use crate::local_time::{local_time, relative_time, unix_ms};
@@ -125,8 +125,25 @@ async fn act(request: Request, acting: Acting) {
         ..
     } = &acting;
     let (id, words) = (*id, &acting.messages.widget);
+    // Every request but the clipboard's goes to the server, through one `send`.
+    let call = match &request {
+        Request::CopyLink => {
+            let permalink = permalink_of(id);
+            let done = copy_to_clipboard(&permalink).await;
+            return status.set(Some(if done {
+                words.link_copied.clone()
+            } else {
+                acting.messages.link_not_copied(&permalink)
+            }));
+        }
+        Request::Like => api.like(id, &crate::reader::voter(), !acting.liked),
+        Request::Open => api.own_comment(id, &acting.token),
+        Request::Save(text) => api.edit(id, &acting.token, text),
+        Request::Delete => api.delete(id, &acting.token),
+    };
+    let answer = api.send(call).await;
     match request {
-        Request::Like => match api.like(id, &crate::reader::voter(), !acting.liked).await {
+        Request::Like => match answer.and_then(read::<LikeState>) {
             Ok(now) => {
                 crate::reader::set_liked(api.base(), id, now.liked);
                 status.set(None);
@@ -134,23 +151,14 @@ async fn act(request: Request, acting: Acting) {
             }
             Err(error) => status.set(Some(in_words(error, &words.like_failed))),
         },
-        Request::CopyLink => {
-            let permalink = permalink_of(id);
-            let done = copy_to_clipboard(&permalink).await;
-            status.set(Some(if done {
-                words.link_copied.clone()
-            } else {
-                acting.messages.link_not_copied(&permalink)
-            }));
-        }
-        Request::Open => match api.own_comment(id, &acting.token).await {
+        Request::Open => match answer.and_then(read::<Comment>) {
             Ok(own) => editing.set(Editing::Text(own.body)),
             Err(error) => {
                 editing.set(Editing::None);
                 status.set(Some(in_words(error, &words.edit_failed)));
             }
         },
-        Request::Save(text) => match api.edit(id, &acting.token, &text).await {
+        Request::Save(text) => match answer.and_then(read) {
             Ok(changed) => {
                 editing.set(Editing::None);
                 status.set(None);
@@ -162,8 +170,8 @@ async fn act(request: Request, acting: Acting) {
                 status.set(Some(in_words(error, &words.edit_failed)));
             }
         },
-        Request::Delete => match api.delete(id, &acting.token).await {
-            Ok(()) => {
+        Request::Delete => match answer {
+            Ok(_) => {
                 crate::reader::forget_own(api.base(), &acting.thread, id);
                 editing.set(Editing::None);
                 acting.on_deleted.emit(id);
@@ -173,6 +181,7 @@ async fn act(request: Request, acting: Acting) {
                 status.set(Some(in_words(error, &words.delete_failed)));
             }
         },
+        Request::CopyLink => {}
     }
 }
 

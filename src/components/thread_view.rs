@@ -1,5 +1,6 @@
 use std::cell::Cell;
 
+use colloquy_core::model::{PublicConfig, ThreadPage};
 use colloquy_core::tree::{conversations, ThreadEntry};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
@@ -10,7 +11,7 @@ use super::comment_form::CommentForm;
 use super::comment_thread::CommentThreadProps;
 use super::comment_view::{sentence_with, CommentView, CommentViewProps, PLACE};
 use super::news_announcer::{news_announcer, use_news_timer};
-use crate::api::{Api, ApiError};
+use crate::api::{read, Api, ApiError};
 use crate::context::ThreadContext;
 use crate::hooks::{use_effect_when, use_held_comments, use_live_updates, use_now};
 use crate::state::{FocusTarget, Load, More, ThreadAction, ThreadState, FIRST_PAINT};
@@ -154,7 +155,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         use_effect_when((context.api.clone(), *reloads), move |(api, _)| {
             let api = api.clone();
             spawn_local(async move {
-                match api.config().await {
+                match api.send(api.config()).await.and_then(read::<PublicConfig>) {
                     Ok(config) => {
                         dispatcher.dispatch(ThreadAction::RulesLoaded(
                             config.rules,
@@ -190,7 +191,8 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                     mark("colloquy:ask");
                     // Opened from a permalink: every page through the one that holds it.
                     let around = permalink_target();
-                    let failed = match api.thread(&thread, sort, None, around).await {
+                    let answer = api.send(api.thread(&thread, sort, None, around)).await;
+                    let failed = match answer.and_then(read::<ThreadPage>) {
                         Ok(page) if page.thread == thread => {
                             mark("colloquy:data");
                             return dispatcher.dispatch(ThreadAction::Loaded(page));
@@ -202,7 +204,8 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                         // The permalink's comment is gone: the thread from its start.
                         Err(ApiError::Refused(404, _)) if around.is_some() => {
                             dispatcher.dispatch(ThreadAction::Highlight(None));
-                            match api.thread(&thread, sort, None, None).await {
+                            let answer = api.send(api.thread(&thread, sort, None, None)).await;
+                            match answer.and_then(read::<ThreadPage>) {
                                 Ok(page) if page.thread == thread => {
                                     return dispatcher.dispatch(ThreadAction::Loaded(page));
                                 }
@@ -376,7 +379,8 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             let (dispatcher, api, thread) = (dispatcher.clone(), api.clone(), thread.clone());
             dispatcher.dispatch(ThreadAction::MoreLoading);
             spawn_local(async move {
-                match api.thread(&thread, sort, Some(&next), None).await {
+                let answer = api.send(api.thread(&thread, sort, Some(&next), None)).await;
+                match answer.and_then(read::<ThreadPage>) {
                     Ok(page) => dispatcher.dispatch(ThreadAction::MoreLoaded(page)),
                     Err(_) => dispatcher.dispatch(ThreadAction::MoreFailed),
                 }

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::use_draft::{forget, load, save};
 use super::use_effect_when;
-use crate::api::Api;
+use crate::api::{read, Api};
 use crate::held::{self, held_key, HeldComment, Verdict};
 use crate::state::{Load, ThreadAction, ThreadState};
 
@@ -59,7 +59,8 @@ pub fn use_held_comments(api: &Api, state: &UseReducerHandle<ThreadState>) {
                 let (api, thread, key) = (api.clone(), thread.clone(), key.clone());
                 let dispatcher = state.dispatcher();
                 spawn_local(async move {
-                    let answer = api.own_comment(comment.id, &comment.edit_token).await;
+                    let call = api.own_comment(comment.id, &comment.edit_token);
+                    let answer = api.send(call).await.and_then(read);
                     match held::verdict(comment.id, answer) {
                         Verdict::Show(shown) => {
                             dispatcher.dispatch(ThreadAction::Held(thread, *shown));

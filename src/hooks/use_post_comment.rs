@@ -1,13 +1,13 @@
 //! Carrying out the sends the form's reducer decides on.
 
-use colloquy_core::model::Comment;
+use colloquy_core::model::{Comment, CreatedComment};
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::use_effect_when;
 use super::use_held_comments::remember_held;
-use crate::api::new_idempotency_key;
+use crate::api::{new_idempotency_key, read};
 use crate::context::ThreadContext;
 use crate::form_state::{page_title, FormAction, FormState, Submission};
 use crate::held::HeldComment;
@@ -73,7 +73,13 @@ pub fn use_post_comment(
         comment.voter = crate::reader::voter();
         let dispatcher = form.dispatcher();
         spawn_local(async move {
-            match context.api.post_comment(&context.thread, &comment).await {
+            let call = context.api.post_comment(&context.thread, &comment);
+            match context
+                .api
+                .send(call)
+                .await
+                .and_then(read::<CreatedComment>)
+            {
                 Ok(created) => {
                     let held = created.comment.pending;
                     let own = HeldComment {

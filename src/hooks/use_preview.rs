@@ -8,7 +8,7 @@ use colloquy_core::content::Node;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{Api, ApiError};
+use crate::api::{read, Api, ApiError};
 
 /// What the Preview shows. The reader's text lives in the form's state and is never
 /// touched by any of these.
@@ -57,7 +57,11 @@ pub fn use_preview(api: &Api, failed: &str) -> Preview {
             let (view, asked, api, failed) =
                 (view.clone(), asked.clone(), api.clone(), failed.clone());
             spawn_local(async move {
-                let shown = match api.preview(&body).await {
+                let shown = match api
+                    .send(api.preview(&body))
+                    .await
+                    .and_then(read::<colloquy_core::model::Preview>)
+                {
                     Ok(answer) => PreviewView::Shown(Rc::new(answer.content)),
                     Err(ApiError::Validation(errors)) => PreviewView::Failed(
                         errors
