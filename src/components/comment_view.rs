@@ -129,7 +129,10 @@ async fn act(request: Request, acting: Acting) {
     let call = match &request {
         Request::CopyLink => {
             let permalink = permalink_of(id);
-            let done = copy_to_clipboard(&permalink).await;
+            let done = match clipboard_write(&permalink) {
+                Some(promise) => JsFuture::from(promise).await.is_ok(),
+                None => false,
+            };
             return status.set(Some(if done {
                 words.link_copied.clone()
             } else {
@@ -484,26 +487,20 @@ pub fn permalink_of(id: i64) -> String {
     format!("{page}#comment-{id}")
 }
 
-/// Puts `text` on the clipboard through the page's `navigator.clipboard`; false when the
-/// browser refuses (no permission, no secure context).
-async fn copy_to_clipboard(text: &str) -> bool {
-    let attempt = || -> Option<js_sys::Promise> {
-        let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).ok()?;
-        let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).ok()?;
-        let write: js_sys::Function = js_sys::Reflect::get(&clipboard, &"writeText".into())
-            .ok()?
-            .dyn_into()
-            .ok()?;
-        write
-            .call1(&clipboard, &JsValue::from_str(text))
-            .ok()?
-            .dyn_into()
-            .ok()
-    };
-    match attempt() {
-        Some(promise) => JsFuture::from(promise).await.is_ok(),
-        None => false,
-    }
+/// Asks the page's `navigator.clipboard` to take `text`: the promise of its answer, or
+/// `None` where there is no clipboard to ask (no permission, no secure context).
+fn clipboard_write(text: &str) -> Option<js_sys::Promise> {
+    let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).ok()?;
+    let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).ok()?;
+    let write: js_sys::Function = js_sys::Reflect::get(&clipboard, &"writeText".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    write
+        .call1(&clipboard, &JsValue::from_str(text))
+        .ok()?
+        .dyn_into()
+        .ok()
 }
 
 /// The `<li>` of a comment (or of its tombstone): its place in the conversation, as

@@ -190,30 +190,30 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                     // from here (the bench's "decode → render" starts no earlier).
                     mark("colloquy:ask");
                     // Opened from a permalink: every page through the one that holds it.
-                    let around = permalink_target();
-                    let answer = api.send(api.thread(&thread, sort, None, around)).await;
-                    let failed = match answer.and_then(read::<ThreadPage>) {
-                        Ok(page) if page.thread == thread => {
-                            mark("colloquy:data");
-                            return dispatcher.dispatch(ThreadAction::Loaded(page));
-                        }
-                        // Another thread's page: something between us and the server
-                        // (a proxy decoding `%2F`, say) changed the key. Say so, rather
-                        // than wait forever for the page asked for.
-                        Ok(_) => messages.widget.load_failed.as_str(),
-                        // The permalink's comment is gone: the thread from its start.
-                        Err(ApiError::Refused(404, _)) if around.is_some() => {
-                            dispatcher.dispatch(ThreadAction::Highlight(None));
-                            let answer = api.send(api.thread(&thread, sort, None, None)).await;
-                            match answer.and_then(read::<ThreadPage>) {
-                                Ok(page) if page.thread == thread => {
-                                    return dispatcher.dispatch(ThreadAction::Loaded(page));
-                                }
-                                _ => messages.widget.load_failed.as_str(),
+                    let mut around = permalink_target();
+                    // One request, or two when the permalink's comment is gone.
+                    let failed = loop {
+                        let answer = api.send(api.thread(&thread, sort, None, around)).await;
+                        break match answer.and_then(read::<ThreadPage>) {
+                            Ok(page) if page.thread == thread => {
+                                mark("colloquy:data");
+                                return dispatcher.dispatch(ThreadAction::Loaded(page));
                             }
-                        }
-                        Err(ApiError::Refused(403, _)) => messages.widget.origin_refused.as_str(),
-                        Err(_) => messages.widget.load_failed.as_str(),
+                            // Another thread's page: something between us and the server
+                            // (a proxy decoding `%2F`, say) changed the key. Say so, rather
+                            // than wait forever for the page asked for.
+                            Ok(_) => messages.widget.load_failed.as_str(),
+                            // The permalink's comment is gone: the thread from its start.
+                            Err(ApiError::Refused(404, _)) if around.is_some() => {
+                                dispatcher.dispatch(ThreadAction::Highlight(None));
+                                around = None;
+                                continue;
+                            }
+                            Err(ApiError::Refused(403, _)) => {
+                                messages.widget.origin_refused.as_str()
+                            }
+                            Err(_) => messages.widget.load_failed.as_str(),
+                        };
                     };
                     dispatcher.dispatch(ThreadAction::LoadFailed(thread, failed));
                 });
