@@ -268,7 +268,7 @@ impl Api {
                 .get("retry-after")
                 .ok()
                 .flatten()
-                .and_then(|value| value.trim().parse().ok())
+                .and_then(|value| colloquy_core::digits::parse_digits(value.trim(), 10))
                 .unwrap_or(60);
             return Err(ApiError::TooManyRequests(wait));
         }

@@ -5,6 +5,8 @@
 
 /// A comment's content as readers get it: a small tree of safe nodes, never HTML.
 pub mod content;
+/// Whole numbers read from their digits, by one function for every kind.
+pub mod digits;
 /// Which URLs may become links.
 pub mod link_policy;
 /// The markdown a comment may use, parsed into content trees: on the server only.

@@ -281,7 +281,7 @@ impl Plural {
         // An exact form ("=0") first: found by reading the forms' numbers, not by writing n.
         let exact = self.0.iter().find(|(name, _)| {
             name.strip_prefix('=')
-                .and_then(|digits| digits.parse::<u64>().ok())
+                .and_then(|digits| crate::digits::parse_digits(digits, 10))
                 == Some(n)
         });
         exact

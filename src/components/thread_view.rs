@@ -1,5 +1,6 @@
 use std::cell::Cell;
 
+use colloquy_core::digits::parse_digits;
 use colloquy_core::model::{PublicConfig, ThreadPage};
 use colloquy_core::tree::{conversations, ThreadEntry};
 use wasm_bindgen::JsCast;
@@ -597,7 +598,8 @@ pub const REPLIES_SHOWN: usize = 10;
 /// has), if any.
 fn permalink_target() -> Option<i64> {
     let hash = web_sys::window()?.location().hash().ok()?;
-    hash.strip_prefix("#comment-")?.parse().ok()
+    let id = parse_digits(hash.strip_prefix("#comment-")?, 10)?;
+    i64::try_from(id).ok()
 }
 
 /// Runs `then` once the browser has painted what the DOM holds now: in a task queued from

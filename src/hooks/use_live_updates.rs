@@ -6,6 +6,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use colloquy_core::digits::parse_digits;
 use colloquy_core::model::CommentEvent;
 use wasm_bindgen::prelude::*;
 use web_sys::{
@@ -81,7 +82,8 @@ pub fn use_live_updates(root: &NodeRef, api: &Api, state: &UseReducerHandle<Thre
 
 /// An event of the stream as the reducer takes it; `None` for anything malformed.
 fn live_action(event: &MessageEvent) -> Option<ThreadAction> {
-    let id = event.last_event_id().trim().parse().ok()?;
+    let id = parse_digits(event.last_event_id().trim(), 10)?;
+    let id = i64::try_from(id).ok()?;
     let event: CommentEvent = decode(&event.data().as_string()?)?;
     Some(ThreadAction::Live(id, event))
 }
