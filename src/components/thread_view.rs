@@ -8,7 +8,7 @@ use web_sys::{Element, HtmlElement};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::comment_form::CommentForm;
+use super::comment_form::{CommentForm, CommentFormProps};
 use super::comment_thread::CommentThreadProps;
 use super::comment_view::{sentence_with, CommentView, CommentViewProps, PLACE};
 use super::news_announcer::{news_announcer, use_news_timer};
@@ -468,16 +468,15 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             focusable: state.last_posted == Some(comment.id),
             on_reply: handlers.on_reply.clone(),
             children: if replying {
-                html! {
-                    <CommentForm
-                        context={context.clone()}
-                        parent_id={Some(comment.id)}
-                        heading={sentence_with(messages.reply_heading(PLACE), &comment.author)}
-                        on_posted={on_posted.clone()}
-                        on_cancel={Some(on_cancel_reply.clone())}
-                        focus_first_field=true
-                    />
-                }
+                let props = CommentFormProps {
+                    context: context.clone(),
+                    parent_id: Some(comment.id),
+                    heading: sentence_with(messages.reply_heading(PLACE), &comment.author),
+                    on_posted: on_posted.clone(),
+                    on_cancel: Some(on_cancel_reply.clone()),
+                    focus_first_field: true,
+                };
+                html! { <CommentForm ..props /> }
             } else {
                 Html::default()
             },
@@ -568,13 +567,14 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             } else {
                 // Keyed by thread: after a route change the form starts over with that
                 // thread's own draft instead of carrying the last one's.
-                <CommentForm
-                    key={props.thread.to_string()}
-                    {context}
-                    parent_id={None}
-                    heading={html! { {messages.widget.leave_comment.as_str()} }}
-                    {on_posted}
-                />
+                <CommentForm key={props.thread.to_string()} ..CommentFormProps {
+                    context,
+                    parent_id: None,
+                    heading: html! { {messages.widget.leave_comment.as_str()} },
+                    on_posted,
+                    on_cancel: None,
+                    focus_first_field: false,
+                } />
             }
         </section>
     }
