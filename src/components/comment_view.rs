@@ -12,6 +12,7 @@ use crate::context::ThreadContext;
 use crate::hooks::use_now;
 use crate::local_time::{local_time, relative_time, unix_ms};
 use crate::markdown_view::{render_comment_body, READER_LINK_REL};
+use crate::state::ThreadAction;
 use crate::text::{class_list, decimal, when};
 use crate::view::{button, button_with, paragraph, span};
 
@@ -40,7 +41,9 @@ pub struct CommentViewProps {
     /// Whether the comment can take the focus from a script (the reader's own new comment).
     #[prop_or_default]
     pub focusable: bool,
-    pub on_reply: Callback<i64>,
+    /// What the comment tells the thread: Reply, a like counted, an edit saved, a
+    /// deletion, a conversation's replies shown or hidden.
+    pub actions: Callback<ThreadAction>,
     #[prop_or_default]
     pub children: Html,
     /// Now, by the server's clock, for "5 minutes ago" (see `use_now`).
@@ -61,15 +64,6 @@ pub struct CommentViewProps {
     /// For a conversation's first comment with replies: how many, and whether hidden.
     #[prop_or_default]
     pub replies: Option<(usize, bool)>,
-    #[prop_or_default]
-    pub on_toggle: Callback<i64>,
-    /// A like or unlike was counted: (id, the count now, liked).
-    #[prop_or_default]
-    pub on_liked: Callback<(i64, u64, bool)>,
-    #[prop_or_default]
-    pub on_edited: Callback<Comment>,
-    #[prop_or_default]
-    pub on_deleted: Callback<i64>,
     pub context: ThreadContext,
 }
 
@@ -108,9 +102,7 @@ struct Acting {
     messages: &'static Messages,
     status: UseStateHandle<Option<String>>,
     editing: UseStateHandle<Editing>,
-    on_liked: Callback<(i64, u64, bool)>,
-    on_edited: Callback<Comment>,
-    on_deleted: Callback<i64>,
+    actions: Callback<ThreadAction>,
 }
 
 /// Carries out one request and shows how it went: one future for every button, rather
@@ -150,7 +142,9 @@ async fn act(request: Request, acting: Acting) {
             Ok(now) => {
                 crate::reader::set_liked(api.base(), id, now.liked);
                 status.set(None);
-                acting.on_liked.emit((id, now.likes, now.liked));
+                acting
+                    .actions
+                    .emit(ThreadAction::Liked(id, now.likes, now.liked));
             }
             Err(error) => status.set(Some(in_words(error, &words.like_failed))),
         },
@@ -165,7 +159,7 @@ async fn act(request: Request, acting: Acting) {
             Ok(changed) => {
                 editing.set(Editing::None);
                 status.set(None);
-                acting.on_edited.emit(changed);
+                acting.actions.emit(ThreadAction::Edited(changed));
             }
             // The text stays in the box, whatever went wrong.
             Err(error) => {
@@ -177,7 +171,7 @@ async fn act(request: Request, acting: Acting) {
             Ok(_) => {
                 crate::reader::forget_own(api.base(), &acting.thread, id);
                 editing.set(Editing::None);
-                acting.on_deleted.emit(id);
+                acting.actions.emit(ThreadAction::Deleted(id));
             }
             Err(error) => {
                 editing.set(Editing::None);
@@ -282,7 +276,9 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
         None => (html! {}, author_id),
     };
     let id = comment.id;
-    let on_reply = props.on_reply.reform(move |_: MouseEvent| id);
+    let on_reply = props
+        .actions
+        .reform(move |_: MouseEvent| ThreadAction::OpenReply(id));
     // The date is in the thread's language, which may differ from the catalog's while a
     // language has no translation yet; `lang` on the element says which one it is. What
     // shows is how long ago, by the server's clock; the date and time are its title.
@@ -322,9 +318,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
             messages,
             status: status.clone(),
             editing: editing.clone(),
-            on_liked: props.on_liked.clone(),
-            on_edited: props.on_edited.clone(),
-            on_deleted: props.on_deleted.clone(),
+            actions: props.actions.clone(),
         };
         Callback::from(move |request: Request| {
             // What the reader sees at once, before the answer.
@@ -402,7 +396,9 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
         }
     });
     let toggle = props.replies.map(|(count, collapsed)| {
-        let on_toggle = props.on_toggle.reform(move |_: MouseEvent| id);
+        let on_toggle = props
+            .actions
+            .reform(move |_: MouseEvent| ThreadAction::ToggleCollapsed(id));
         let label = if collapsed {
             messages.expand(count as u64)
         } else {

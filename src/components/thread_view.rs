@@ -239,22 +239,12 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             dispatcher.dispatch(ThreadAction::LikedBefore(crate::reader::liked(api.base())));
         });
     }
-    // The comments' callbacks stay the same from one render to the next, so a comment
-    // whose props did not change is not drawn again when the thread is.
-    let handlers = {
+    // What the comments and the forms tell the thread: one callback, the same from one
+    // render to the next, so a comment whose props did not change is not drawn again when
+    // the thread is.
+    let actions = {
         let dispatcher = state.dispatcher();
-        use_memo((), move |()| {
-            let actions = dispatcher.to_callback();
-            CommentHandlers {
-                on_reply: actions.reform(ThreadAction::OpenReply),
-                on_toggle: actions.reform(ThreadAction::ToggleCollapsed),
-                on_liked: actions.reform(|(id, likes, like): (i64, u64, bool)| {
-                    ThreadAction::Liked(id, likes, like)
-                }),
-                on_edited: actions.reform(ThreadAction::Edited),
-                on_deleted: actions.reform(ThreadAction::Deleted),
-            }
-        })
+        (*use_memo((), move |()| dispatcher.to_callback())).clone()
     };
     // The reader's own comments, read again only when they post one.
     let own = use_memo((context.api.clone(), state.last_posted), |(api, _)| {
@@ -361,7 +351,6 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         let reloads = reloads.clone();
         Callback::from(move |_: MouseEvent| reloads.set(*reloads + 1))
     };
-    let actions = state.dispatcher().to_callback();
     let on_posted = actions.reform(ThreadAction::Posted);
     let on_cancel_reply = actions.reform(|()| ThreadAction::CloseReply);
 
@@ -466,7 +455,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             replying,
             can_reply: !state.locked,
             focusable: state.last_posted == Some(comment.id),
-            on_reply: handlers.on_reply.clone(),
+            actions: actions.clone(),
             children: if replying {
                 let props = CommentFormProps {
                     context: context.clone(),
@@ -487,10 +476,6 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             highlighted: state.highlight == Some(comment.id),
             replies: (entry.depth == 0 && replies_of[number] > 0)
                 .then(|| (replies_of[number], state.collapsed.contains(&comment.id))),
-            on_toggle: handlers.on_toggle.clone(),
-            on_liked: handlers.on_liked.clone(),
-            on_edited: handlers.on_edited.clone(),
-            on_deleted: handlers.on_deleted.clone(),
             context: context.clone(),
         };
         comments.push(html! { <CommentView key={comment.id} ..props /> });
@@ -578,17 +563,6 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             }
         </section>
     }
-}
-
-/// What every comment's buttons tell the thread, made once per thread (in one memo rather
-/// than a `use_callback` each), so they stay the same from one render to the next and a
-/// comment whose props did not change is not drawn again when the thread is.
-struct CommentHandlers {
-    on_reply: Callback<i64>,
-    on_toggle: Callback<i64>,
-    on_liked: Callback<(i64, u64, bool)>,
-    on_edited: Callback<colloquy_core::model::Comment>,
-    on_deleted: Callback<i64>,
 }
 
 /// Replies shown under each conversation before "Show N more replies".
