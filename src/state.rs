@@ -110,6 +110,9 @@ pub struct ThreadState {
     /// is offered. Until then, and while its first comments are painted, it waits: the
     /// comments come first, and the form, drawn below them, does not delay them.
     pub answered: bool,
+    /// Bumped by [`ThreadAction::Reload`]: the configuration and the thread are asked for
+    /// again each time.
+    pub reloads: u32,
 }
 
 /// How many comments the first frame after a page arrives draws: about a phone's screen
@@ -144,6 +147,7 @@ impl Default for ThreadState {
             focus_requests: 0,
             first_paint: false,
             answered: false,
+            reloads: 0,
         }
     }
 }
@@ -201,6 +205,9 @@ pub enum ThreadAction {
     NewsAnnounced,
     /// The browser painted the first comments of a page that arrived: draw the rest.
     Painted,
+    /// Ask the server again for everything (the reader's Retry, a permalink to a comment
+    /// not shown).
+    Reload,
 }
 
 impl ThreadState {
@@ -383,6 +390,7 @@ impl ThreadState {
                 self.posted_news = None;
             }
             ThreadAction::Painted => self.first_paint = false,
+            ThreadAction::Reload => self.reloads += 1,
         }
         self
     }
@@ -536,6 +544,20 @@ mod tests {
             content_version: 1,
             next: None,
         }
+    }
+
+    #[test]
+    fn each_reload_is_counted_whatever_the_thread() {
+        // The effects that ask the server depend on this count: a reload must always
+        // change it, and switching threads must not reset it to a value seen before.
+        let state = ThreadState::default()
+            .apply(ThreadAction::Load("t".into()))
+            .apply(ThreadAction::Reload);
+        assert_eq!(state.reloads, 1);
+        let state = state
+            .apply(ThreadAction::Load("u".into()))
+            .apply(ThreadAction::Reload);
+        assert_eq!(state.reloads, 2);
     }
 
     #[test]

@@ -132,7 +132,6 @@ fn move_focus(section: &Element, target: FocusTarget) {
 #[component]
 pub fn ThreadView(props: &CommentThreadProps) -> Html {
     let state = use_reducer(ThreadState::default);
-    let reloads = use_state(|| 0u32);
     let section = use_node_ref();
     let ids = use_memo((), |()| AttrValue::from(next_thread_id()));
     let tag = words::language(&props.lang);
@@ -153,7 +152,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     {
         // Asked again with every retry: the reason the thread failed may have gone.
         let dispatcher = state.dispatcher();
-        use_effect_when((context.api.clone(), *reloads), move |(api, _)| {
+        use_effect_when((context.api.clone(), state.reloads), move |(api, _)| {
             let api = api.clone();
             spawn_local(async move {
                 match api.send(api.config()).await.and_then(read::<PublicConfig>) {
@@ -181,7 +180,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                 props.thread.clone(),
                 context.api.clone(),
                 props.sort,
-                *reloads,
+                state.reloads,
             ),
             move |(thread, api, sort, _)| {
                 let (thread, api, sort) = (thread.to_string(), api.clone(), *sort);
@@ -254,30 +253,23 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     {
         // A permalink's comment, once its page is shown: marked and scrolled to. A link
         // followed later (the page's fragment changes) does the same, loading its pages
-        // first when they are not shown.
+        // first when they are not shown. One effect for both, run again as comments come
+        // and go.
         let dispatcher = state.dispatcher();
-        let shown: Vec<i64> = state.comments.iter().map(|c| c.id).collect();
-        use_effect_when((state.load.clone(), shown.len()), move |(load, _)| {
+        let ids: Vec<i64> = state.comments.iter().map(|c| c.id).collect();
+        use_effect_when((state.load.clone(), ids), move |(load, ids)| {
+            let ids = ids.clone();
             if *load == Load::Loaded {
-                if let Some(id) = permalink_target() {
-                    if shown.contains(&id) {
-                        dispatcher.dispatch(ThreadAction::Highlight(Some(id)));
-                    }
+                if let Some(id) = permalink_target().filter(|id| ids.contains(id)) {
+                    dispatcher.dispatch(ThreadAction::Highlight(Some(id)));
                 }
             }
-        });
-    }
-    {
-        let (dispatcher, reloads) = (state.dispatcher(), reloads.clone());
-        let ids: Vec<i64> = state.comments.iter().map(|c| c.id).collect();
-        use_effect_when(ids, move |ids| {
-            let ids = ids.clone();
             let listener = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
                 if let Some(id) = permalink_target() {
                     if ids.contains(&id) {
                         dispatcher.dispatch(ThreadAction::Highlight(Some(id)));
                     } else {
-                        reloads.set(*reloads + 1);
+                        dispatcher.dispatch(ThreadAction::Reload);
                     }
                 }
             });
@@ -347,10 +339,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         }
     });
 
-    let retry = {
-        let reloads = reloads.clone();
-        Callback::from(move |_: MouseEvent| reloads.set(*reloads + 1))
-    };
+    let retry = actions.reform(|_: MouseEvent| ThreadAction::Reload);
     let on_posted = actions.reform(ThreadAction::Posted);
     let on_cancel_reply = actions.reform(|()| ThreadAction::CloseReply);
 
