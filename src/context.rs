@@ -7,9 +7,10 @@
 
 use colloquy_core::messages::Messages;
 use colloquy_core::rules::FormRules;
-use yew::AttrValue;
+use yew::{AttrValue, Callback};
 
 use crate::api::Api;
+use crate::state::ThreadAction;
 
 #[derive(Clone)]
 pub struct ThreadContext {
@@ -27,6 +28,16 @@ pub struct ThreadContext {
     /// The thread's title (the `title` prop, `data-title`) when the page gave one: a post
     /// names the page by it (see [`page_title`](crate::form_state::page_title)).
     pub title: Option<AttrValue>,
+    /// What this thread's element ids start with, distinct for every thread on the page
+    /// (see `ThreadView`).
+    pub id_prefix: AttrValue,
+    /// The site's owner closed the thread: no Reply buttons.
+    pub locked: bool,
+    /// How long after posting its author may edit or delete a comment, in seconds.
+    pub edit_window_secs: u64,
+    /// What the comments tell the thread (Reply, a like counted, an edit, a deletion, a
+    /// conversation shown or hidden): the same callback from one render to the next.
+    pub actions: Callback<ThreadAction>,
 }
 
 impl ThreadContext {
@@ -44,6 +55,10 @@ impl ThreadContext {
             lang,
             rules,
             title: None,
+            id_prefix: AttrValue::default(),
+            locked: false,
+            edit_window_secs: 0,
+            actions: Callback::noop(),
         }
     }
 
@@ -64,5 +79,9 @@ impl PartialEq for ThreadContext {
             && self.lang == other.lang
             && self.rules == other.rules
             && self.title == other.title
+            && self.id_prefix == other.id_prefix
+            && self.locked == other.locked
+            && self.edit_window_secs == other.edit_window_secs
+            && self.actions == other.actions
     }
 }

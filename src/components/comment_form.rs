@@ -1,6 +1,5 @@
 use std::cell::Cell;
 
-use colloquy_core::model::Comment;
 use colloquy_core::validation::Field;
 use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
@@ -13,19 +12,17 @@ use crate::hooks::{
     draft_key, use_draft, use_effect_when, use_post_comment, use_preview, PreviewView,
 };
 use crate::markdown_view::render_content;
+use crate::state::ThreadAction;
 use crate::text::{class_list, when};
 use crate::view::{button, button_with, paragraph};
 
 #[derive(Properties, PartialEq)]
 pub struct CommentFormProps {
     pub context: ThreadContext,
-    /// `Some` for a reply form.
+    /// `Some` for a reply form, which has a Cancel button (Escape does the same): the
+    /// form tells the thread (`CloseReply`), as it does of a comment posted (`Posted`).
     pub parent_id: Option<i64>,
     pub heading: Html,
-    pub on_posted: Callback<Comment>,
-    /// Shown as a Cancel button when given (reply forms), and what Escape does.
-    #[prop_or_default]
-    pub on_cancel: Option<Callback<()>>,
     /// Whether the first field takes the focus when the form appears: a reply form opened
     /// with its comment's Reply button, which the form replaces.
     #[prop_or_default]
@@ -66,7 +63,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         use_node_ref(),
     ];
     let honeypot = use_node_ref();
-    use_post_comment(context, &form, props.parent_id, &honeypot, &props.on_posted);
+    use_post_comment(context, &form, props.parent_id, &honeypot);
     let preview = use_preview(&context.api, &messages.widget.preview_failed);
     {
         let dispatcher = form.dispatcher();
@@ -118,11 +115,12 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
     let on_input = actions.reform(|(field, value): (Field, String)| FormAction::Edit(field, value));
     // Escape closes a reply form (its draft is kept), unless it is ending an IME
     // composition.
-    let onkeydown = props.on_cancel.clone().map(|cancel| {
+    let onkeydown = props.parent_id.map(|_| {
+        let thread = context.actions.clone();
         Callback::from(move |event: KeyboardEvent| {
             if event.key() == "Escape" && !event.is_composing() {
                 event.prevent_default();
-                cancel.emit(());
+                thread.emit(ThreadAction::CloseReply);
             }
         })
     });
@@ -290,8 +288,8 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                 <button part="button" type="submit" class="submit" disabled={sending}>
                     {if sending { messages.widget.submitting.as_str() } else { messages.widget.submit.as_str() }}
                 </button>
-                if let Some(on_cancel) = &props.on_cancel {
-                    {button("cancel", messages.widget.cancel.as_str(), on_cancel.reform(|_: MouseEvent| ()))}
+                if props.parent_id.is_some() {
+                    {button("cancel", messages.widget.cancel.as_str(), context.actions.reform(|_: MouseEvent| ThreadAction::CloseReply))}
                 }
             </div>
         </form>

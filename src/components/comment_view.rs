@@ -29,21 +29,13 @@ pub struct CommentViewProps {
     pub position: usize,
     /// How many siblings there are, the comment included.
     pub set_size: usize,
-    /// What this thread's ids start with (see `ThreadView`).
-    pub id_prefix: AttrValue,
     /// The author of the comment this one answers, when it is shown.
     pub parent_author: Option<AttrValue>,
     /// Whether this comment's reply form is open (it arrives as `children`).
     pub replying: bool,
-    /// Whether the thread takes replies (it is not closed): without, no Reply button.
-    #[prop_or(true)]
-    pub can_reply: bool,
     /// Whether the comment can take the focus from a script (the reader's own new comment).
     #[prop_or_default]
     pub focusable: bool,
-    /// What the comment tells the thread: Reply, a like counted, an edit saved, a
-    /// deletion, a conversation's replies shown or hidden.
-    pub actions: Callback<ThreadAction>,
     #[prop_or_default]
     pub children: Html,
     /// Now, by the server's clock, for "5 minutes ago" (see `use_now`).
@@ -55,9 +47,6 @@ pub struct CommentViewProps {
     /// The comment's edit token when the reader wrote it (kept in `localStorage`).
     #[prop_or_default]
     pub edit_token: Option<AttrValue>,
-    /// The site's edit window, in seconds.
-    #[prop_or_default]
-    pub edit_window_secs: u64,
     /// Opened through its permalink: marked, and scrolled to.
     #[prop_or_default]
     pub highlighted: bool,
@@ -221,7 +210,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
     // Only then does the comment redraw every second, while the thread's own clock (every
     // 20 seconds) says its window is open; every other comment keeps no timer.
     let posted_ms = unix_ms(&comment.created_at);
-    let window_ends = posted_ms.unwrap_or(0.0) + props.edit_window_secs as f64 * 1000.0;
+    let window_ends = posted_ms.unwrap_or(0.0) + context.edit_window_secs as f64 * 1000.0;
     let own = props.edit_token.is_some() && !comment.pending;
     let now = use_now(if own && window_ends > props.now_ms {
         1000
@@ -276,7 +265,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
         None => (html! {}, author_id),
     };
     let id = comment.id;
-    let on_reply = props
+    let on_reply = context
         .actions
         .reform(move |_: MouseEvent| ThreadAction::OpenReply(id));
     // The date is in the thread's language, which may differ from the catalog's while a
@@ -303,7 +292,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
     let edited = comment
         .edited
         .then(|| span("edited", messages.widget.edited.as_str()));
-    let can_reply = props.can_reply && !props.replying && !comment.pending;
+    let can_reply = !context.locked && !props.replying && !comment.pending;
 
     // Every button that asks the server (or the clipboard) sends its request here, and one
     // future carries each out ([`act`]); the callbacks only name the request, so drawing a
@@ -318,7 +307,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
             messages,
             status: status.clone(),
             editing: editing.clone(),
-            actions: props.actions.clone(),
+            actions: context.actions.clone(),
         };
         Callback::from(move |request: Request| {
             // What the reader sees at once, before the answer.
@@ -396,7 +385,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
         }
     });
     let toggle = props.replies.map(|(count, collapsed)| {
-        let on_toggle = props
+        let on_toggle = context
             .actions
             .reform(move |_: MouseEvent| ThreadAction::ToggleCollapsed(id));
         let label = if collapsed {
@@ -524,7 +513,7 @@ fn list_item(props: &CommentViewProps, class: &[&str], content: Html) -> Html {
 /// `suffix` (`"-author"`), so ids stay unique with two threads on one page.
 fn own_id(props: &CommentViewProps, suffix: &str) -> String {
     [
-        props.id_prefix.as_str(),
+        props.context.id_prefix.as_str(),
         "-c",
         &decimal(props.comment.id),
         suffix,

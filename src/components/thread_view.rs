@@ -134,19 +134,32 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     let state = use_reducer(ThreadState::default);
     let section = use_node_ref();
     let ids = use_memo((), |()| AttrValue::from(next_thread_id()));
+    // What the comments and the forms tell the thread: one callback, the same from one
+    // render to the next, so a comment whose props did not change is not drawn again when
+    // the thread is.
+    let actions = {
+        let dispatcher = state.dispatcher();
+        (*use_memo((), move |()| dispatcher.to_callback())).clone()
+    };
     let tag = words::language(&props.lang);
     let api = Api::new(&props.api).with_lang(tag);
     // While another language's words are on their way the thread loads all the same,
     // out of sight: no reader sees English flash before their own words.
     let catalog = use_catalog(&api, tag);
-    let context = ThreadContext::new(
-        catalog.unwrap_or_else(words::english),
-        api,
-        props.thread.clone(),
-        props.lang.clone(),
-        state.rules,
-    )
-    .with_title(props.title.clone());
+    let context = ThreadContext {
+        id_prefix: (*ids).clone(),
+        locked: state.locked,
+        edit_window_secs: state.edit_window_secs,
+        actions: actions.clone(),
+        ..ThreadContext::new(
+            catalog.unwrap_or_else(words::english),
+            api,
+            props.thread.clone(),
+            props.lang.clone(),
+            state.rules,
+        )
+        .with_title(props.title.clone())
+    };
     let messages = context.messages;
 
     {
@@ -238,13 +251,6 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             dispatcher.dispatch(ThreadAction::LikedBefore(crate::reader::liked(api.base())));
         });
     }
-    // What the comments and the forms tell the thread: one callback, the same from one
-    // render to the next, so a comment whose props did not change is not drawn again when
-    // the thread is.
-    let actions = {
-        let dispatcher = state.dispatcher();
-        (*use_memo((), move |()| dispatcher.to_callback())).clone()
-    };
     // The reader's own comments, read again only when they post one.
     let own = use_memo((context.api.clone(), state.last_posted), |(api, _)| {
         crate::reader::own(api.base())
@@ -340,8 +346,6 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     });
 
     let retry = actions.reform(|_: MouseEvent| ThreadAction::Reload);
-    let on_posted = actions.reform(ThreadAction::Posted);
-    let on_cancel_reply = actions.reform(|()| ThreadAction::CloseReply);
 
     let show_more = {
         let (dispatcher, api, thread, sort) = (
@@ -439,19 +443,14 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             depth: entry.depth,
             position,
             set_size,
-            id_prefix: (*ids).clone(),
             parent_author,
             replying,
-            can_reply: !state.locked,
             focusable: state.last_posted == Some(comment.id),
-            actions: actions.clone(),
             children: if replying {
                 let props = CommentFormProps {
                     context: context.clone(),
                     parent_id: Some(comment.id),
                     heading: sentence_with(messages.reply_heading(PLACE), &comment.author),
-                    on_posted: on_posted.clone(),
-                    on_cancel: Some(on_cancel_reply.clone()),
                     focus_first_field: true,
                 };
                 html! { <CommentForm ..props /> }
@@ -461,7 +460,6 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             now_ms,
             liked: state.liked.contains(&comment.id),
             edit_token,
-            edit_window_secs: state.edit_window_secs,
             highlighted: state.highlight == Some(comment.id),
             replies: (entry.depth == 0 && replies_of[number] > 0)
                 .then(|| (replies_of[number], state.collapsed.contains(&comment.id))),
@@ -545,8 +543,6 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                     context,
                     parent_id: None,
                     heading: html! { {messages.widget.leave_comment.as_str()} },
-                    on_posted,
-                    on_cancel: None,
                     focus_first_field: false,
                 } />
             }

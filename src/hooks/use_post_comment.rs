@@ -1,6 +1,6 @@
 //! Carrying out the sends the form's reducer decides on.
 
-use colloquy_core::model::{Comment, CreatedComment};
+use colloquy_core::model::CreatedComment;
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -11,11 +11,13 @@ use crate::api::{new_idempotency_key, read};
 use crate::context::ThreadContext;
 use crate::form_state::{page_title, FormAction, FormState, Submission};
 use crate::held::HeldComment;
+use crate::state::ThreadAction;
 
 /// Posts the comment each time `form` has decided on a send (see
 /// [`FormAction::Submit`]), to the thread and server of `context`, and tells
 /// the reducer how it went: `Sent` with a fresh idempotency key, or `Failed` with the
-/// server's answer. `on_posted` hears of every stored comment. A comment held for the site
+/// server's answer. The thread hears of every stored comment (`Posted`, through the
+/// context's `actions`). A comment held for the site
 /// owner's approval is remembered with its edit token (see [`remember_held`]), so its
 /// author sees it again after a reload.
 ///
@@ -42,7 +44,7 @@ use crate::held::HeldComment;
 /// fn OneButtonForm(props: &Props) -> Html {
 ///     let form = use_reducer(|| FormState::new(FormRules::default(), "key-1".into()));
 ///     let trap = use_node_ref();
-///     use_post_comment(&props.context, &form, None, &trap, &Callback::noop());
+///     use_post_comment(&props.context, &form, None, &trap);
 ///     let onclick = form.dispatcher().to_callback().reform(|_: MouseEvent| FormAction::Submit);
 ///     html! { <button {onclick}>{"Post"}</button> }
 /// }
@@ -53,12 +55,10 @@ pub fn use_post_comment(
     form: &UseReducerHandle<FormState>,
     parent_id: Option<i64>,
     honeypot: &NodeRef,
-    on_posted: &Callback<Comment>,
 ) {
     let context = context.clone();
     let form = form.clone();
     let honeypot = honeypot.clone();
-    let on_posted = on_posted.clone();
     use_effect_when(form.sends, move |_| {
         if form.submission != Submission::Sending {
             return;
@@ -97,7 +97,7 @@ pub fn use_post_comment(
                         next_key: new_idempotency_key(),
                         held,
                     });
-                    on_posted.emit(created.comment);
+                    context.actions.emit(ThreadAction::Posted(created.comment));
                 }
                 Err(error) => dispatcher.dispatch(FormAction::Failed(error)),
             }
