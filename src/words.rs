@@ -71,13 +71,18 @@ fn cached(tag: &str) -> Option<&'static Messages> {
 
 fn keep(tag: &'static str, messages: Messages) -> &'static Messages {
     let messages: &'static Messages = Box::leak(Box::new(messages.with_locale(browser_locale())));
+    remember(tag, messages)
+}
+
+fn remember(tag: &'static str, messages: &'static Messages) -> &'static Messages {
     CATALOGS.with(|all| all.borrow_mut().push((tag, messages)));
     messages
 }
 
 /// The catalog for `tag`: at once when it is English or already here, else `None` until
 /// its file has arrived (English if it cannot be had: a reader is better served by English
-/// words than by none).
+/// words than by none). Either way it is kept for the page's lifetime under `tag`, so
+/// another thread in that language asks for nothing, and the component is drawn again.
 #[hook]
 pub fn use_catalog(api: &Api, tag: &'static str) -> Option<&'static Messages> {
     let known = if tag == "en" {
@@ -85,34 +90,26 @@ pub fn use_catalog(api: &Api, tag: &'static str) -> Option<&'static Messages> {
     } else {
         cached(tag)
     };
-    // What arrived, for which tag: after a change of language the old words do not count.
-    let arrived = use_state(|| None::<(&'static str, &'static Messages)>);
-    {
-        let arrived = arrived.clone();
-        let url = api.locale_url(tag);
-        use_effect_when((tag, known.is_some()), move |(tag, known)| {
-            if !*known {
-                let tag = *tag;
-                spawn_local(async move {
-                    let messages = match fetch_catalog(&url).await {
-                        Some(messages) if messages.lang == tag => keep(tag, messages),
-                        _ => {
-                            web_sys::console::warn_1(
-                                &format!("Colloquy: the {tag} words could not be loaded from {url}; English is shown").into(),
-                            );
-                            english()
-                        }
-                    };
-                    arrived.set(Some((tag, messages)));
-                });
-            }
-        });
-    }
-    known.or_else(|| {
-        arrived
-            .filter(|(asked, _)| *asked == tag)
-            .map(|(_, words)| words)
-    })
+    let redraw = use_force_update();
+    let url = api.locale_url(tag);
+    use_effect_when((tag, known.is_some()), move |(tag, known)| {
+        if !*known {
+            let tag = *tag;
+            spawn_local(async move {
+                match fetch_catalog(&url).await {
+                    Some(messages) if messages.lang == tag => keep(tag, messages),
+                    _ => {
+                        web_sys::console::warn_1(
+                            &format!("Colloquy: the {tag} words could not be loaded from {url}; English is shown").into(),
+                        );
+                        remember(tag, english())
+                    }
+                };
+                redraw.force_update();
+            });
+        }
+    });
+    known
 }
 
 async fn fetch_catalog(url: &str) -> Option<Messages> {

@@ -122,3 +122,28 @@ async fn nothing_shows_before_the_readers_words_arrive() {
     assert!(section.get_attribute("aria-busy").is_none());
     finish(host);
 }
+
+/// A catalog that cannot be had leaves English in its place, and for the rest of the page:
+/// a second thread in that language shows English at once and does not ask again.
+#[wasm_bindgen_test]
+async fn a_missing_catalog_is_english_and_asked_for_once() {
+    serve("finnish", vec![comment_json(1, None, "Aino", "Hei", 0)]);
+    stub_respond("GET", "/locales/fi.json", 404, r#"{"message":"no"}"#);
+    let first = mount_with(&[("thread", "finnish"), ("api", API), ("lang", "fi")]);
+    let in_english = |host: &Element| {
+        find(host, "section.colloquy:not(.awaiting-words)")
+            .is_some_and(|section| section.get_attribute("lang").as_deref() == Some("en"))
+            && find(host, "h2.count")
+                .is_some_and(|count| count.text_content().as_deref() == Some("1 comment"))
+    };
+    until("English in place of Finnish", || in_english(&first)).await;
+    let second = mount_with(&[("thread", "finnish"), ("api", API), ("lang", "fi")]);
+    until("the second thread, in English", || in_english(&second)).await;
+    assert_eq!(
+        stub_authorizations("GET", "/locales/fi.json").len(),
+        1,
+        "the catalog was asked for once"
+    );
+    finish(first);
+    finish(second);
+}
