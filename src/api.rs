@@ -9,6 +9,7 @@
 use std::rc::Rc;
 
 use colloquy_core::model::{CommentEdit, ErrorBody, LikeRequest, NewComment, PreviewRequest};
+use colloquy_core::scan::trim_end_byte;
 use colloquy_core::tree::Sort;
 use colloquy_core::validation::FieldError;
 use wasm_bindgen::prelude::*;
@@ -74,13 +75,13 @@ impl Api {
     /// easy mistake, since every endpoint starts there), the suffix is dropped, so
     /// `https://comments.example.org/api/v1/` means `https://comments.example.org`.
     pub fn new(base: &str) -> Self {
-        let mut base = base.trim().trim_end_matches('/');
+        let mut base = trim_end_byte(base.trim(), b'/');
         let cut = base.len().saturating_sub(API_PATH.len());
         if base
             .get(cut..)
             .is_some_and(|tail| tail.eq_ignore_ascii_case(API_PATH))
         {
-            base = base[..cut].trim_end_matches('/');
+            base = trim_end_byte(&base[..cut], b'/');
         }
         Self {
             base: Rc::from(base),
@@ -268,7 +269,7 @@ impl Api {
                 .get("retry-after")
                 .ok()
                 .flatten()
-                .and_then(|value| colloquy_core::digits::parse_digits(value.trim(), 10))
+                .and_then(|value| colloquy_core::scan::parse_digits(value.trim(), 10))
                 .unwrap_or(60);
             return Err(ApiError::TooManyRequests(wait));
         }

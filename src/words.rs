@@ -161,7 +161,7 @@ pub const OWN_DIGITS: [&str; 2] = ["ar", "fa"];
 /// comment on a slow phone (about 50 ms). The widget's browser tests check this list
 /// against the browser's own formatting for every catalog.
 pub fn writes_latin_digits(lang: &str) -> bool {
-    let language = lang.split('-').next().unwrap_or_default();
+    let language = colloquy_core::scan::before(lang, b'-');
     !OWN_DIGITS.contains(&language)
 }
 

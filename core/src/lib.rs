@@ -5,8 +5,6 @@
 
 /// A comment's content as readers get it: a small tree of safe nodes, never HTML.
 pub mod content;
-/// Whole numbers read from their digits, by one function for every kind.
-pub mod digits;
 /// Which URLs may become links.
 pub mod link_policy;
 /// The markdown a comment may use, parsed into content trees: on the server only.
@@ -18,6 +16,8 @@ pub mod messages;
 pub mod model;
 /// The form rules a site owner sets and the server publishes at `GET /api/v1/config`.
 pub mod rules;
+/// Whole numbers and pieces of text read by hand, without std's parsers and searchers.
+pub mod scan;
 /// Which strings may name a thread.
 pub mod thread_key;
 /// Timestamps as RFC 3339 text, without a date crate.

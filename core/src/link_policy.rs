@@ -18,7 +18,14 @@ pub fn safe_href(raw: &str) -> Option<String> {
 /// What the WHATWG URL parser does before it looks at a URL: drop leading and trailing C0
 /// controls and spaces, and remove every tab and newline wherever they are.
 fn browser_cleaned(raw: &str) -> String {
-    raw.trim_matches(|c: char| c <= ' ')
+    // Every `char` up to a space is ASCII: trimmed as bytes (std's `trim_matches` brings
+    // its pattern searcher into the widget).
+    let start = raw.bytes().position(|b| b > b' ').unwrap_or(raw.len());
+    let end = raw
+        .bytes()
+        .rposition(|b| b > b' ')
+        .map_or(start, |last| last + 1);
+    raw[start..end.max(start)]
         .chars()
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .collect()
@@ -27,7 +34,7 @@ fn browser_cleaned(raw: &str) -> String {
 /// The scheme, if the URL has one: an ASCII letter followed by letters, digits, `+`, `-` or
 /// `.`, then `:`. Anything else before the first `:` makes the whole string a relative path.
 fn scheme_of(url: &str) -> Option<&str> {
-    let (candidate, _) = url.split_once(':')?;
+    let (candidate, _) = crate::scan::split_first(url, b':')?;
     let mut chars = candidate.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
     let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));

@@ -33,14 +33,22 @@ pub const LANGUAGES: &[&str] = &[
 /// The catalog for a reader's language tag (`pt-BR`, `de-AT`, `zh-TW`, `no`…): the exact
 /// tag, else the one that serves its language and script or region, else `None`.
 pub fn best_language(tag: &str) -> Option<&'static str> {
-    let tag = tag.trim().replace('_', "-");
-    let lower = tag.to_ascii_lowercase();
+    let lower: String = tag
+        .trim()
+        .chars()
+        .map(|c| {
+            if c == '_' {
+                '-'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
     if let Some(exact) = LANGUAGES.iter().find(|l| l.to_ascii_lowercase() == lower) {
         return Some(exact);
     }
-    let mut parts = lower.split('-');
-    let language = parts.next().unwrap_or_default();
-    let rest: Vec<&str> = parts.collect();
+    let parts = crate::scan::pieces(&lower, b'-');
+    let (language, rest) = (parts[0], &parts[1..]);
     let wanted = match language {
         "zh" if rest
             .iter()
@@ -281,7 +289,7 @@ impl Plural {
         // An exact form ("=0") first: found by reading the forms' numbers, not by writing n.
         let exact = self.0.iter().find(|(name, _)| {
             name.strip_prefix('=')
-                .and_then(|digits| crate::digits::parse_digits(digits, 10))
+                .and_then(|digits| crate::scan::parse_digits(digits, 10))
                 == Some(n)
         });
         exact
@@ -540,10 +548,10 @@ readable_words! {
 fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let mut text = String::with_capacity(template.len());
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
+    while let Some(open) = rest.bytes().position(|b| b == b'{') {
         text.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let named = after.find('}').and_then(|close| {
+        let named = after.bytes().position(|b| b == b'}').and_then(|close| {
             let name = &after[..close];
             let value = values.iter().find(|(known, _)| *known == name)?.1;
             Some((value, close))

@@ -15,7 +15,7 @@ pub fn normalize_path(path: &str) -> String {
         .or_else(|| path.strip_suffix("index.htm"))
         .filter(|rest| rest.ends_with('/'))
         .unwrap_or(path);
-    let trimmed = path.trim_end_matches('/');
+    let trimmed = crate::scan::trim_end_byte(path, b'/');
     if trimmed.is_empty() {
         "/".to_owned()
     } else if trimmed.starts_with('/') {

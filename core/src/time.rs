@@ -1,6 +1,8 @@
 //! RFC 3339 timestamps from Unix milliseconds, so neither side needs a date crate (the
 //! widget's bytes are precious; the server only ever formats).
 
+use crate::scan::{parse_digits, split_first};
+
 /// Formats Unix milliseconds as `YYYY-MM-DDTHH:MM:SSZ` (UTC, whole seconds).
 pub fn format_rfc3339(unix_ms: i64) -> String {
     let secs = unix_ms.div_euclid(1000);
@@ -18,10 +20,11 @@ pub fn format_rfc3339(unix_ms: i64) -> String {
 /// Unix milliseconds at the start (UTC) of a day written `YYYY-MM-DD`, as an HTML date
 /// input gives it; `None` for anything else or a date that does not exist.
 pub fn parse_date(text: &str) -> Option<i64> {
-    let mut parts = text.trim().splitn(3, '-');
-    let year: i64 = parts.next()?.parse().ok()?;
-    let month: u32 = parts.next()?.parse().ok()?;
-    let day: u32 = parts.next()?.parse().ok()?;
+    let (year, rest) = split_first(text.trim(), b'-')?;
+    let (month, day) = split_first(rest, b'-')?;
+    let year = parse_digits(year, 10).and_then(|n| i64::try_from(n).ok())?;
+    let month = parse_digits(month, 10).and_then(|n| u32::try_from(n).ok())?;
+    let day = parse_digits(day, 10).and_then(|n| u32::try_from(n).ok())?;
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) || !(1..=9999).contains(&year) {
         return None;
     }
@@ -33,20 +36,21 @@ pub fn parse_date(text: &str) -> Option<i64> {
 /// Unix milliseconds of a timestamp written as [`format_rfc3339`] writes it
 /// (`YYYY-MM-DDTHH:MM:SSZ`, or with a fraction of a second); `None` for anything else.
 pub fn parse_rfc3339(text: &str) -> Option<i64> {
-    let (date, time) = text.split_once('T')?;
+    let (date, time) = split_first(text, b'T')?;
     let time = time.strip_suffix('Z')?;
-    let (time, fraction) = time.split_once('.').unwrap_or((time, ""));
-    let mut parts = time.splitn(3, ':');
-    let mut next = |max: i64| -> Option<i64> {
-        let part = parts.next()?;
-        let value: i64 = part.parse().ok()?;
-        (part.len() == 2 && (0..=max).contains(&value)).then_some(value)
+    let (time, fraction) = split_first(time, b'.').unwrap_or((time, ""));
+    let (hours, rest) = split_first(time, b':')?;
+    let (minutes, seconds) = split_first(rest, b':')?;
+    let field = |part: &str, max: u64| -> Option<i64> {
+        let value = parse_digits(part, 10)?;
+        (part.len() == 2 && value <= max).then_some(value as i64)
     };
-    let (hours, minutes, seconds) = (next(23)?, next(59)?, next(60)?);
-    let millis: i64 = match fraction {
-        "" => 0,
-        digits if digits.bytes().all(|b| b.is_ascii_digit()) => {
-            format!("{digits:0<3}").get(..3)?.parse().ok()?
+    let (hours, minutes, seconds) = (field(hours, 23)?, field(minutes, 59)?, field(seconds, 60)?);
+    // Milliseconds: the fraction's first three digits, padded with zeros ("5" is 500).
+    let millis = match fraction.get(..fraction.len().min(3)) {
+        Some("") => 0,
+        Some(first) if fraction.bytes().all(|b| b.is_ascii_digit()) => {
+            parse_digits(first, 10)? as i64 * [100, 10, 1][first.len() - 1]
         }
         _ => return None,
     };

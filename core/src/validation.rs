@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 use crate::messages::Messages;
 use crate::model::NewComment;
 use crate::rules::{FieldRule, FormRules};
+use crate::scan::{pieces, split_last};
 
 /// The form fields a reader fills in, plus the two the client fills in for them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -204,18 +205,11 @@ fn check_idempotency_key(value: &str) -> Option<ErrorCode> {
     (!well_formed).then_some(ErrorCode::InvalidKey)
 }
 
-/// `text` split around the last `separator` (an ASCII byte), as `rsplit_once` would: by
-/// bytes, because a `char` search from the end is half a kilobyte of the widget's code.
-fn split_at_last(text: &str, separator: u8) -> Option<(&str, &str)> {
-    let at = text.bytes().rposition(|byte| byte == separator)?;
-    Some((&text[..at], &text[at + 1..]))
-}
-
 /// A deliberately plain check: one `@`, a sensible local part, and a domain of at least two
 /// dot-separated labels. Real deliverability is only known by sending mail; this catches
 /// the typos a reader can fix.
 pub fn is_plausible_email(value: &str) -> bool {
-    let Some((local, domain)) = split_at_last(value, b'@') else {
+    let Some((local, domain)) = split_last(value, b'@') else {
         return false;
     };
     let local_ok = !local.is_empty()
@@ -228,7 +222,7 @@ pub fn is_plausible_email(value: &str) -> bool {
         && local
             .chars()
             .all(|c| !c.is_whitespace() && !c.is_control() && !is_email_special(c));
-    let labels: Vec<&str> = domain.split('.').collect();
+    let labels = pieces(domain, b'.');
     let domain_ok = labels.len() >= 2
         && labels.iter().all(|label| {
             !label.is_empty()
@@ -271,9 +265,13 @@ pub fn is_web_url(value: &str) -> bool {
     if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return false;
     }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let authority = &rest[..end];
     // `user@host` hides the real host behind a harmless-looking name; no author needs it.
-    let host = split_at_last(authority, b':').map_or(authority, |(host, port)| {
+    let host = split_last(authority, b':').map_or(authority, |(host, port)| {
         if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) {
             host
         } else {

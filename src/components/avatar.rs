@@ -9,7 +9,7 @@ use yew::prelude::*;
 /// `seed` is the comment's avatar seed (see `Comment::avatar`); one from a server that
 /// gives none is empty, and draws a plain disc.
 pub fn avatar(seed: &str) -> Html {
-    let bits = colloquy_core::digits::parse_digits(seed.get(..12).unwrap_or(""), 16);
+    let bits = colloquy_core::scan::parse_digits(seed.get(..12).unwrap_or(""), 16);
     let Some(bits) = bits else {
         return html! {
             <svg class="avatar" viewBox="0 0 5 5" aria-hidden="true" focusable="false">

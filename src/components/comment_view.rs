@@ -468,7 +468,7 @@ pub fn permalink_of(id: i64) -> String {
     let page = web_sys::window()
         .and_then(|window| window.location().href().ok())
         .unwrap_or_default();
-    let page = page.split('#').next().unwrap_or_default();
+    let page = colloquy_core::scan::before(&page, b'#');
     format!("{page}#comment-{id}")
 }
 
@@ -538,7 +538,10 @@ const _: () = assert!(PLACE.len() == PLACE_CHAR.len_utf8());
 /// along; the sentence's text is unchanged. (A sentence without the place is the same
 /// whatever its words, and shows as it is.)
 pub fn sentence_with(sentence: String, words: &str) -> Html {
-    match sentence.split_once(PLACE_CHAR) {
+    // The place found by characters: a `char` pattern brings std's searcher into the wasm.
+    let place = sentence.char_indices().find(|&(_, c)| c == PLACE_CHAR);
+    let parts = place.map(|(at, _)| (&sentence[..at], &sentence[at + PLACE.len()..]));
+    match parts {
         Some((before, after)) => html! {
             <>{before.to_owned()}<span dir="auto">{words.to_owned()}</span>{after.to_owned()}</>
         },

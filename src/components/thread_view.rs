@@ -1,7 +1,7 @@
 use std::cell::Cell;
 
-use colloquy_core::digits::parse_digits;
 use colloquy_core::model::{PublicConfig, ThreadPage};
+use colloquy_core::scan::parse_digits;
 use colloquy_core::tree::{conversations, ThreadEntry};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};

@@ -6,8 +6,8 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use colloquy_core::digits::parse_digits;
 use colloquy_core::model::CommentEvent;
+use colloquy_core::scan::parse_digits;
 use wasm_bindgen::prelude::*;
 use web_sys::{
     Document, Element, EventSource, IntersectionObserver, IntersectionObserverEntry,
