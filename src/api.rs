@@ -9,7 +9,7 @@
 use std::rc::Rc;
 
 use colloquy_core::model::{CommentEdit, ErrorBody, LikeRequest, NewComment, PreviewRequest};
-use colloquy_core::scan::trim_end_byte;
+use colloquy_core::scan::{decimal, trim_end_byte};
 use colloquy_core::tree::Sort;
 use colloquy_core::validation::FieldError;
 use wasm_bindgen::prelude::*;
@@ -97,7 +97,7 @@ impl Api {
 
     /// Where the server keeps the catalog of `lang`.
     pub fn locale_url(&self, lang: &str) -> String {
-        format!("{}/locales/{lang}.json", self.base)
+        [&self.base, "/locales/", lang, ".json"].concat()
     }
 
     /// The server's base URL, as understood (no trailing `/`, no `/api/v1`).
@@ -107,27 +107,27 @@ impl Api {
 
     fn thread_path(&self, thread: &str) -> String {
         let key = String::from(js_sys::encode_uri_component(thread));
-        format!("{}{API_PATH}/threads/{key}", self.base)
+        [&self.base, API_PATH, "/threads/", &key].concat()
     }
 
     fn thread_url(&self, thread: &str) -> String {
-        format!("{}/comments", self.thread_path(thread))
+        [self.thread_path(thread).as_str(), "/comments"].concat()
     }
 
     /// The thread's server-sent events, from the first one after event `after`.
     pub fn events_url(&self, thread: &str, after: i64) -> String {
-        format!("{}/events?after={after}", self.thread_path(thread))
+        [&self.thread_path(thread), "/events?after=", &decimal(after)].concat()
     }
 
     /// Where the server's configuration is asked for: the URL a reader is told about when
     /// no Colloquy server answers there.
     pub fn config_url(&self) -> String {
-        format!("{}{API_PATH}/config", self.base)
+        [&self.base, API_PATH, "/config"].concat()
     }
 
     /// Where one comment is asked for by its author.
     pub fn comment_url(&self, id: i64) -> String {
-        format!("{}{API_PATH}/comments/{id}", self.base)
+        [&self.base, API_PATH, "/comments/", &decimal(id)].concat()
     }
 
     /// The site's public settings: the form's rules and the edit window.
@@ -360,12 +360,28 @@ pub fn new_idempotency_key() -> String {
         bytes[8..]
             .copy_from_slice(&((js_sys::Math::random() * 2f64.powi(52)) as u64).to_le_bytes());
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&bytes)
+}
+
+/// `bytes` as lowercase hex, two digits each.
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    bytes
+        .iter()
+        .flat_map(|b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 15)]])
+        .map(char::from)
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_lowercase_hex() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        assert_eq!(hex(&[]), "");
+    }
 
     #[test]
     fn the_base_may_have_a_path() {

@@ -47,7 +47,7 @@ pub const MAX_HELD: usize = 20;
 
 /// The storage key of the held comments posted to one server.
 pub fn held_key(api: &str) -> String {
-    format!("colloquy:held:{api}")
+    ["colloquy:held:", api].concat()
 }
 
 /// Adds `held` as the newest (once, however often a retried post returns it), dropping the

@@ -38,7 +38,7 @@ fn render_node(node: &Node) -> Html {
                 Kind::Quote => html! { <blockquote>{inner}</blockquote> },
                 Kind::List { start: None } => html! { <ul>{inner}</ul> },
                 Kind::List { start: Some(start) } => {
-                    html! { <ol start={start.to_string()}>{inner}</ol> }
+                    html! { <ol start={crate::text::decimal(*start as i64)}>{inner}</ol> }
                 }
                 Kind::Item => html! { <li>{inner}</li> },
                 Kind::CodeBlock => html! { <pre><code>{inner}</code></pre> },

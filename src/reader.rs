@@ -42,7 +42,7 @@ impl ToJson for Token {
 
 /// The ids of comments the reader liked on the server at `api`.
 pub fn liked(api: &str) -> Vec<i64> {
-    load::<Ids>(&format!("colloquy:liked:{api}")).map_or_else(Vec::new, |ids| ids.0)
+    load::<Ids>(&liked_key(api)).map_or_else(Vec::new, |ids| ids.0)
 }
 
 /// Remembers that the reader likes comment `id` (or no longer does).
@@ -55,7 +55,11 @@ pub fn set_liked(api: &str, id: i64, like: bool) {
     // The newest thousand: older likes only lose their highlight.
     let over = ids.len().saturating_sub(1000);
     ids.drain(..over);
-    save(&format!("colloquy:liked:{api}"), &Ids(ids));
+    save(&liked_key(api), &Ids(ids));
+}
+
+fn liked_key(api: &str) -> String {
+    ["colloquy:liked:", api].concat()
 }
 
 struct Ids(Vec<i64>);
@@ -81,7 +85,7 @@ impl ToJson for Ids {
 }
 
 fn own_key(api: &str) -> String {
-    format!("colloquy:own:{api}")
+    ["colloquy:own:", api].concat()
 }
 
 /// The reader's own comments on the server at `api`, with their edit tokens.

@@ -2,26 +2,7 @@
 //! per comment, and `format!`'s machinery was the widget's largest single cost while
 //! drawing (about 6 ms of a 1,000-comment thread's first view).
 
-/// `n` in decimal, as `n.to_string()` writes it.
-pub fn decimal(n: i64) -> String {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = n.unsigned_abs();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    let mut text = String::with_capacity(digits.len() - at + 1);
-    if n < 0 {
-        text.push('-');
-    }
-    text.extend(digits[at..].iter().map(|&digit| char::from(digit)));
-    text
-}
+pub use colloquy_core::scan::decimal;
 
 /// `name` when `on`, else nothing: a class that [`class_list`] leaves out when off.
 pub fn when(on: bool, name: &'static str) -> &'static str {
@@ -72,24 +53,6 @@ mod tests {
         );
         assert_eq!(class_list(&["", ""]), "");
         assert_eq!(class_list(&["one"]), "one");
-    }
-
-    #[test]
-    fn decimals_are_written_as_rust_writes_them() {
-        for n in [
-            0,
-            7,
-            10,
-            99,
-            1_000,
-            123_456_789,
-            -1,
-            -42,
-            i64::MAX,
-            i64::MIN,
-        ] {
-            assert_eq!(decimal(n), n.to_string());
-        }
     }
 
     #[test]

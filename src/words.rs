@@ -100,7 +100,15 @@ pub fn use_catalog(api: &Api, tag: &'static str) -> Option<&'static Messages> {
                     Some(messages) if messages.lang == tag => keep(tag, messages),
                     _ => {
                         web_sys::console::warn_1(
-                            &format!("Colloquy: the {tag} words could not be loaded from {url}; English is shown").into(),
+                            &[
+                                "Colloquy: the ",
+                                tag,
+                                " words could not be loaded from ",
+                                &url,
+                                "; English is shown",
+                            ]
+                            .concat()
+                            .into(),
                         );
                         remember(tag, english())
                     }

@@ -140,7 +140,7 @@ impl Default for Locale {
                     PluralCategory::Other
                 }
             },
-            number: |_, n| n.to_string(),
+            number: |_, n| crate::scan::decimal(n.min(i64::MAX as u64) as i64),
         }
     }
 }
@@ -685,7 +685,7 @@ impl Messages {
     pub fn server_answered(&self, status: u16) -> String {
         fill(
             &self.widget.server_answered,
-            &[("status", &status.to_string())],
+            &[("status", &crate::scan::decimal(i64::from(status)))],
         )
     }
 

@@ -1,4 +1,5 @@
-//! Text taken apart by hand, for the code the widget shares: whole numbers read by one
+//! Text taken apart and numbers written by hand, for the code the widget shares (the
+//! widget then carries neither `core::fmt` nor std's parsers): whole numbers read by one
 //! function for every use (an id in a page's address, a stream's event id, a `Retry-After`,
 //! a plural form's `=0`, an avatar's hex seed, a timestamp's fields), where std's `parse` is
 //! a copy of its own per integer type and radix; and text split at an ASCII separator by
@@ -56,6 +57,27 @@ pub fn trim_end_byte(text: &str, byte: u8) -> &str {
     &text[..kept]
 }
 
+/// `n` in decimal, as `n.to_string()` writes it.
+pub fn decimal(n: i64) -> String {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut text = String::with_capacity(digits.len() - at + 1);
+    if n < 0 {
+        text.push('-');
+    }
+    text.extend(digits[at..].iter().map(|&digit| char::from(digit)));
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +128,24 @@ mod tests {
                 text.trim_end_matches('/'),
                 "{text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn decimals_are_written_as_rust_writes_them() {
+        for n in [
+            0,
+            7,
+            10,
+            99,
+            1_000,
+            123_456_789,
+            -1,
+            -42,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            assert_eq!(decimal(n), n.to_string());
         }
     }
 }

@@ -21,7 +21,7 @@ pub fn normalize_path(path: &str) -> String {
     } else if trimmed.starts_with('/') {
         trimmed.to_owned()
     } else {
-        format!("/{trimmed}")
+        ["/", trimmed].concat()
     }
 }
 

@@ -38,7 +38,11 @@ thread_local! {
 fn next_form_id() -> String {
     FORMS_MADE.with(|count| {
         count.set(count.get() + 1);
-        format!("colloquy-form-{}", count.get())
+        [
+            "colloquy-form-",
+            &crate::text::decimal(i64::from(count.get())),
+        ]
+        .concat()
     })
 }
 
@@ -148,7 +152,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
             .error_for(field)
             .map(|code| AttrValue::from(messages.field_error(field, code, &rules)));
         form_field(FormFieldProps {
-            id: format!("{}-{}", form_id, field.as_str()).into(),
+            id: [form_id.as_str(), "-", field.as_str()].concat().into(),
             field,
             label,
             required,
@@ -170,16 +174,15 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
                 Failure::Network => messages.widget.network_failed.clone(),
                 Failure::Server => messages.widget.server_failed.clone(),
                 Failure::Refused(message) => {
-                    format!("{} {message}", messages.widget.rejected.as_str())
+                    [messages.widget.rejected.as_str(), " ", message].concat()
                 }
                 Failure::TooManyRequests(seconds) => messages.too_many_requests(*seconds),
-                Failure::Status(status) => {
-                    format!(
-                        "{} {}",
-                        messages.widget.rejected.as_str(),
-                        messages.server_answered(*status)
-                    )
-                }
+                Failure::Status(status) => [
+                    messages.widget.rejected.as_str(),
+                    " ",
+                    &messages.server_answered(*status),
+                ]
+                .concat(),
             };
             html! {
                 <div class="feedback failed" role="alert">
@@ -207,7 +210,7 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
         ),
         _ => html! {},
     };
-    let heading_id = format!("{form_id}-heading");
+    let heading_id = [form_id.as_str(), "-heading"].concat();
     let preview_panel = match &preview.view {
         PreviewView::Off => html! {},
         PreviewView::Loading => paragraph(
@@ -229,8 +232,8 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
     // address goes). After the comment box, before the buttons: it appears without
     // pushing the comment box down while the reader types their address.
     let notify = form.notify_offered().then(|| {
-        let id = format!("{form_id}-notify_replies");
-        let note_id = format!("{id}-note");
+        let id = [form_id.as_str(), "-notify_replies"].concat();
+        let note_id = [id.as_str(), "-note"].concat();
         html! {
             <div class="field checkbox">
                 <input

@@ -328,7 +328,9 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
             Callback::from(move |_: MouseEvent| editing.set(Editing::Confirming))
         };
         let left = ((window_ends - now) / 1000.0) as u64;
-        let time = format!("{}:{:02}", left / 60, left % 60);
+        let seconds = (left % 60) as i64;
+        let zero = if seconds < 10 { "0" } else { "" };
+        let time = [decimal((left / 60) as i64), ":".into(), zero.into(), decimal(seconds)].concat();
         html! {
             <>
                 {button("edit", messages.widget.edit.as_str(), request.reform(|_: MouseEvent| Request::Open))}
@@ -469,7 +471,7 @@ pub fn permalink_of(id: i64) -> String {
         .and_then(|window| window.location().href().ok())
         .unwrap_or_default();
     let page = colloquy_core::scan::before(&page, b'#');
-    format!("{page}#comment-{id}")
+    [page, "#comment-", &decimal(id)].concat()
 }
 
 /// Asks the page's `navigator.clipboard` to take `text`: the promise of its answer, or

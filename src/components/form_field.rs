@@ -33,8 +33,8 @@ pub struct FormFieldProps {
 /// (Yew's lifecycle code is instantiated per component), and saved only the comparison of
 /// four fields' props.
 pub fn form_field(props: FormFieldProps) -> Html {
-    let note_id = format!("{}-note", props.id);
-    let error_id = format!("{}-error", props.id);
+    let note_id = [props.id.as_str(), "-note"].concat();
+    let error_id = [props.id.as_str(), "-error"].concat();
     let described_by: Vec<&str> = [
         props.note.as_ref().map(|_| note_id.as_str()),
         props.error.as_ref().map(|_| error_id.as_str()),

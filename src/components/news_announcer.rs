@@ -53,7 +53,7 @@ pub fn news_announcer(
     let text = match (own, news.is_empty()) {
         (None, _) => news,
         (Some(own), true) => own.to_owned(),
-        (Some(own), false) => format!("{own} {news}"),
+        (Some(own), false) => [own, " ", &news].concat(),
     };
     html! {
         <div class="news visually-hidden" role="status" aria-live="polite" aria-atomic="true">

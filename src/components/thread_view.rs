@@ -16,7 +16,7 @@ use crate::api::{read, Api, ApiError};
 use crate::context::ThreadContext;
 use crate::hooks::{use_effect_when, use_held_comments, use_live_updates, use_now};
 use crate::state::{FocusTarget, Load, More, ThreadAction, ThreadState, FIRST_PAINT};
-use crate::text::{class_list, when};
+use crate::text::{class_list, decimal, when};
 use crate::view::{button, button_with, paragraph};
 use crate::words::{self, use_catalog};
 
@@ -30,7 +30,7 @@ thread_local! {
 fn next_thread_id() -> String {
     THREADS_MADE.with(|count| {
         count.set(count.get() + 1);
-        format!("colloquy-thread-{}", count.get())
+        ["colloquy-thread-", &decimal(i64::from(count.get()))].concat()
     })
 }
 
@@ -93,6 +93,11 @@ fn focus_is_ours_to_move(section: &Element) -> bool {
     }
 }
 
+/// The selector of comment `id`'s `<li>`, then `then` (`" > article"`).
+fn comment_selector(id: i64, then: &str) -> String {
+    ["li[data-comment-id='", &decimal(id), "']", then].concat()
+}
+
 /// Carries out what the state asked for (see [`ThreadState::focus`]).
 fn move_focus(section: &Element, target: FocusTarget) {
     let selector = match target {
@@ -100,9 +105,9 @@ fn move_focus(section: &Element, target: FocusTarget) {
             if !focus_is_ours_to_move(section) {
                 return;
             }
-            format!("li[data-comment-id='{id}'] > article")
+            comment_selector(id, " > article")
         }
-        FocusTarget::ReplyButton(id) => format!("li[data-comment-id='{id}'] button.reply"),
+        FocusTarget::ReplyButton(id) => comment_selector(id, " button.reply"),
     };
     if let Ok(Some(element)) = section.query_selector(&selector) {
         if let Some(element) = element.dyn_ref::<HtmlElement>() {
@@ -196,7 +201,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                 state.reloads,
             ),
             move |(thread, api, sort, _)| {
-                let (thread, api, sort) = (thread.to_string(), api.clone(), *sort);
+                let (thread, api, sort) = (thread.as_str().to_owned(), api.clone(), *sort);
                 dispatcher.dispatch(ThreadAction::Load(thread.clone()));
                 spawn_local(async move {
                     // Ready for the thread: an answer the loader fetched ahead is decoded
@@ -300,7 +305,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         let (section, highlight) = (section.clone(), state.highlight);
         use_effect_when(highlight, move |highlight| {
             if let (Some(id), Some(section)) = (highlight, section.cast::<Element>()) {
-                let selector = format!("li[data-comment-id='{id}'] > article");
+                let selector = comment_selector(*id, " > article");
                 if let Ok(Some(element)) = section.query_selector(&selector) {
                     element.scroll_into_view();
                     if let Some(element) = element.dyn_ref::<HtmlElement>() {
@@ -341,7 +346,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     };
     use_effect_when(no_server.clone(), |no_server| {
         if let Some(message) = no_server {
-            web_sys::console::error_1(&format!("Colloquy: {message}").into());
+            web_sys::console::error_1(&["Colloquy: ", message].concat().into());
         }
     });
 
@@ -351,7 +356,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
         let (dispatcher, api, thread, sort) = (
             state.dispatcher(),
             context.api.clone(),
-            props.thread.to_string(),
+            props.thread.as_str().to_owned(),
             props.sort,
         );
         let next = state.next.clone();
@@ -465,7 +470,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
                 .then(|| (replies_of[number], state.collapsed.contains(&comment.id))),
             context: context.clone(),
         };
-        comments.push(html! { <CommentView key={comment.id} ..props /> });
+        comments.push(html! { <CommentView key={decimal(comment.id)} ..props /> });
         while let Some(&(after, root, hidden)) = more.peek() {
             if after != number + 1 {
                 break;
@@ -539,7 +544,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
             } else {
                 // Keyed by thread: after a route change the form starts over with that
                 // thread's own draft instead of carrying the last one's.
-                <CommentForm key={props.thread.to_string()} ..CommentFormProps {
+                <CommentForm key={props.thread.as_str().to_owned()} ..CommentFormProps {
                     context,
                     parent_id: None,
                     heading: html! { {messages.widget.leave_comment.as_str()} },

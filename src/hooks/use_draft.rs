@@ -28,8 +28,8 @@ pub trait Drafted: Reducible {
 /// The storage key of one form's draft: the server, the thread, and the comment replied to
 /// (`top` for the thread's own form).
 pub fn draft_key(api: &str, thread: &str, parent: Option<i64>) -> String {
-    let place = parent.map_or_else(|| "top".to_owned(), |id| id.to_string());
-    format!("colloquy:draft:{api}|{thread}|{place}")
+    let place = parent.map_or_else(|| "top".to_owned(), crate::text::decimal);
+    ["colloquy:draft:", api, "|", thread, "|", &place].concat()
 }
 
 /// [`use_reducer`] for a state that is kept as a draft under `key`: the first render starts

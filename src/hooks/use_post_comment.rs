@@ -83,7 +83,7 @@ pub fn use_post_comment(
                 Ok(created) => {
                     let held = created.comment.pending;
                     let own = HeldComment {
-                        thread: context.thread.to_string(),
+                        thread: context.thread.as_str().to_owned(),
                         id: created.comment.id,
                         edit_token: created.edit_token,
                     };
