@@ -13,6 +13,8 @@ pub mod components;
 pub mod context;
 /// The comment form's state and decisions: pure, tested without a browser.
 pub mod form_state;
+/// The allocator of the widget's wasm: power-of-two blocks, in place of dlmalloc.
+pub mod heap;
 /// The reader's own comments held for approval, remembered across reloads: pure, tested
 /// without a browser.
 pub mod held;
@@ -43,3 +45,8 @@ pub mod words;
 pub use colloquy_core::tree::Sort;
 pub use components::comment_thread::{CommentThread, CommentThreadProps, Theme};
 pub use mount::{instances, mount, unmount, update};
+
+/// Every allocation of the widget's wasm goes through [`heap::Heap`] (see its module).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static HEAP: heap::Heap = heap::Heap::new();
