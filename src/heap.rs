@@ -7,13 +7,15 @@
 //! What it gives up: a block keeps its size for good (released blocks are kept for the same
 //! size, never merged or split, and memory is never given back to the browser), and each
 //! request is rounded up to a power of two. A comment widget's memory is mostly its
-//! thread, allocated while it is drawn and kept while it is shown, so this costs at most
-//! about twice what is alive at the widest moment; the bench's 10,000-comment thread
+//! thread, allocated while it is drawn and kept while it is shown, so this costs about
+//! twice what is alive at the widest moment, more only where the sizes in use change over
+//! time (a block kept for one size serves no other); the bench's 10,000-comment thread
 //! measures it. Requests aligned to more than 4 KiB (which nothing in the widget makes)
 //! are refused, and a refused request aborts, as with any allocator that runs out.
 //!
-//! Only the wasm build uses it (`lib.rs`); the native tests of the widget's logic run on
-//! the system's allocator. The browser tests run on it, as does everything in the page.
+//! Only the wasm build allocates with it (`lib.rs`), and every browser test runs on it;
+//! the host tests below check its bookkeeping over a region of their own, and the other
+//! host tests of the widget's logic run on the system's allocator.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::UnsafeCell;
@@ -38,6 +40,9 @@ struct State {
 }
 
 // The widget's wasm has one thread: nothing reaches the state from two places at once.
+// (Only there is a `Heap` shared, as the global allocator; the host tests each make their
+// own.)
+#[cfg(target_arch = "wasm32")]
 unsafe impl Sync for Heap {}
 
 impl Heap {
