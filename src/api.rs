@@ -9,7 +9,7 @@
 use std::rc::Rc;
 
 use colloquy_core::model::{CommentEdit, ErrorBody, LikeRequest, NewComment, PreviewRequest};
-use colloquy_core::scan::{decimal, trim_end_byte};
+use colloquy_core::scan::{decimal, parse_digits, trim_end_byte};
 use colloquy_core::tree::Sort;
 use colloquy_core::validation::FieldError;
 use wasm_bindgen::prelude::*;
@@ -152,7 +152,7 @@ impl Api {
         }
         if let Some(id) = around {
             url.push_str("&around=");
-            url.push_str(&crate::text::decimal(id));
+            url.push_str(&decimal(id));
         }
         Call::new("GET", url)
     }
@@ -269,7 +269,7 @@ impl Api {
                 .get("retry-after")
                 .ok()
                 .flatten()
-                .and_then(|value| colloquy_core::scan::parse_digits(value.trim(), 10))
+                .and_then(|value| parse_digits(value.trim(), 10))
                 .unwrap_or(60);
             return Err(ApiError::TooManyRequests(wait));
         }

@@ -35,8 +35,9 @@ pub struct ThreadContext {
     pub locked: bool,
     /// How long after posting its author may edit or delete a comment, in seconds.
     pub edit_window_secs: u64,
-    /// What the comments tell the thread (Reply, a like counted, an edit, a deletion, a
-    /// conversation shown or hidden): the same callback from one render to the next.
+    /// What the comments and forms tell the thread (Reply, a like counted, an edit, a
+    /// deletion, a conversation shown or hidden, a comment posted, a reply form closed):
+    /// the same callback from one render to the next.
     pub actions: Callback<ThreadAction>,
 }
 

@@ -113,11 +113,7 @@ pub fn decode<T: FromJson>(text: &str) -> Option<T> {
     T::from_json(&Json::parse(text)?)
 }
 
-pub fn encode<T: ToJson + ?Sized>(value: &T) -> Option<String> {
-    stringify(&value.to_json())
-}
-
-/// `JSON.stringify`: the part of [`encode`] that is the same for every type.
+/// `JSON.stringify` of a value written by [`ToJson`].
 pub fn stringify(value: &JsValue) -> Option<String> {
     js_sys::JSON::stringify(value).ok()?.as_string()
 }

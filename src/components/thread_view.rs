@@ -245,10 +245,7 @@ pub fn ThreadView(props: &CommentThreadProps) -> Html {
     use_news_timer(
         &state.news,
         state.posted_news,
-        state
-            .dispatcher()
-            .to_callback()
-            .reform(|()| ThreadAction::NewsAnnounced),
+        actions.reform(|()| ThreadAction::NewsAnnounced),
     );
     {
         let dispatcher = state.dispatcher();
