@@ -25,7 +25,7 @@ fn browser_cleaned(raw: &str) -> String {
         .bytes()
         .rposition(|b| b > b' ')
         .map_or(start, |last| last + 1);
-    raw[start..end.max(start)]
+    raw[start..end]
         .chars()
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .collect()
