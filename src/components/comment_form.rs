@@ -120,11 +120,11 @@ pub fn CommentForm(props: &CommentFormProps) -> Html {
     // Escape closes a reply form (its draft is kept), unless it is ending an IME
     // composition.
     let onkeydown = props.parent_id.map(|_| {
-        let thread = context.actions.clone();
+        let actions = context.actions.clone();
         Callback::from(move |event: KeyboardEvent| {
             if event.key() == "Escape" && !event.is_composing() {
                 event.prevent_default();
-                thread.emit(ThreadAction::CloseReply);
+                actions.emit(ThreadAction::CloseReply);
             }
         })
     });

@@ -1,4 +1,3 @@
-use colloquy_core::messages::Messages;
 use colloquy_core::model::{Comment, LikeState};
 use colloquy_core::validation::is_web_url;
 use wasm_bindgen::{JsCast, JsValue};
@@ -86,12 +85,10 @@ struct Acting {
     liked: bool,
     /// The reader's edit token for their own comment (empty for another's).
     token: AttrValue,
-    thread: AttrValue,
-    api: crate::api::Api,
-    messages: &'static Messages,
+    /// The thread's API client, words, key and actions.
+    context: ThreadContext,
     status: UseStateHandle<Option<String>>,
     editing: UseStateHandle<Editing>,
-    actions: Callback<ThreadAction>,
 }
 
 /// Carries out one request and shows how it went: one future for every button, rather
@@ -100,12 +97,12 @@ struct Acting {
 async fn act(request: Request, acting: Acting) {
     let Acting {
         id,
-        api,
+        context,
         status,
         editing,
         ..
     } = &acting;
-    let (id, words) = (*id, &acting.messages.widget);
+    let (id, api, words) = (*id, &context.api, &context.messages.widget);
     // Every request but the clipboard's goes to the server, through one `send`.
     let call = match &request {
         Request::CopyLink => {
@@ -117,7 +114,7 @@ async fn act(request: Request, acting: Acting) {
             return status.set(Some(if done {
                 words.link_copied.clone()
             } else {
-                acting.messages.link_not_copied(&permalink)
+                context.messages.link_not_copied(&permalink)
             }));
         }
         Request::Like => api.like(id, &crate::reader::voter(), !acting.liked),
@@ -131,7 +128,7 @@ async fn act(request: Request, acting: Acting) {
             Ok(now) => {
                 crate::reader::set_liked(api.base(), id, now.liked);
                 status.set(None);
-                acting
+                context
                     .actions
                     .emit(ThreadAction::Liked(id, now.likes, now.liked));
             }
@@ -148,7 +145,7 @@ async fn act(request: Request, acting: Acting) {
             Ok(changed) => {
                 editing.set(Editing::None);
                 status.set(None);
-                acting.actions.emit(ThreadAction::Edited(changed));
+                context.actions.emit(ThreadAction::Edited(changed));
             }
             // The text stays in the box, whatever went wrong.
             Err(error) => {
@@ -158,9 +155,9 @@ async fn act(request: Request, acting: Acting) {
         },
         Request::Delete => match answer {
             Ok(_) => {
-                crate::reader::forget_own(api.base(), &acting.thread, id);
+                crate::reader::forget_own(api.base(), &context.thread, id);
                 editing.set(Editing::None);
-                acting.actions.emit(ThreadAction::Deleted(id));
+                context.actions.emit(ThreadAction::Deleted(id));
             }
             Err(error) => {
                 editing.set(Editing::None);
@@ -302,12 +299,9 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
             id,
             liked: props.liked,
             token: props.edit_token.clone().unwrap_or_default(),
-            thread: context.thread.clone(),
-            api: context.api.clone(),
-            messages,
+            context: context.clone(),
             status: status.clone(),
             editing: editing.clone(),
-            actions: context.actions.clone(),
         };
         Callback::from(move |request: Request| {
             // What the reader sees at once, before the answer.
@@ -330,7 +324,7 @@ pub fn CommentView(props: &CommentViewProps) -> Html {
         let left = ((window_ends - now) / 1000.0) as u64;
         let seconds = (left % 60) as i64;
         let zero = if seconds < 10 { "0" } else { "" };
-        let time = [decimal((left / 60) as i64), ":".into(), zero.into(), decimal(seconds)].concat();
+        let time = [&decimal((left / 60) as i64), ":", zero, &decimal(seconds)].concat();
         html! {
             <>
                 {button("edit", messages.widget.edit.as_str(), request.reform(|_: MouseEvent| Request::Open))}

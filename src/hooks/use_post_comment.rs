@@ -17,9 +17,8 @@ use crate::state::ThreadAction;
 /// [`FormAction::Submit`]), to the thread and server of `context`, and tells
 /// the reducer how it went: `Sent` with a fresh idempotency key, or `Failed` with the
 /// server's answer. The thread hears of every stored comment (`Posted`, through the
-/// context's `actions`). A comment held for the site
-/// owner's approval is remembered with its edit token (see [`remember_held`]), so its
-/// author sees it again after a reload.
+/// context's `actions`). A comment held for the site owner's approval is remembered with
+/// its edit token (see [`remember_held`]), so its author sees it again after a reload.
 ///
 /// Each post names its page for the emails about replies: the thread's title when the page
 /// gave one, else the host document's `document.title` as it reads at the moment of sending
